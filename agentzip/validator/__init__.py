@@ -1,0 +1,1 @@
+"""The engine: everything a rule reads, and the report it produces."""

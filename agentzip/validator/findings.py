@@ -1,0 +1,105 @@
+"""Severity, Finding and Report: frozen values in a stable order."""
+
+from __future__ import annotations
+
+import enum
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class Severity(enum.IntEnum):
+    """How bad a finding is; higher is worse, so `--fail-on` is a comparison."""
+
+    INFO = 0
+    WARNING = 1
+    ERROR = 2
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {text!r} (error, warning or info)") from None
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a rule yields: where, what is wrong (with the facts), and the one-line fix."""
+
+    path: str | None
+    message: str
+    hint: str = ""
+    # every path this one cause covers (400 .pyd files of one distribution are one hit)
+    paths: tuple[str, ...] = ()
+    severity: Severity | None = None  # None: the rule's default
+
+
+@dataclass(frozen=True, order=False)
+class Finding:
+    """A hit turned into a report line by the engine."""
+
+    code: str
+    rule: str
+    severity: Severity
+    path: str | None
+    message: str
+    hint: str = ""
+    paths: tuple[str, ...] = ()
+
+    def sort_key(self) -> tuple[int, str, str, str]:
+        return (-int(self.severity), self.path or "", self.code, self.message)
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "code": self.code,
+            "rule": self.rule,
+            "severity": self.severity.label,
+            "path": self.path,
+            "message": self.message,
+            "hint": self.hint,
+        }
+        if self.paths:
+            data["paths"] = list(self.paths)
+        return data
+
+
+@dataclass(frozen=True)
+class InputInfo:
+    """What was checked: a zip or a folder, its size and (for a zip) its SHA-256."""
+
+    path: str
+    kind: str  # "zip" | "folder"
+    bytes: int
+    sha256: str | None
+
+
+@dataclass(frozen=True)
+class Report:
+    """The findings of one check, sorted, plus what was checked and against which target."""
+
+    input: InputInfo
+    target: dict[str, Any]
+    findings: tuple[Finding, ...]
+    notes: tuple[str, ...] = field(default=())  # e.g. what was inferred about the target
+
+    @classmethod
+    def build(
+        cls,
+        input: InputInfo,
+        target: dict[str, Any],
+        findings: list[Finding],
+        notes: tuple[str, ...] = (),
+    ) -> Report:
+        return cls(input, target, tuple(sorted(findings, key=Finding.sort_key)), notes)
+
+    def summary(self) -> dict[str, int]:
+        counts = Counter(f.severity.label for f in self.findings)
+        return {s.label: counts.get(s.label, 0) for s in sorted(Severity, reverse=True)}
+
+    def fails(self, fail_on: Severity) -> bool:
+        return any(f.severity >= fail_on for f in self.findings)

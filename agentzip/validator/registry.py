@@ -1,0 +1,103 @@
+"""Rule and the @rule decorator: one source of truth per rule; selection by code, name or prefix."""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from agentzip.validator.findings import Hit, Severity
+
+if TYPE_CHECKING:
+    from agentzip.validator.engine import Context
+
+RuleFunc = Callable[["Context"], Iterable[Hit]]
+
+_CODE = re.compile(r"^AZ\d{3}$")
+_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A registered check: stable code and name, default severity, docs, and the function."""
+
+    code: str
+    name: str
+    severity: Severity
+    family: str
+    summary: str
+    docs: str
+    func: RuleFunc
+
+    def __call__(self, ctx: Context) -> Iterable[Hit]:
+        return self.func(ctx)
+
+
+_REGISTRY: dict[str, Rule] = {}
+
+
+def rule(code: str, name: str, severity: Severity) -> Callable[[RuleFunc], RuleFunc]:
+    """Register a rule. The docstring's first line is the summary; the rest is its docs page.
+
+    Docstring sections, as ruff's rule pages: "What it does", "Why is this bad", "Example",
+    "How to fix".
+    """
+
+    def register(func: RuleFunc) -> RuleFunc:
+        if not _CODE.match(code) or not _NAME.match(name):
+            raise ValueError(f"bad rule id {code} {name}")
+        if code in _REGISTRY or any(r.name == name for r in _REGISTRY.values()):
+            raise ValueError(f"rule {code} {name} registered twice")
+        doc = inspect.cleandoc(func.__doc__ or "")
+        summary, _, body = doc.partition("\n")
+        family = func.__module__.rsplit(".", 1)[-1]
+        _REGISTRY[code] = Rule(code, name, severity, family, summary.strip(), body.strip(), func)
+        return func
+
+    return register
+
+
+def all_rules() -> list[Rule]:
+    """Every registered rule, in code order."""
+    import agentzip.rules  # noqa: F401  (registers the rules on first use)
+
+    return sorted(_REGISTRY.values(), key=lambda r: r.code)
+
+
+def find_rule(key: str) -> Rule | None:
+    """A rule by exact code (AZ201) or name (raw-wheel), case-insensitively."""
+    key = key.strip()
+    for r in all_rules():
+        if r.code.lower() == key.lower() or r.name == key.lower():
+            return r
+    return None
+
+
+def matches(r: Rule, selector: str) -> bool:
+    """True when a --select/--ignore word names this rule: a code, a code prefix, a name, ALL."""
+    s = selector.strip()
+    if s.upper() == "ALL":
+        return True
+    if s.upper().startswith("AZ"):
+        return r.code.startswith(s.upper())
+    return r.name == s.lower()
+
+
+def unknown_selectors(selectors: Iterable[str]) -> list[str]:
+    """The selectors that name no rule (a typo should be an error, not a silent no-op)."""
+    rules = all_rules()
+    return [s for s in selectors if not any(matches(r, s) for r in rules)]
+
+
+def select(select: Iterable[str] | None, ignore: Iterable[str] | None) -> Iterator[Rule]:
+    """The rules left after --select (default: all) and --ignore."""
+    sel = list(select or [])
+    ign = list(ignore or [])
+    for r in all_rules():
+        if sel and not any(matches(r, s) for s in sel):
+            continue
+        if any(matches(r, s) for s in ign):
+            continue
+        yield r
