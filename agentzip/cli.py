@@ -1,0 +1,148 @@
+"""The command line: parse flags, call the library, map errors to exit codes. No logic here."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from agentzip import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    """`--select AZ1,AZ2 --select raw-wheel` -> ['AZ1', 'AZ2', 'raw-wheel']."""
+    return [v.strip() for value in values for v in value.split(",") if v.strip()]
+
+
+def _fail(message: str) -> None:
+    click.echo(f"agentzip: error: {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _write(text: str, output: str | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        with open(output, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError as e:
+        _fail(f"cannot write {output}: {e.strerror}")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="agentzip")
+def main() -> None:
+    """Stop broken Foundry hosted-agent deployments before they are uploaded."""
+
+
+target_options = [
+    click.option("--runtime", type=click.Choice(["python_3_13", "python_3_14", "dotnet_10"]), help="Target runtime (default: from config or definition, else inferred)."),
+    click.option("--mode", type=click.Choice(["remote_build", "bundled"]), help="Dependency resolution (default: inferred from the bundle)."),
+    click.option("--entry-point", help="Entry point file or command, e.g. main.py."),
+    click.option("--glibc", help="Newest glibc the runtime is assumed to have (default 2.17)."),
+]
+
+
+def _with_target_options(f: Any) -> Any:
+    for opt in reversed(target_options):
+        f = opt(f)
+    return f
+
+
+def _glibc(value: str | None) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    from agentzip.validator.target import parse_glibc
+
+    try:
+        return parse_glibc(value)
+    except ValueError as e:
+        _fail(str(e))
+    return None
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@_with_target_options
+@click.option("--select", multiple=True, help="Rules to run: codes, code prefixes or names (comma-separated).")
+@click.option("--ignore", multiple=True, help="Rules to skip: codes, code prefixes or names.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default="error", show_default=True, help="Exit 1 when a finding is at least this severe.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github", "junit"]), default="text", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to a file.")
+@click.option("--color/--no-color", default=None, help="Colour the text report (default: on a terminal).")
+def check(
+    paths: tuple[str, ...],
+    runtime: str | None,
+    mode: str | None,
+    entry_point: str | None,
+    glibc: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fail_on: str,
+    fmt: str,
+    output: str | None,
+    color: bool | None,
+) -> None:
+    """Check a deployment zip or the folder that will be zipped (default: the current folder)."""
+    from agentzip import api
+    from agentzip.errors import AgentzipError
+    from agentzip.validator import reporters
+    from agentzip.validator.findings import Severity
+    from agentzip.validator.registry import unknown_selectors
+
+    sel, ign = _split(select), _split(ignore)
+    bad = unknown_selectors(sel + ign)
+    if bad:
+        _fail(f"no rule matches {', '.join(bad)} (see `agentzip rules`)")
+    render = reporters.get(fmt)
+    if color is None:
+        color = output is None and sys.stdout.isatty()
+    threshold = Severity.parse(fail_on)
+    failed = False
+    chunks: list[str] = []
+    for path in paths or (".",):
+        try:
+            report = api.check(
+                path,
+                runtime=runtime,
+                mode=mode,
+                entry_point=entry_point,
+                glibc_floor=_glibc(glibc),
+                select=sel or None,
+                ignore=ign or None,
+                with_sha256=fmt != "text",
+            )
+        except AgentzipError as e:
+            _fail(str(e))
+            return
+        failed |= report.fails(threshold)
+        chunks.append(render(report, color=color))
+    _write("\n".join(chunks) if fmt == "text" else "".join(chunks), output)
+    sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
+@main.command()
+@click.argument("rule", required=False)
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+def rules(rule: str | None, fmt: str) -> None:
+    """List the rules, or show one rule's docs (by code or name)."""
+    from agentzip import docs
+
+    if rule is None:
+        click.echo(docs.catalogue(fmt), nl=False)
+        return
+    from agentzip.validator.registry import find_rule
+
+    r = find_rule(rule)
+    if r is None:
+        _fail(f"no rule named {rule!r} (see `agentzip rules`)")
+        return
+    click.echo(docs.rule_page(r, fmt), nl=False)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

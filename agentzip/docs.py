@@ -1,0 +1,55 @@
+"""Rule documentation generated from the registry: `agentzip rules` and docs/rules.md."""
+
+from __future__ import annotations
+
+import json
+
+from agentzip.validator.registry import Rule, all_rules
+
+HEADER = """# agentzip rules
+
+Generated from the rule registry by `agentzip rules --format markdown`; a test fails when this
+file is stale. Codes and names are stable: never renamed, never reused.
+"""
+
+
+def catalogue(fmt: str = "text") -> str:
+    rules = all_rules()
+    if fmt == "json":
+        return json.dumps(
+            [
+                {"code": r.code, "name": r.name, "severity": r.severity.label, "family": r.family, "summary": r.summary}
+                for r in rules
+            ],
+            indent=2,
+        ) + "\n"
+    if fmt == "markdown":
+        return markdown(rules)
+    width = max(len(r.name) for r in rules)
+    return "".join(f"{r.code}  {r.name:<{width}}  {r.severity.label:<7}  {r.summary}\n" for r in rules)
+
+
+def rule_page(r: Rule, fmt: str = "text") -> str:
+    if fmt == "json":
+        return json.dumps(
+            {"code": r.code, "name": r.name, "severity": r.severity.label, "family": r.family, "summary": r.summary, "docs": r.docs},
+            indent=2,
+        ) + "\n"
+    title = f"{r.code} {r.name} ({r.severity.label} by default)"
+    if fmt == "markdown":
+        return f"## {r.code} {r.name}\n\nDefault severity: {r.severity.label}. {r.summary}\n\n{_demote(r.docs)}\n"
+    return f"{title}\n{r.summary}\n\n{r.docs}\n"
+
+
+def _demote(docs: str) -> str:
+    """Docstring section titles ('## What it does') become third-level headings."""
+    return "\n".join("#" + line if line.startswith("## ") else line for line in docs.splitlines())
+
+
+def markdown(rules: list[Rule] | None = None) -> str:
+    rules = rules if rules is not None else all_rules()
+    lines = [HEADER, "| code | name | severity | summary |", "| --- | --- | --- | --- |"]
+    lines += [f"| [{r.code}](#{r.code.lower()}-{r.name}) | {r.name} | {r.severity.label} | {r.summary} |" for r in rules]
+    lines.append("")
+    body = "\n".join(rule_page(r, "markdown") for r in rules)
+    return "\n".join(lines) + "\n" + body

@@ -1,0 +1,225 @@
+"""Hygiene rules (AZ6xx): what was shipped by accident: venvs, VCS folders, caches, secrets."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+
+from agentzip.errors import ArchiveError
+from agentzip.validator.engine import Context
+from agentzip.validator.findings import Hit, Severity
+from agentzip.validator.index import JUNK_DIRS, JUNK_FILES
+from agentzip.validator.registry import rule
+
+_JUNK_WHY = {
+    ".git": "the repository's history (and anything ever committed to it)",
+    ".venv": "a local virtual environment, built for this machine, not the runtime",
+    "venv": "a local virtual environment, built for this machine, not the runtime",
+    "__MACOSX": "macOS resource forks added by Finder's Compress",
+    "node_modules": "JavaScript dependencies",
+    "__pycache__": "bytecode compiled by this machine's Python",
+}
+
+
+def _junk_root(path: str, venvs: set[str]) -> str | None:
+    parts = path.split("/")
+    for i, part in enumerate(parts[:-1]):
+        prefix = "/".join(parts[: i + 1])
+        if part in JUNK_DIRS or prefix in venvs:
+            return prefix
+    return None
+
+
+@rule("AZ601", "junk-file", Severity.WARNING)
+def junk_file(ctx: Context) -> Iterator[Hit]:
+    """Files that are never part of an agent: `.git/`, `.venv/`, `__MACOSX/`, caches, `.DS_Store`.
+
+    ## What it does
+    Reports each junk folder once, with its file count and size: version-control folders,
+    virtual environments (by name or by their `pyvenv.cfg`), `__MACOSX/`, `node_modules/`, tool
+    caches, the agent's own `__pycache__/` and `*.pyc`, and `.DS_Store`/`Thumbs.db` files.
+
+    ## Why is this bad
+    They cost upload size and start-up time, can carry secrets (`.git` history) and a venv's
+    binaries are built for the wrong machine. azd's default ignore list drops them, but a
+    hand-made zip or a hand-written `.agentignore` (which replaces the defaults) ships them.
+
+    ## Example
+    `.venv/lib/python3.11/site-packages/...` in the zip.
+
+    ## How to fix
+    Leave them out: `zip -r agent-code.zip . -x '.venv/*' '.git/*' '__pycache__/*'`, list them in
+    `.agentignore`, or build with `agentzip build`, which always drops them.
+    """
+    venvs = {f.path.rsplit("/", 1)[0] for f in ctx.index.files if f.name == "pyvenv.cfg" and "/" in f.path}
+    groups: dict[str, list[str]] = defaultdict(list)
+    sizes: dict[str, int] = defaultdict(int)
+    for f in ctx.index.files:
+        root = _junk_root(f.path, venvs)
+        if root is None and not ctx.index.is_dependency(f.path):
+            if "/__pycache__/" in f"/{f.path}" or f.path.endswith((".pyc", ".pyo")):
+                root = "__pycache__"
+            elif f.name in JUNK_FILES:
+                root = f.name
+        if root is not None:
+            groups[root].append(f.path)
+            sizes[root] += f.size
+    for root, paths in sorted(groups.items()):
+        base = root.rsplit("/", 1)[-1]
+        is_dir = root in venvs or base in JUNK_DIRS
+        why = _JUNK_WHY.get(base, "a virtual environment" if root in venvs else "not part of the agent")
+        where = root + "/" if is_dir else root
+        if base == "__pycache__" and root == "__pycache__":
+            where, why = "__pycache__/", _JUNK_WHY["__pycache__"] + " (the runtime compiles its own)"
+        pattern = f"'{root}/*'" if is_dir else f"'*{base}*'" if base == "__pycache__" else f"'*/{base}' '{base}'"
+        yield Hit(
+            where,
+            f"{len(paths)} file(s), {sizes[root] / 1e6:.1f} MB: {why}",
+            f"leave it out: zip -r agent-code.zip . -x {pattern} (or add it to .agentignore)",
+            paths=tuple(paths),
+        )
+
+
+_ENV_EXAMPLES = (".example", ".sample", ".template", ".dist", ".defaults")
+_KEY_NAMES = ("id_rsa", "id_dsa", "id_ecdsa", "id_ed25519")
+_CREDENTIAL_FILES = {
+    ".pypirc": "a PyPI upload credential file",
+    ".netrc": "a netrc login file",
+    ".git-credentials": "git's stored credentials",
+    "msal_token_cache.json": "cached Microsoft Entra tokens",
+    "msal_token_cache.bin": "cached Microsoft Entra tokens",
+    "accessTokens.json": "cached Azure CLI tokens",
+}
+_BINARY_KEYSTORES = (".pfx", ".p12", ".jks", ".keystore")
+TEXT_LIMIT = 64 * 1024  # scan small text files only: secrets live in config, not in data
+SCAN_BUDGET = 8 * 1024 * 1024  # bounded work on a pathological bundle
+_TEXT_SUFFIXES = (
+    ".py", ".txt", ".json", ".yaml", ".yml", ".toml", ".cfg", ".ini", ".conf", ".sh", ".ps1",
+    ".js", ".ts", ".md", ".properties", ".xml", ".config", ".ipynb",
+)
+# High-confidence token shapes only: a false error here teaches users to ignore the rule.
+_SECRETS: list[tuple[str, re.Pattern[bytes]]] = [
+    ("a private key", re.compile(rb"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----")),
+    ("an AWS access key", re.compile(rb"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
+    ("a GitHub token", re.compile(rb"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{60,})")),
+    ("an OpenAI API key", re.compile(rb"\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}|\bsk-proj-[A-Za-z0-9_-]{40,}")),
+    ("an Anthropic API key", re.compile(rb"\bsk-ant-[a-z0-9]{2,10}-[A-Za-z0-9_-]{80,}")),
+    ("an Azure storage account key", re.compile(rb"AccountKey=[A-Za-z0-9+/]{86}==")),
+    ("an Azure shared access key", re.compile(rb"SharedAccessKey=[A-Za-z0-9+/]{42,44}=")),
+    ("a Slack token", re.compile(rb"\bxox[baprs]-[0-9A-Za-z-]{10,}")),
+    ("a Google API key", re.compile(rb"\bAIza[0-9A-Za-z_-]{35}\b")),
+    ("a Stripe live key", re.compile(rb"\b[sr]k_live_[0-9a-zA-Z]{24,}")),
+]
+_ASSIGNMENT = re.compile(rb"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(\S.*)$", re.M)
+
+
+def _mask(token: bytes) -> str:
+    text = token.decode("ascii", "replace")
+    return f"{text[:6]}... ({len(text)} characters)"
+
+
+def _is_env_file(name: str) -> bool:
+    return (name == ".env" or name.startswith(".env.")) and not name.endswith(_ENV_EXAMPLES)
+
+
+@rule("AZ602", "secret-file", Severity.ERROR)
+def secret_file(ctx: Context) -> Iterator[Hit]:
+    """Secrets shipped in the bundle: `.env` files, private keys, credential files, API keys.
+
+    ## What it does
+    Flags `.env`/`.env.*` files that set values, private keys (found by their PEM header, not
+    the file name), key stores (`.pfx`, `.p12`), credential files (`.pypirc`, `.netrc`, token
+    caches) and high-confidence secrets (AWS, GitHub, OpenAI, Anthropic, Azure storage, Slack,
+    Google, Stripe key shapes) inside the agent's small text files. Installed dependencies in
+    `packages/` are not scanned (their test keys are not yours).
+
+    ## Why is this bad
+    The zip is stored by the service and readable by anyone who can read the agent version.
+    Settings belong in the definition's `environment_variables`, secrets in Key Vault or a
+    managed identity.
+
+    ## Example
+    `.env` with `OPENAI_API_KEY=sk-proj-...`.
+
+    ## How to fix
+    Remove the file from the zip, rotate the key, and pass settings as environment variables of
+    the agent definition.
+    """
+    budget = SCAN_BUDGET
+    for f in ctx.index.agent_files:
+        name = f.name
+        if f.is_symlink:
+            continue
+        if _is_env_file(name):
+            try:
+                data = ctx.bundle.read(f, TEXT_LIMIT)
+            except ArchiveError:
+                data = b""
+            keys = [m.group(1).decode("ascii", "replace") for m in _ASSIGNMENT.finditer(data)]
+            if keys:
+                yield Hit(
+                    f.path,
+                    f"environment file sets {len(keys)} value(s) ({', '.join(keys[:5])}{', ...' if len(keys) > 5 else ''}) and would ship with the code",
+                    "remove it from the zip, rotate what it held, and set the values as environment_variables in the agent definition",
+                )
+            continue
+        if name in _CREDENTIAL_FILES:
+            yield Hit(f.path, f"{_CREDENTIAL_FILES[name]} would ship with the code", "remove it from the zip and rotate what it holds")
+            continue
+        if name.lower().endswith(_BINARY_KEYSTORES):
+            yield Hit(f.path, "a certificate key store (it usually holds a private key) would ship with the code", "remove it from the zip; load certificates from Key Vault")
+            continue
+        textual = name.lower().endswith(_TEXT_SUFFIXES) or "." not in name or name in _KEY_NAMES or name.endswith((".pem", ".key"))
+        if not textual or f.size > TEXT_LIMIT or f.size == 0 or budget <= 0:
+            continue
+        try:
+            data = ctx.bundle.read(f, TEXT_LIMIT)
+        except ArchiveError:
+            continue
+        budget -= len(data)
+        for label, pattern in _SECRETS:
+            m = pattern.search(data)
+            if m:
+                line = data.count(b"\n", 0, m.start()) + 1
+                shown = "" if label == "a private key" else f": {_mask(m.group(0))}"
+                yield Hit(
+                    f.path,
+                    f"{label} at line {line}{shown}",
+                    "remove it from the file, rotate it, and read it from an environment variable or Key Vault",
+                )
+                break
+
+
+_MANIFESTS = {
+    "azure.yaml": "azd's project file",
+    "agent.yaml": "the agent definition",
+    "agent.manifest.yaml": "the agent manifest",
+    ".agentignore": "azd's ignore file",
+    "Dockerfile": "a container build file (code deployments do not use it)",
+    ".dockerignore": "a container build file",
+}
+
+
+@rule("AZ603", "deployment-manifest-shipped", Severity.INFO)
+def deployment_manifest_shipped(ctx: Context) -> Iterator[Hit]:
+    """Deployment files (`azure.yaml`, `agent.yaml`, `Dockerfile`, ...) inside the code zip.
+
+    ## What it does
+    Notes deployment and tooling files at the root that the runtime never reads.
+
+    ## Why is this bad
+    Harmless to the runtime, but they can expose settings and they change the zip's SHA-256 on
+    every edit, minting new agent versions. azd leaves them out by default.
+
+    ## Example
+    `azure.yaml` at the root of a hand-made zip.
+
+    ## How to fix
+    Leave them out of the zip, or ignore this rule (`--ignore deployment-manifest-shipped`).
+    """
+    if ctx.bundle.kind == "folder":
+        return  # the project folder is where these files belong; azd leaves them out of the zip
+    for name in sorted(ctx.index.root_files):
+        if name in _MANIFESTS:
+            yield Hit(name, f"{_MANIFESTS[name]} ships inside the code zip; the runtime never reads it", f"leave it out: zip -d {ctx.bundle.path.name} {name}")

@@ -1,0 +1,86 @@
+"""Facts derived once, lazily, from a bundle: a rule that is not selected costs nothing."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from agentzip.validator.bundle import PACKAGES, Bundle, BundleFile
+from agentzip.validator.sizes import ZipSize, measure
+from agentzip.validator.target import Target
+
+# Folders whose contents are never the agent's own code or its installed dependencies.
+JUNK_DIRS = frozenset(
+    {
+        ".git", ".hg", ".svn", ".venv", "venv", "__MACOSX", "node_modules", ".mypy_cache",
+        ".pytest_cache", ".ruff_cache", ".tox", ".nox", ".idea", ".vs", ".azure", ".ipynb_checkpoints",
+    }
+)
+JUNK_FILES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
+
+
+class Index:
+    """Derived facts shared by rules; each computed on first use."""
+
+    def __init__(self, bundle: Bundle, target: Target, size_limit: int) -> None:
+        self.bundle = bundle
+        self.target = target
+        self.size_limit = size_limit
+
+    @cached_property
+    def files(self) -> list[BundleFile]:
+        """Regular files and symlinks (no directory entries)."""
+        return [f for f in self.bundle.files if not f.is_dir]
+
+    @cached_property
+    def by_path(self) -> dict[str, BundleFile]:
+        return {f.path: f for f in self.files}
+
+    @cached_property
+    def dirs(self) -> set[str]:
+        """Every folder, whether the zip has an entry for it or only paths under it."""
+        out: set[str] = {f.path for f in self.bundle.files if f.is_dir}
+        for f in self.files:
+            parts = f.path.split("/")[:-1]
+            for i in range(1, len(parts) + 1):
+                out.add("/".join(parts[:i]))
+        return out
+
+    @cached_property
+    def root_files(self) -> set[str]:
+        return {f.path for f in self.files if "/" not in f.path}
+
+    @cached_property
+    def wrapper_dir(self) -> str | None:
+        """The one folder everything sits in, when the entry point is not at the root.
+
+        `my-agent/main.py` is the classic mistake (Finder and "Send to compressed folder" both
+        make it). macOS litter beside the folder (`__MACOSX/`, `.DS_Store`) does not count.
+        """
+        tops = {f.top for f in self.files if "/" in f.path and f.top not in JUNK_DIRS}
+        at_root = [p for p in self.root_files if p not in JUNK_FILES]
+        if len(tops) != 1 or at_root:
+            return None
+        entry = self.target.entry_file
+        if entry and entry in self.by_path:
+            return None
+        (top,) = tops
+        return top
+
+    def is_junk(self, path: str) -> bool:
+        """True for paths inside junk folders (.venv/, .git/, __MACOSX/, ...)."""
+        return any(part in JUNK_DIRS for part in path.split("/")[:-1]) or path in JUNK_DIRS
+
+    def is_dependency(self, path: str) -> bool:
+        """True inside `packages/` or an installed distribution at the root (`pip install -t .`)."""
+        top = path.split("/", 1)[0]
+        return top == PACKAGES or top.endswith((".dist-info", ".data"))
+
+    @cached_property
+    def agent_files(self) -> list[BundleFile]:
+        """The agent's own files: not junk, not installed dependencies."""
+        return [f for f in self.files if not self.is_junk(f.path) and not self.is_dependency(f.path)]
+
+    @cached_property
+    def zip_size(self) -> ZipSize:
+        """The zip's size, or the size of the zip a folder would make (see sizes.measure)."""
+        return measure(self.bundle, self.files, self.size_limit)

@@ -1,0 +1,73 @@
+"""The size of the zip a bundle is, or would be: measured, never guessed."""
+
+from __future__ import annotations
+
+import zlib
+from collections import Counter
+from dataclasses import dataclass
+
+from agentzip.errors import ArchiveError
+from agentzip.validator.bundle import PACKAGES, Bundle, BundleFile
+
+NEAR = 0.9
+# Local header + central directory record per entry, plus the end record (APPNOTE 4.3).
+LOCAL_HEADER, CENTRAL_HEADER, END_RECORD = 30, 46, 22
+
+
+@dataclass(frozen=True)
+class ZipSize:
+    """Bytes of the zip, compressed bytes per contributor, and whether it was measured."""
+
+    total: int
+    per_contributor: Counter[str]
+    measured: bool
+
+
+def contributor(path: str) -> str:
+    """What a person would call a contributor: a top-level entry, or one distribution in packages/."""
+    parts = path.split("/")
+    if parts[0] == PACKAGES and len(parts) > 2:
+        name = parts[1]
+        for suffix in (".dist-info", ".data"):
+            if name.endswith(suffix):
+                name = name[: -len(suffix)].split("-")[0]
+        return f"{PACKAGES}/{name}"
+    return parts[0] + ("/" if len(parts) > 1 else "")
+
+
+def deflated_size(bundle: Bundle, f: BundleFile) -> int:
+    """Bytes a file takes once deflated, by streaming compression (level 6, as zip -r)."""
+    comp = zlib.compressobj(6, zlib.DEFLATED, -15)
+    n = 0
+    for chunk in bundle.chunks(f):
+        n += len(comp.compress(chunk))
+    return n + len(comp.flush())
+
+
+def measure(bundle: Bundle, files: list[BundleFile], limit: int) -> ZipSize:
+    """A zip is its file size. A folder is the zip it would become.
+
+    While a folder's raw size plus headers stays under the warning threshold no compression can
+    push it over, so only then is each file really compressed (the slow part, on big folders).
+    """
+    per: Counter[str] = Counter()
+    if bundle.kind == "zip":
+        for f in files:
+            per[contributor(f.path)] += f.compressed_size or 0
+        return ZipSize(bundle.size, per, True)
+    overhead = END_RECORD + sum(LOCAL_HEADER + CENTRAL_HEADER + 2 * len(f.path.encode()) for f in files)
+    raw = overhead + sum(f.size for f in files)
+    # Deflate can grow incompressible data by a few bytes per 16 KiB block; 1% covers it.
+    if raw * 1.01 < NEAR * limit:
+        for f in files:
+            per[contributor(f.path)] += f.size
+        return ZipSize(raw, per, False)
+    total = overhead
+    for f in files:
+        try:
+            n = min(deflated_size(bundle, f), f.size)  # zip tools store what deflate would grow
+        except ArchiveError:
+            n = f.size
+        per[contributor(f.path)] += n
+        total += n
+    return ZipSize(total, per, True)

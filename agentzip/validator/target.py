@@ -1,0 +1,158 @@
+"""Target: the runtime a bundle must run on (runtime, mode, entry point, Python, wheel tags, glibc)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from packaging.tags import Tag
+
+    from agentzip.validator.bundle import Bundle
+
+# FOUNDRY.md: exactly these three are accepted; the older SDK names are not.
+PYTHON_RUNTIMES: dict[str, tuple[int, int]] = {"python_3_13": (3, 13), "python_3_14": (3, 14)}
+RUNTIMES: tuple[str, ...] = ("python_3_13", "python_3_14", "dotnet_10")
+MODES: tuple[str, ...] = ("remote_build", "bundled")
+DEFAULT_RUNTIME = "python_3_13"
+# manylinux2014 (glibc 2.17) is the only promise the platform makes.
+DEFAULT_GLIBC: tuple[int, int] = (2, 17)
+ARCH = "x86_64"
+
+
+def parse_glibc(text: str) -> tuple[int, int]:
+    """'2.28' -> (2, 28); ValueError on anything else."""
+    major, sep, minor = text.strip().partition(".")
+    if not sep or not major.isdigit() or not minor.isdigit():
+        raise ValueError(f"glibc version must look like 2.17, not {text!r}")
+    return int(major), int(minor)
+
+
+@dataclass(frozen=True)
+class Target:
+    """What the bundle is checked against; `inferred` says which settings were guessed."""
+
+    runtime: str = DEFAULT_RUNTIME
+    mode: str | None = None
+    entry_point: tuple[str, ...] = ("python", "main.py")
+    glibc_floor: tuple[int, int] = DEFAULT_GLIBC
+    inferred: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def is_python(self) -> bool:
+        return self.runtime in PYTHON_RUNTIMES
+
+    @property
+    def is_dotnet(self) -> bool:
+        return self.runtime.startswith("dotnet")
+
+    @property
+    def python_version(self) -> tuple[int, int] | None:
+        return PYTHON_RUNTIMES.get(self.runtime)
+
+    @property
+    def python_tag(self) -> str:
+        """'cp313' for python_3_13; '' for .NET."""
+        v = self.python_version
+        return f"cp{v[0]}{v[1]}" if v else ""
+
+    @property
+    def entry_file(self) -> str | None:
+        """The file the entry point runs, relative to the zip root (`main.py`, `MyAgent.dll`)."""
+        args = [a for a in self.entry_point[1:] if not a.startswith("-")]
+        if self.entry_point and self.entry_point[0] not in ("python", "python3", "dotnet"):
+            args = list(self.entry_point)
+        return args[0] if args else None
+
+    @cached_property
+    def platforms(self) -> tuple[str, ...]:
+        """Platform tags the runtime accepts: manylinux up to the glibc floor, newest first."""
+        major, floor = self.glibc_floor
+        tags = [f"manylinux_{major}_{minor}_{ARCH}" for minor in range(floor, 16, -1)]
+        # The legacy aliases of PEP 600: 2014 = 2.17, 2010 = 2.12, 1 = 2.5.
+        tags += [f"manylinux2014_{ARCH}", f"manylinux2010_{ARCH}", f"manylinux1_{ARCH}"]
+        tags += [f"manylinux_2_{m}_{ARCH}" for m in range(16, 4, -1)]
+        tags.append(f"linux_{ARCH}")
+        return tuple(tags)
+
+    @cached_property
+    def supported_tags(self) -> frozenset[Tag]:
+        """Every wheel tag the target CPython on Linux x86_64 accepts (packaging.tags)."""
+        from packaging import tags
+
+        version = self.python_version
+        if version is None:
+            return frozenset()
+        abi = f"cp{version[0]}{version[1]}"
+        platforms = list(self.platforms)
+        found = set(tags.cpython_tags(version, abis=[abi, "abi3", "none"], platforms=platforms))
+        found.update(tags.compatible_tags(version, interpreter=abi, platforms=platforms))
+        return frozenset(found)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "runtime": self.runtime,
+            "mode": self.mode,
+            "entry_point": list(self.entry_point),
+        }
+
+    def describe(self) -> str:
+        """'python_3_13, bundled (inferred), main.py' for the text report."""
+        parts = [self.runtime + (" (inferred)" if "runtime" in self.inferred else "")]
+        parts.append((self.mode or "mode unknown") + (" (inferred)" if "mode" in self.inferred else ""))
+        parts.append(" ".join(self.entry_point))
+        return ", ".join(parts)
+
+
+def resolve_target(
+    bundle: Bundle,
+    *,
+    runtime: str | None = None,
+    mode: str | None = None,
+    entry_point: tuple[str, ...] | list[str] | str | None = None,
+    glibc_floor: tuple[int, int] | None = None,
+) -> Target:
+    """Settings given (flags > config > definition, merged by the caller) win; the rest is inferred.
+
+    Inference: a `.csproj` or a `*.runtimeconfig.json` at the root means dotnet_10, else
+    python_3_13; any `*.dist-info` or a `packages/` folder means bundled, else remote_build.
+    """
+    inferred: list[str] = []
+    top = bundle.top_level_names()
+    if runtime is None:
+        dotnet = any(n.endswith((".csproj", ".runtimeconfig.json")) for n in top)
+        runtime = "dotnet_10" if dotnet else DEFAULT_RUNTIME
+        inferred.append("runtime")
+    if mode is None:
+        bundled = "packages" in top or any(n.endswith(".dist-info") for n in top)
+        mode = "bundled" if bundled else "remote_build"
+        inferred.append("mode")
+    if entry_point is None:
+        entry_point = _default_entry_point(runtime, top)
+        inferred.append("entry_point")
+    elif isinstance(entry_point, str):
+        entry_point = _entry_from_file(runtime, entry_point)
+    return Target(
+        runtime=runtime,
+        mode=mode,
+        entry_point=tuple(entry_point),
+        glibc_floor=glibc_floor or DEFAULT_GLIBC,
+        inferred=tuple(inferred),
+    )
+
+
+def _entry_from_file(runtime: str, text: str) -> tuple[str, ...]:
+    """azure.yaml's one-file `entryPoint: main.py` and `--entry-point main.py`: azd adds the runner."""
+    words = tuple(text.split())
+    if len(words) > 1:
+        return words
+    runner = "dotnet" if runtime.startswith("dotnet") else "python"
+    return (runner, text)
+
+
+def _default_entry_point(runtime: str, top: set[str]) -> tuple[str, ...]:
+    if runtime.startswith("dotnet"):
+        dlls = sorted(n[: -len(".runtimeconfig.json")] + ".dll" for n in top if n.endswith(".runtimeconfig.json"))
+        return ("dotnet", dlls[0] if dlls else "MyAgent.dll")
+    return ("python", "main.py")
