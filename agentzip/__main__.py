@@ -1,0 +1,5 @@
+"""`python -m agentzip`."""
+
+from agentzip.cli import main
+
+main()
