@@ -46,10 +46,35 @@ def _demote(docs: str) -> str:
     return "\n".join("#" + line if line.startswith("## ") else line for line in docs.splitlines())
 
 
+def table(rules: list[Rule] | None = None, link: str = "") -> str:
+    """The markdown rule table; `link` prefixes the anchors (README links into docs/rules.md)."""
+    rules = rules if rules is not None else all_rules()
+    lines = ["| code | name | severity | summary |", "| --- | --- | --- | --- |"]
+    lines += [f"| [{r.code}]({link}#{r.code.lower()}-{r.name}) | {r.name} | {r.severity.label} | {r.summary} |" for r in rules]
+    return "\n".join(lines) + "\n"
+
+
 def markdown(rules: list[Rule] | None = None) -> str:
     rules = rules if rules is not None else all_rules()
-    lines = [HEADER, "| code | name | severity | summary |", "| --- | --- | --- | --- |"]
-    lines += [f"| [{r.code}](#{r.code.lower()}-{r.name}) | {r.name} | {r.severity.label} | {r.summary} |" for r in rules]
-    lines.append("")
+    lines = [HEADER, table(rules)]
     body = "\n".join(rule_page(r, "markdown") for r in rules)
     return "\n".join(lines) + "\n" + body
+
+
+README_START, README_END = "<!-- rules:start -->", "<!-- rules:end -->"
+
+
+def readme_with_table(readme: str) -> str:
+    """README.md with the rule table between its markers replaced by the registry's."""
+    head, _, rest = readme.partition(README_START)
+    _, _, tail = rest.partition(README_END)
+    return f"{head}{README_START}\n{table(link='docs/rules.md')}{README_END}{tail}"
+
+
+if __name__ == "__main__":  # `python -m agentzip.docs` regenerates docs/rules.md and README's table
+    from pathlib import Path
+
+    root = Path.cwd()
+    (root / "docs" / "rules.md").write_text(markdown(), encoding="utf-8")
+    readme = root / "README.md"
+    readme.write_text(readme_with_table(readme.read_text(encoding="utf-8")), encoding="utf-8")

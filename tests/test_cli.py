@@ -146,3 +146,20 @@ def test_every_rule_has_full_docs() -> None:
     for r in all_rules():
         for section in ("## What it does", "## Why is this bad", "## Example", "## How to fix"):
             assert section in r.docs, (r.code, section)
+
+
+def test_readme_rule_table_is_fresh() -> None:
+    from agentzip.docs import readme_with_table
+
+    path = Path(__file__).resolve().parent.parent / "README.md"
+    text = path.read_text(encoding="utf-8")
+    assert text == readme_with_table(text), "README's rule table is stale: run `python -m agentzip.docs`"
+
+
+def test_readme_starts_with_the_two_commands() -> None:
+    text = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = text.split("```sh\n", 1)[1].split("```", 1)[0].strip().splitlines()
+    assert len(block) == 2
+    assert "agentzip check examples/" in block[0]
+    ci = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text(encoding="utf-8")
+    assert block[1] in ci.splitlines()  # CI runs the README's test command, as written

@@ -1,0 +1,4 @@
+"""A minimal hosted agent."""
+import json
+
+print(json.dumps({"ok": True}))
