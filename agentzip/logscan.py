@@ -1,0 +1,52 @@
+"""Import failures found in a log or traceback pasted from the portal or azd."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# The runtime's own words (CPython's import machinery); quotes may be ' or ".
+_NOT_FOUND = re.compile(r"""ModuleNotFoundError: No module named ['"]([\w.]+)['"]""")
+_CANNOT_IMPORT = re.compile(
+    r"""ImportError: cannot import name ['"]([\w.]+)['"] from ['"]([\w.]+)['"](?: \(([^)\n]*)\))?"""
+)
+_OLD_STYLE = re.compile(r"""ImportError: No module named ['"]?([\w.]+)['"]?""")
+_SHARED_LIB = re.compile(r"""ImportError: ([\w.+-]+\.so[\w.]*): cannot open shared object file""")
+_GLIBC = re.compile(r"""version [`'](GLIBC_[\d.]+)' not found \(required by ([^)\n]+)\)""")
+
+
+@dataclass(frozen=True)
+class ImportFailure:
+    """One distinct failure: the module, and what the log said about it."""
+
+    module: str
+    kind: str  # "not-found" | "cannot-import-name" | "shared-library" | "glibc"
+    line: str  # the log line, as written
+    name: str | None = None  # the name `cannot import name` could not find
+    detail: str | None = None  # the file the runtime loaded, the missing library, the glibc version
+
+
+def scan(text: str) -> list[ImportFailure]:
+    """Every distinct import failure in the log, in order of first appearance."""
+    seen: set[tuple[str, str, str | None]] = set()
+    out: list[ImportFailure] = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        found: ImportFailure | None = None
+        if m := _NOT_FOUND.search(line):
+            found = ImportFailure(m.group(1), "not-found", line)
+        elif m := _CANNOT_IMPORT.search(line):
+            found = ImportFailure(m.group(2), "cannot-import-name", line, name=m.group(1), detail=m.group(3))
+        elif m := _SHARED_LIB.search(line):
+            found = ImportFailure(m.group(1), "shared-library", line, detail=m.group(1))
+        elif m := _GLIBC.search(line):
+            found = ImportFailure(m.group(2).rsplit("/", 1)[-1], "glibc", line, detail=m.group(1))
+        elif m := _OLD_STYLE.search(line):
+            found = ImportFailure(m.group(1), "not-found", line)
+        if found is None:
+            continue
+        key = (found.module, found.kind, found.name)
+        if key not in seen:
+            seen.add(key)
+            out.append(found)
+    return out
