@@ -1,0 +1,194 @@
+"""Installers: uv and pip command lines for the target, run them, explain their failures."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from agentzip.errors import BuildError, UsageError
+
+INSTALLERS = ("uv", "pip")
+# `uv pip install --help` (0.5+): the x86_64 manylinux values uv accepts for --python-platform.
+UV_GLIBC_MINORS = (17, 28, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40)
+PIP_HOST_MARKER_WARNING = (
+    "pip evaluates environment markers for this machine (Python {host}), not the target "
+    "(Python {target}): a requirement with a python_version marker may be installed or skipped "
+    "wrongly. uv gets markers right: --installer uv."
+)
+
+
+@dataclass(frozen=True)
+class Install:
+    """One installer run: what to install, for which target, into which folder."""
+
+    requirements: Path
+    target_dir: Path
+    python_version: tuple[int, int]
+    glibc: tuple[int, int] = (2, 17)
+    installer: str = "uv"
+    cwd: Path | None = None  # relative paths in requirements.txt resolve from SRC
+
+
+def uv_platform(glibc: tuple[int, int]) -> str:
+    """The newest uv --python-platform not above the glibc: 2.27 -> x86_64-manylinux_2_17."""
+    major, minor = glibc
+    if major != 2 or minor < 17:
+        raise UsageError(f"--glibc {major}.{minor}: the runtime's floor is glibc 2.17 (manylinux2014)")
+    best = max(m for m in UV_GLIBC_MINORS if m <= minor)
+    return f"x86_64-manylinux_2_{best}"
+
+
+def pip_platforms(glibc: tuple[int, int]) -> list[str]:
+    """pip --platform values: every manylinux_2_Y from the glibc down to 2.17, then manylinux2014."""
+    major, minor = glibc
+    if major != 2 or minor < 17:
+        raise UsageError(f"--glibc {major}.{minor}: the runtime's floor is glibc 2.17 (manylinux2014)")
+    tags = [f"manylinux_2_{m}_x86_64" for m in range(minor, 17, -1)]
+    return [*tags, "manylinux2014_x86_64"]
+
+
+def uv_binary() -> str:
+    """The uv executable shipped by the `uv` dependency (never whatever is on PATH)."""
+    try:
+        from uv import find_uv_bin
+    except ImportError:
+        raise UsageError("uv is not installed (pip install uv), or choose --installer pip") from None
+    try:
+        return str(find_uv_bin())
+    except FileNotFoundError:
+        raise UsageError("the uv package is installed but its binary is missing; reinstall uv") from None
+
+
+def command(job: Install) -> list[str]:
+    """The installer command line for the target (FOUNDRY.md, the documented bundled build)."""
+    major, minor = job.python_version
+    if job.installer == "uv":
+        cmd = [
+            uv_binary(), "pip", "install", "-r", str(job.requirements), "--target", str(job.target_dir),
+            "--python-platform", uv_platform(job.glibc), "--python-version", f"{major}.{minor}",
+            "--only-binary", ":all:",
+            # uv needs an interpreter even for --target; ours avoids a search or a download
+            "--python", sys.executable,
+            # output is captured (to explain failures); a spinner shows progress instead
+            "--no-progress",
+        ]
+        return cmd
+    if job.installer == "pip":
+        cmd = [sys.executable, "-m", "pip", "install", "-r", str(job.requirements), "--target", str(job.target_dir)]
+        for platform in pip_platforms(job.glibc):
+            cmd += ["--platform", platform]
+        cmd += [
+            "--python-version", f"{major}.{minor}", "--implementation", "cp", "--only-binary=:all:",
+            # pip would byte-compile with the host interpreter: .pyc files the runtime never reads
+            "--no-compile", "--disable-pip-version-check", "--no-input", "--progress-bar", "off",
+        ]
+        return cmd
+    raise UsageError(f"unknown installer {job.installer!r}; choose from {', '.join(INSTALLERS)}")
+
+
+def run(job: Install, echo: Callable[[str], None]) -> str:
+    """Run the installer and return its output; BuildError with that output and the ways out."""
+    cmd = command(job)
+    if job.installer == "pip":
+        echo("warning: " + PIP_HOST_MARKER_WARNING.format(
+            host=f"{sys.version_info[0]}.{sys.version_info[1]}",
+            target=f"{job.python_version[0]}.{job.python_version[1]}",
+        ))
+    env = dict(os.environ)
+    # A build must not run code from the package index: --only-binary says so; these keep the
+    # installer from asking questions or colouring captured output.
+    env.setdefault("PIP_NO_INPUT", "1")
+    env["NO_COLOR"] = "1"
+    try:
+        proc = subprocess.run(
+            cmd,
+            cwd=job.cwd,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            errors="replace",
+            check=False,
+        )
+    except OSError as e:
+        raise BuildError(f"cannot run {job.installer}: {e.strerror}") from None
+    output = "\n".join(s for s in (proc.stdout or "", proc.stderr or "") if s.strip())
+    if proc.returncode != 0:
+        if job.installer == "pip" and "No module named pip" in output:
+            raise BuildError("pip is not available in this Python; use --installer uv")
+        raise BuildError(explain_failure(output, job))
+    return output
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A requirement the installer could not satisfy, and why in one word."""
+
+    name: str
+    reason: str  # "sdist-only" | "platform" | "not-found" | "unknown"
+
+
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    # uv: "Because docopt==0.6.2 has no usable wheels and ..."
+    ("sdist-only", re.compile(r"\b([A-Za-z0-9][A-Za-z0-9._-]*(?:[=<>!~]=?[^\s,]+)?) has no usable wheels")),
+    # uv: "Wheels are required for `docopt` because building from source is disabled"
+    ("sdist-only", re.compile(r"Wheels are required for `([^`]+)`")),
+    # uv: "onnxruntime==1.20.1 has no wheels with a matching platform tag"
+    ("platform", re.compile(r"\b([A-Za-z0-9][A-Za-z0-9._-]*(?:[=<>!~]=?[^\s,]+)?) has no wheels with a matching (?:platform|Python ABI|Python implementation) tag")),
+    # uv: "Because nosuchpkg was not found in the package registry"
+    ("not-found", re.compile(r"\b([A-Za-z0-9][A-Za-z0-9._-]*) was not found in the package registry")),
+    # pip: "ERROR: No matching distribution found for docopt==0.6.2"
+    ("unknown", re.compile(r"No matching distribution found for (\S+)")),
+)
+
+
+def failures(output: str) -> list[Failure]:
+    """The requirements an installer's error output names, most specific reason first."""
+    found: dict[str, Failure] = {}
+    for reason, pattern in _PATTERNS:
+        for m in pattern.finditer(output):
+            name = m.group(1).strip("`'\".,")
+            key = re.split(r"[=<>!~\[; ]", name, maxsplit=1)[0].lower().replace("_", "-")
+            if key not in found:
+                found[key] = Failure(name, reason)
+    return list(found.values())
+
+
+def ways_out(f: Failure, job: Install) -> str:
+    major, minor = job.python_version
+    tag = f"cp{major}{minor} manylinux x86_64"
+    if f.reason == "sdist-only":
+        return (
+            f"{f.name} ships no wheel for {tag} (source only). Ways out: pin a version that has "
+            f"such a wheel; or --mode remote_build (the service builds from source, slowly); or "
+            f"build the wheel on Linux x86_64 yourself and list its file in requirements.txt"
+        )
+    if f.reason == "platform":
+        return (
+            f"{f.name} has no wheel for glibc {job.glibc[0]}.{job.glibc[1]} or older on x86_64. "
+            f"Ways out: --glibc 2.28 if you accept that the runtime may not have it (only 2.17 is "
+            f"promised); or pin an older version; or --mode remote_build"
+        )
+    if f.reason == "not-found":
+        return f"{f.name} is not on the package index: check the name, or the index options"
+    return (
+        f"no wheel of {f.name} fits {tag} (glibc {job.glibc[0]}.{job.glibc[1]}). Ways out: pin "
+        f"another version; or --glibc 2.28 for packages that ship only newer manylinux wheels; or "
+        f"--mode remote_build"
+    )
+
+
+def explain_failure(output: str, job: Install) -> str:
+    """The installer's own error, then one line per requirement it names with the ways out."""
+    lines = [f"{job.installer} could not install {job.requirements.name} for the target:"]
+    lines += ["  " + line for line in output.strip().splitlines() if line.strip() and "is ignored" not in line]
+    named = failures(output)
+    if named:
+        lines.append("")
+        lines += [ways_out(f, job) for f in named]
+    return "\n".join(lines)

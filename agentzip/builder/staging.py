@@ -1,0 +1,146 @@
+"""Staging: the files of SRC that go into the zip (.agentignore plus defaults that always apply)."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pathspec
+
+from agentzip.builder.zipwriter import Member
+
+AGENTIGNORE = ".agentignore"
+
+# Never useful in the runtime, and some are harmful (secrets, a host venv, host bytecode): these
+# apply even when the user's .agentignore replaces azd's defaults (FOUNDRY.md: it does, entirely).
+ALWAYS_EXCLUDED: tuple[str, ...] = (
+    ".venv/", "venv/", ".git/", ".hg/", ".svn/", ".env", ".env.*", "__pycache__/", "*.pyc", "*.pyo",
+    ".mypy_cache/", ".pytest_cache/", ".ruff_cache/", ".tox/", ".nox/", ".ipynb_checkpoints/",
+    ".DS_Store", "__MACOSX/", "node_modules/", ".azure/",
+)
+
+# azd's own defaults (FOUNDRY.md, "The tools users already have"), used when there is no
+# .agentignore, so the zip is the one `azd up` would have made.
+AZD_DEFAULTS: tuple[str, ...] = (
+    "agent.yaml", "azure.yaml", ".agentignore", ".env", ".env.*", ".azure/", ".git/",
+    "__pycache__/", ".venv/", "venv/", "*.pyc", "*.pyo", ".mypy_cache/", ".pytest_cache/",
+    "bin/", "obj/", "*.user", "*.suo", ".vs/", "node_modules/", "Dockerfile", ".dockerignore",
+)
+
+# The build installs dependencies afresh into packages/; an old copy from SRC would mix with them.
+PACKAGES = "packages"
+
+
+@dataclass
+class Staged:
+    """The files chosen from SRC, and what was left out (counts by reason, for the summary)."""
+
+    members: list[Member] = field(default_factory=list)
+    excluded: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def skip(self, reason: str) -> None:
+        self.excluded[reason] = self.excluded.get(reason, 0) + 1
+
+
+def _spec(lines: Iterable[str]) -> pathspec.GitIgnoreSpec:
+    return pathspec.GitIgnoreSpec.from_lines(list(lines))
+
+
+def read_agentignore(src: Path) -> pathspec.GitIgnoreSpec | None:
+    """SRC's root `.agentignore`, as azd reads it (gitignore syntax, root file only), or None."""
+    try:
+        text = (src / AGENTIGNORE).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    return _spec(text.splitlines())
+
+
+def stage(src: Path, *, exclude_paths: Iterable[Path] = ()) -> Staged:
+    """Walk SRC (never writing to it) and return the members of the zip, sorted by name.
+
+    Symlinks are followed only while they stay inside SRC (a link out would ship the host's files);
+    `exclude_paths` are absolute paths to leave out, such as the output zip when it sits in SRC.
+    """
+    root = src.resolve()
+    always = _spec(ALWAYS_EXCLUDED)
+    user = read_agentignore(root)
+    rules = user if user is not None else _spec(AZD_DEFAULTS)
+    excluded = {Path(p).resolve() for p in exclude_paths}
+    out = Staged()
+    seen_dirs = {root}
+    stack: list[tuple[str, Path]] = [("", root)]
+    while stack:
+        rel, folder = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as e:
+            out.notes.append(f"skipped {rel or '.'}/: {e.strerror}")
+            continue
+        for entry in entries:
+            path = f"{rel}/{entry.name}" if rel else entry.name
+            real = Path(entry.path).resolve() if entry.is_symlink() else Path(entry.path)
+            if entry.is_symlink():
+                if not real.is_relative_to(root):
+                    out.skip("symlink out of the folder")
+                    continue
+                if always.match_file(real.relative_to(root).as_posix()):
+                    out.skip("always excluded")  # a link to .env is still .env
+                    continue
+            try:
+                st = os.stat(real)
+            except OSError:
+                out.skip("unreadable or dangling symlink")
+                continue
+            is_dir = stat.S_ISDIR(st.st_mode)
+            probe = path + "/" if is_dir else path
+            if always.match_file(probe):
+                out.skip("always excluded")
+                continue
+            if rules.match_file(probe):
+                out.skip(".agentignore" if user is not None else "azd default ignore")
+                continue
+            if not rel and entry.name == PACKAGES and is_dir:
+                out.skip("old packages/ (rebuilt)")
+                out.notes.append("left out the folder's own packages/: the build makes it afresh")
+                continue
+            if is_dir:
+                if real in seen_dirs:  # a symlink loop
+                    out.skip("symlink loop")
+                    continue
+                seen_dirs.add(real)
+                stack.append((path, real))
+            elif stat.S_ISREG(st.st_mode):
+                if real in excluded:
+                    out.skip("the output zip")
+                    continue
+                executable = bool(st.st_mode & (stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH))
+                out.members.append(Member(path, real, executable))
+            else:
+                out.skip("not a regular file")
+    out.members.sort(key=lambda m: m.name)
+    return out
+
+
+def stage_tree(folder: Path, prefix: str) -> list[Member]:
+    """Every regular file under an installer's target folder, named `prefix/...` in the zip."""
+    members: list[Member] = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames.sort()
+        rel = os.path.relpath(dirpath, folder)
+        base = prefix if rel == "." else f"{prefix}/{Path(rel).as_posix()}"
+        for name in sorted(filenames):
+            p = Path(dirpath, name)
+            try:
+                st = os.lstat(p)
+            except OSError:
+                continue
+            if not stat.S_ISREG(st.st_mode):
+                continue
+            executable = bool(st.st_mode & (stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH))
+            members.append(Member(f"{base}/{name}", p, executable))
+    return members

@@ -1,0 +1,170 @@
+"""A deterministic zip: sorted entries, fixed timestamps, normalized modes, deflate."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import struct
+import time
+import zlib
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from agentzip.errors import BuildError
+
+# DOS time cannot encode anything before 1980-01-01 (APPNOTE 4.4.6); it is also our fixed default.
+DOS_EPOCH = 315532800
+LEVEL = 6  # zlib's default: the same bytes on every run of the same zlib
+ZIP32_LIMIT = 0xFFFFFFFF
+VERSION_MADE_BY = (3 << 8) | 20  # Unix, spec 2.0: so the mode bits in external_attr are honoured
+VERSION_NEEDED = 20  # deflate
+FLAG_UTF8 = 0x800  # names are always UTF-8 (APPNOTE 4.4.4 bit 11)
+DEFLATED = 8
+
+
+@dataclass(frozen=True)
+class Member:
+    """One file to store: its name in the zip (posix, relative) and where its bytes are."""
+
+    name: str
+    source: Path
+    executable: bool = False
+
+
+@dataclass(frozen=True)
+class Written:
+    """What went in: per-member sizes, the zip's size and its SHA-256."""
+
+    path: Path
+    size: int
+    sha256: str
+    members: tuple[tuple[str, int, int], ...]  # (name, size, compressed size), in zip order
+
+
+def source_date_epoch() -> int:
+    """SOURCE_DATE_EPOCH (reproducible-builds.org) when set and valid, else 1980-01-01; clamped."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    try:
+        value = int(raw) if raw else DOS_EPOCH
+    except ValueError:
+        value = DOS_EPOCH
+    # The DOS format covers 1980..2107 with 2-second steps.
+    return min(max(value, DOS_EPOCH), 4354819199)
+
+
+def dos_datetime(epoch: int) -> tuple[int, int]:
+    """(date, time) fields in UTC, so the same epoch gives the same bytes in every time zone."""
+    t = time.gmtime(epoch)
+    dos_time = (t.tm_hour << 11) | (t.tm_min << 5) | (t.tm_sec // 2)
+    dos_date = ((t.tm_year - 1980) << 9) | (t.tm_mon << 5) | t.tm_mday
+    return dos_date, dos_time
+
+
+def is_executable(path: Path) -> bool:
+    try:
+        return bool(os.stat(path).st_mode & (stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH))
+    except OSError:
+        return False
+
+
+def _compress(member: Member) -> tuple[bytes, int, int]:
+    """(deflated bytes, crc32, size); zlib releases the GIL, so threads compress in parallel."""
+    try:
+        data = member.source.read_bytes()
+    except OSError as e:
+        raise BuildError(f"cannot read {member.source}: {e.strerror}") from None
+    if len(data) >= ZIP32_LIMIT:
+        raise BuildError(f"{member.name} is over 4 GiB: far beyond the 250 MiB upload limit")
+    c = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
+    return c.compress(data) + c.flush(), zlib.crc32(data), len(data)
+
+
+def _compressed(members: list[Member], workers: int) -> Iterator[tuple[bytes, int, int]]:
+    """Compress ahead in a bounded window, yield in order: memory stays near `window` files."""
+    window = max(4, workers * 4)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        pending: deque[Future[tuple[bytes, int, int]]] = deque()
+        queued = iter(members)
+        for m in queued:
+            pending.append(pool.submit(_compress, m))
+            if len(pending) >= window:
+                break
+        while pending:
+            result = pending.popleft().result()
+            nxt = next(queued, None)
+            if nxt is not None:
+                pending.append(pool.submit(_compress, nxt))
+            yield result
+
+
+def write_zip(out: Path, members: Iterable[Member], epoch: int | None = None) -> Written:
+    """Write the members, sorted by name, to `out`; the same inputs give the same bytes."""
+    ordered = sorted(members, key=lambda m: m.name)
+    names = [m.name for m in ordered]
+    dupes = sorted({n for a, n in zip(names, names[1:]) if a == n})
+    if dupes:
+        raise BuildError(f"two files would have the same name in the zip: {', '.join(dupes[:5])}")
+    dos_date, dos_time = dos_datetime(source_date_epoch() if epoch is None else epoch)
+    workers = min(8, os.cpu_count() or 1)
+    central: list[bytes] = []
+    recorded: list[tuple[str, int, int]] = []
+    digest = hashlib.sha256()
+    offset = 0
+
+    with open(out, "wb") as fh:
+
+        def emit(chunk: bytes) -> None:
+            nonlocal offset
+            fh.write(chunk)
+            digest.update(chunk)
+            offset += len(chunk)
+
+        for m, (data, crc, size) in zip(ordered, _compressed(ordered, workers)):
+            if offset >= ZIP32_LIMIT:
+                raise BuildError("the zip would be over 4 GiB: far beyond the 250 MiB upload limit")
+            name = m.name.encode("utf-8")
+            header_offset = offset
+            emit(
+                struct.pack(
+                    "<IHHHHHIIIHH", 0x04034B50, VERSION_NEEDED, FLAG_UTF8, DEFLATED,
+                    dos_time, dos_date, crc, len(data), size, len(name), 0,
+                )
+                + name
+            )
+            emit(data)
+            mode = 0o100755 if m.executable else 0o100644
+            central.append(
+                struct.pack(
+                    "<IHHHHHHIIIHHHHHII", 0x02014B50, VERSION_MADE_BY, VERSION_NEEDED, FLAG_UTF8,
+                    DEFLATED, dos_time, dos_date, crc, len(data), size, len(name), 0, 0, 0, 0,
+                    mode << 16, header_offset,
+                )
+                + name
+            )
+            recorded.append((m.name, size, len(data)))
+
+        cd_offset = offset
+        for record in central:
+            emit(record)
+        cd_size = offset - cd_offset
+        count = len(central)
+        if count > 0xFFFF or cd_offset >= ZIP32_LIMIT:
+            # Zip64 end record and locator (APPNOTE 4.3.14-15): only the entry count can get here.
+            zip64_offset = offset
+            emit(
+                struct.pack(
+                    "<IQHHIIQQQQ", 0x06064B50, 44, VERSION_MADE_BY, 45, 0, 0,
+                    count, count, cd_size, cd_offset,
+                )
+            )
+            emit(struct.pack("<IIQI", 0x07064B50, 0, zip64_offset, 1))
+            count16, offset32 = 0xFFFF, min(cd_offset, ZIP32_LIMIT)
+        else:
+            count16, offset32 = count, cd_offset
+        emit(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, count16, count16, cd_size, offset32, 0))
+
+    return Written(out, offset, digest.hexdigest(), tuple(recorded))
