@@ -164,7 +164,8 @@ def ways_out(f: Failure, job: Install) -> str:
     tag = f"cp{major}{minor} manylinux x86_64"
     if f.reason == "sdist-only":
         return (
-            f"{f.name} ships no wheel for {tag} (source only). Ways out: pin a version that has "
+            f"{f.name}: no wheel for {tag} (only its sources, or wheels for other targets). "
+            f"Ways out: pin a version that has "
             f"such a wheel; or --mode remote_build (the service builds from source, slowly); or "
             f"build the wheel on Linux x86_64 yourself and list its file in requirements.txt"
         )

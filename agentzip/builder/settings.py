@@ -47,8 +47,8 @@ def _load_yaml(path: Path) -> Any:
 def definition(src: Path) -> tuple[dict[str, str], str | None]:
     """Code configuration from azure.yaml (camelCase) or agent.yaml (snake_case) in SRC or above.
 
-    azure.yaml names the service folder with `project:`; a service whose project is SRC wins,
-    else the only azure.ai.agent service.
+    azure.yaml names the service folder with `project:`; the service whose project is SRC wins,
+    else the only azure.ai.agent service of an azure.yaml in SRC itself.
     """
     src = src.resolve()
     for folder in (src, *src.parents[:3]):
@@ -59,7 +59,9 @@ def definition(src: Path) -> tuple[dict[str, str], str | None]:
                 if isinstance(s, dict) and s.get("host") == "azure.ai.agent"
             ]
             mine = [s for s in agents if (folder / str(s.get("project", "."))).resolve() == src]
-            pick = mine or (agents if len(agents) == 1 else [])
+            # the only agent service counts when azure.yaml sits in SRC itself; higher up it is
+            # some other folder's definition
+            pick = mine or (agents if len(agents) == 1 and folder == src else [])
             if pick and isinstance(pick[0].get("codeConfiguration"), dict):
                 cc = pick[0]["codeConfiguration"]
                 return {
