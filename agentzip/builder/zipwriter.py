@@ -24,6 +24,8 @@ VERSION_MADE_BY = (3 << 8) | 20  # Unix, spec 2.0: so the mode bits in external_
 VERSION_NEEDED = 20  # deflate
 FLAG_UTF8 = 0x800  # names are always UTF-8 (APPNOTE 4.4.4 bit 11)
 DEFLATED = 8
+BATCH_BYTES = 1 << 20
+BATCH_FILES = 256
 
 
 @dataclass(frozen=True)
@@ -83,22 +85,43 @@ def _compress(member: Member) -> tuple[bytes, int, int]:
     return c.compress(data) + c.flush(), zlib.crc32(data), len(data)
 
 
+def _batches(members: list[Member]) -> Iterator[list[Member]]:
+    """Runs of members of about BATCH_BYTES: one task per tiny file would cost more than zlib."""
+    batch: list[Member] = []
+    size = 0
+    for m in members:
+        batch.append(m)
+        try:
+            size += m.source.stat().st_size
+        except OSError:
+            pass  # _compress reports it
+        if size >= BATCH_BYTES or len(batch) >= BATCH_FILES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _compress_batch(batch: list[Member]) -> list[tuple[bytes, int, int]]:
+    return [_compress(m) for m in batch]
+
+
 def _compressed(members: list[Member], workers: int) -> Iterator[tuple[bytes, int, int]]:
-    """Compress ahead in a bounded window, yield in order: memory stays near `window` files."""
-    window = max(4, workers * 4)
+    """Compress ahead in a bounded window of batches, yield in order: bounded memory."""
+    window = workers * 2
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        pending: deque[Future[tuple[bytes, int, int]]] = deque()
-        queued = iter(members)
-        for m in queued:
-            pending.append(pool.submit(_compress, m))
+        pending: deque[Future[list[tuple[bytes, int, int]]]] = deque()
+        queued = _batches(members)
+        for batch in queued:
+            pending.append(pool.submit(_compress_batch, batch))
             if len(pending) >= window:
                 break
         while pending:
-            result = pending.popleft().result()
+            results = pending.popleft().result()
             nxt = next(queued, None)
             if nxt is not None:
-                pending.append(pool.submit(_compress, nxt))
-            yield result
+                pending.append(pool.submit(_compress_batch, nxt))
+            yield from results
 
 
 def write_zip(out: Path, members: Iterable[Member], epoch: int | None = None) -> Written:
