@@ -66,8 +66,8 @@ def build(options: BuildOptions, echo: Echo) -> BuildResult:
     if options.dry_run:
         if not requirements.is_file():
             raise UsageError(f"nothing to resolve: {src} has no {REQUIREMENTS}")
-        with tempfile.TemporaryDirectory(prefix="agentzip-resolve-") as tmp:
-            job = _with_target(job, Path(tmp) / "t")
+        with tempfile.TemporaryDirectory(prefix="agentzip-resolve-") as scratch:
+            job = _with_target(job, Path(scratch) / "t")
             with Spinner(f"resolving {REQUIREMENTS} for {target.runtime} with {job.installer}", enabled=show_progress):
                 pinned = resolve.resolve(job)
         say(f"{REQUIREMENTS} resolves for {described} with wheels only ({len(pinned)} distributions):")
