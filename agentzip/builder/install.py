@@ -159,37 +159,42 @@ def failures(output: str) -> list[Failure]:
     return list(found.values())
 
 
-def ways_out(f: Failure, job: Install) -> str:
+def ways_out(f: Failure, job: Install, *, remote: bool = False) -> str:
+    """One line: what is wrong with this requirement and what to do; `remote` when predicting a
+    remote build, where switching to remote_build is no way out."""
     major, minor = job.python_version
     tag = f"cp{major}{minor} manylinux x86_64"
+    glibc = f"{job.glibc[0]}.{job.glibc[1]}"
     if f.reason == "sdist-only":
+        also = "" if remote else "; or --mode remote_build (the service builds from source, slowly)"
         return (
             f"{f.name}: no wheel for {tag} (only its sources, or wheels for other targets). "
-            f"Ways out: pin a version that has "
-            f"such a wheel; or --mode remote_build (the service builds from source, slowly); or "
-            f"build the wheel on Linux x86_64 yourself and list its file in requirements.txt"
+            f"Ways out: pin a version that has such a wheel{also}; or build the wheel on Linux "
+            f"x86_64 yourself and list its file in requirements.txt"
         )
     if f.reason == "platform":
+        also = "" if remote else "; or --mode remote_build"
         return (
-            f"{f.name} has no wheel for glibc {job.glibc[0]}.{job.glibc[1]} or older on x86_64. "
-            f"Ways out: --glibc 2.28 if you accept that the runtime may not have it (only 2.17 is "
-            f"promised); or pin an older version; or --mode remote_build"
+            f"{f.name} has no wheel for glibc {glibc} or older on x86_64. Ways out: --glibc 2.28 "
+            f"if you accept that the runtime may not have it (only 2.17 is promised); or pin an "
+            f"older version{also}"
         )
     if f.reason == "not-found":
         return f"{f.name} is not on the package index: check the name, or the index options"
+    also = "" if remote else "; or --mode remote_build"
     return (
-        f"no wheel of {f.name} fits {tag} (glibc {job.glibc[0]}.{job.glibc[1]}). Ways out: pin "
-        f"another version; or --glibc 2.28 for packages that ship only newer manylinux wheels; or "
-        f"--mode remote_build"
+        f"no wheel of {f.name} fits {tag} (glibc {glibc}). Ways out: pin another version; or "
+        f"--glibc 2.28 for packages that ship only newer manylinux wheels{also}"
     )
 
 
-def explain_failure(output: str, job: Install) -> str:
+def explain_failure(output: str, job: Install, *, remote: bool = False) -> str:
     """The installer's own error, then one line per requirement it names with the ways out."""
-    lines = [f"{job.installer} could not install {job.requirements.name} for the target:"]
+    verb = "resolve" if remote else "install"
+    lines = [f"{job.installer} could not {verb} {job.requirements.name} for the target:"]
     lines += ["  " + line for line in output.strip().splitlines() if line.strip() and "is ignored" not in line]
     named = failures(output)
     if named:
         lines.append("")
-        lines += [ways_out(f, job) for f in named]
+        lines += [ways_out(f, job, remote=remote) for f in named]
     return "\n".join(lines)

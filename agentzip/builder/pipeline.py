@@ -64,16 +64,7 @@ def build(options: BuildOptions, echo: Echo) -> BuildResult:
     )
 
     if options.dry_run:
-        if not requirements.is_file():
-            raise UsageError(f"nothing to resolve: {src} has no {REQUIREMENTS}")
-        with tempfile.TemporaryDirectory(prefix="agentzip-resolve-") as scratch:
-            job = _with_target(job, Path(scratch) / "t")
-            with Spinner(f"resolving {REQUIREMENTS} for {target.runtime} with {job.installer}", enabled=show_progress):
-                pinned = resolve.resolve(job)
-        say(f"{REQUIREMENTS} resolves for {described} with wheels only ({len(pinned)} distributions):")
-        for pin in pinned:
-            say(f"  {pin}")
-        return BuildResult(None, target.runtime, target.mode, target.entry_point, resolved=tuple(pinned))
+        return _dry_run(target, job, described, say, show_progress)
 
     output = _output_path(Path(options.output))
     staged = staging.stage(src, exclude_paths=[output])
@@ -126,6 +117,22 @@ def build(options: BuildOptions, echo: Echo) -> BuildResult:
     if options.check:
         result = _check(result, options, echo, say)
     return result
+
+
+def _dry_run(
+    target: settings.Settings, job: install.Install, described: str, say: Echo, progress: bool
+) -> BuildResult:
+    """Resolve requirements.txt for the target with wheels only; no install, no zip."""
+    if not job.requirements.is_file():
+        raise UsageError(f"nothing to resolve: {job.requirements} does not exist")
+    with tempfile.TemporaryDirectory(prefix="agentzip-resolve-") as scratch:
+        job = _with_target(job, Path(scratch) / "t")
+        with Spinner(f"resolving {REQUIREMENTS} for {target.runtime} with {job.installer}", enabled=progress):
+            pinned = resolve.resolve(job)
+    say(f"{REQUIREMENTS} resolves for {described} with wheels only ({len(pinned)} distributions):")
+    for pin in pinned:
+        say(f"  {pin}")
+    return BuildResult(None, target.runtime, target.mode, target.entry_point, resolved=tuple(pinned))
 
 
 def _with_target(job: install.Install, target_dir: Path) -> install.Install:

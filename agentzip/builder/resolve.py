@@ -66,7 +66,7 @@ def resolve(job: Install) -> list[str]:
     if proc.returncode != 0:
         output = "\n".join(s for s in (proc.stdout, proc.stderr) if s.strip())
         named = failures(output)
-        message = explain_failure(output, job)
+        message = explain_failure(output, job, remote=True)
         if named and all(f.reason == "sdist-only" for f in named):
             message += "\n" + _remote_hint(named)
         raise BuildError(message)
