@@ -438,3 +438,26 @@ def test_dry_run_resolves_without_writing(tmp_path: Path) -> None:
     (src / "requirements.txt").write_text("docopt==0.6.2\n")
     code, out = run_build(str(src), "--mode", "remote_build", "--dry-run")
     assert code == 1 and "docopt" in out and "from source" in out
+
+
+# -- the post-build check -------------------------------------------------------------------------
+
+
+def test_a_zip_that_fails_check_is_kept_and_exits_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from agentzip import api
+    from agentzip.validator.findings import Finding, InputInfo, Report, Severity
+
+    seen: dict[str, Any] = {}
+
+    def fake_check(path: Path, **kw: Any) -> Report:
+        seen.update(kw, path=path)
+        bad = Finding("AZ104", "requirements-missing", Severity.ERROR, None, "no requirements.txt", "add one")
+        return Report.build(InputInfo(str(path), "zip", 0, None), {}, [bad])
+
+    monkeypatch.setattr(api, "check", fake_check)
+    src = write_folder(tmp_path / "a", AGENT)
+    code, out = run_build(str(src), "-o", str(tmp_path / "o.zip"), "--mode", "remote_build", "--runtime", "python_3_14")
+    assert code == 1 and "requirements-missing" in out and "kept at" in out
+    assert (tmp_path / "o.zip").exists()
+    assert seen["path"] == tmp_path / "o.zip"
+    assert (seen["runtime"], seen["mode"], seen["entry_point"]) == ("python_3_14", "remote_build", ["python", "main.py"])
