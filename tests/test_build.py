@@ -461,3 +461,31 @@ def test_a_zip_that_fails_check_is_kept_and_exits_1(tmp_path: Path, monkeypatch:
     assert (tmp_path / "o.zip").exists()
     assert seen["path"] == tmp_path / "o.zip"
     assert (seen["runtime"], seen["mode"], seen["entry_point"]) == ("python_3_14", "remote_build", ["python", "main.py"])
+
+
+class _Tty:
+    """A stream that says it is a terminal, and keeps what was written."""
+
+    def __init__(self, tty: bool) -> None:
+        self.tty, self.text = tty, ""
+
+    def isatty(self) -> bool:
+        return self.tty
+
+    def write(self, s: str) -> int:
+        self.text += s
+        return len(s)
+
+    def flush(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("tty,enabled,shown", [(True, True, True), (False, True, False), (True, False, False)])
+def test_spinner_names_the_step_only_on_a_terminal(tty: bool, enabled: bool, shown: bool) -> None:
+    from agentzip.builder.progress import Spinner
+
+    stream = _Tty(tty)
+    with Spinner("installing requirements.txt with uv", enabled=enabled, stream=stream):  # type: ignore[arg-type]
+        time.sleep(0.25)
+    assert ("installing requirements.txt with uv" in stream.text) is shown
+    assert stream.text.endswith("\r") or not shown  # the line is erased for the next message
