@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from agentzip.validator.bundle import PACKAGES, Bundle, BundleFile
 from agentzip.validator.sizes import ZipSize, measure
 from agentzip.validator.target import Target
+
+if TYPE_CHECKING:
+    from agentzip.validator.distributions import Distribution
+    from agentzip.validator.requirements import Requirements
+    from agentzip.validator.wheelfiles import RawWheel
 
 # Folders whose contents are never the agent's own code or its installed dependencies.
 JUNK_DIRS = frozenset(
@@ -84,3 +90,42 @@ class Index:
     def zip_size(self) -> ZipSize:
         """The zip's size, or the size of the zip a folder would make (see sizes.measure)."""
         return measure(self.bundle, self.files, self.size_limit)
+
+    # -- Python dependencies (distributions.py, requirements.py, wheelfiles.py) ------------------
+
+    @cached_property
+    def distributions(self) -> list[Distribution]:
+        """Every `*.dist-info` in `packages/` or at the root, parsed; packages/ first."""
+        from agentzip.validator.distributions import load_distributions
+
+        return load_distributions(self.bundle)
+
+    @cached_property
+    def provided_modules(self) -> dict[str, list[Distribution]]:
+        """Import name -> the distributions that install it."""
+        out: dict[str, list[Distribution]] = {}
+        for d in self.distributions:
+            for name in sorted(d.import_names):
+                out.setdefault(name, []).append(d)
+        return out
+
+    @cached_property
+    def site(self) -> str | None:
+        """Where dependencies were installed: "packages", "root" (`pip install -t .`) or None."""
+        from agentzip.validator.distributions import site_of
+
+        return site_of(self.distributions)
+
+    @cached_property
+    def requirements(self) -> Requirements:
+        """The root requirements.txt and the files it includes (empty when there is none)."""
+        from agentzip.validator.requirements import load_requirements
+
+        return load_requirements(self.bundle, self.by_path)
+
+    @cached_property
+    def raw_wheels(self) -> list[RawWheel]:
+        """Every `.whl` file in the bundle, described (the runtime never installs them)."""
+        from agentzip.validator.wheelfiles import find_raw_wheels
+
+        return find_raw_wheels(self.bundle, [f for f in self.files if not self.is_junk(f.path)], self.target)

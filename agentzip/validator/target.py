@@ -90,6 +90,25 @@ class Target:
         found.update(tags.compatible_tags(version, interpreter=abi, platforms=platforms))
         return frozenset(found)
 
+    def marker_environment(self) -> dict[str, str]:
+        """PEP 508 marker values of the runtime, never the host's (pip's classic cross-build trap)."""
+        from packaging.markers import default_environment
+
+        major, minor = self.python_version or PYTHON_RUNTIMES[DEFAULT_RUNTIME]
+        env: dict[str, str] = dict(default_environment())
+        env.update(
+            python_version=f"{major}.{minor}",
+            python_full_version=f"{major}.{minor}.0",
+            implementation_name="cpython",
+            implementation_version=f"{major}.{minor}.0",
+            platform_python_implementation="CPython",
+            sys_platform="linux",
+            platform_system="Linux",
+            platform_machine=ARCH,
+            os_name="posix",
+        )
+        return env
+
     def to_json(self) -> dict[str, Any]:
         return {
             "runtime": self.runtime,

@@ -1,0 +1,270 @@
+"""Installed distributions of a bundle: every `*.dist-info` in `packages/` or at the root, parsed."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import posixpath
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from email.parser import BytesHeaderParser
+from typing import TYPE_CHECKING
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.tags import Tag, parse_tag
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+from agentzip.errors import ArchiveError
+from agentzip.validator.bundle import PACKAGES
+
+if TYPE_CHECKING:
+    from agentzip.validator.bundle import Bundle, BundleFile
+
+# Read limits: METADATA carries the long description (a few hundred KiB for some projects);
+# RECORD of a large project (torch, ~20k files) is a few MiB.
+METADATA_LIMIT = 1 << 20
+RECORD_LIMIT = 16 << 20
+SMALL_LIMIT = 64 << 10  # WHEEL, INSTALLER, top_level.txt, direct_url.json
+
+# `_cffi_backend.cpython-313-x86_64-linux-gnu.so`, `six.py`, `_foo.abi3.so`, `bar.pyd`: the
+# import name is everything before the first dot.
+_MODULE_FILE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:\.[^./]+)*\.(?:py|pyc|so|pyd)$")
+_METADATA_DIRS = (".dist-info", ".data", ".egg-info")
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """One installed distribution, as its `*.dist-info` folder describes it."""
+
+    location: str  # "packages" or "root"
+    path: str  # the dist-info folder, e.g. "packages/requests-2.32.3.dist-info"
+    name: str  # canonical (PEP 503); from METADATA, else from the folder name
+    display_name: str  # as METADATA spells it
+    version: str  # as METADATA writes it ("" when unknown)
+    requires_dist: tuple[Requirement, ...] = ()
+    requires_python: SpecifierSet | None = None
+    tags: frozenset[Tag] = frozenset()  # every Tag: line of WHEEL, expanded
+    tag_text: tuple[str, ...] = ()  # the Tag: lines as written, for messages
+    root_is_purelib: bool | None = None
+    record: tuple[str, ...] = ()  # RECORD paths, relative to the site folder
+    has_record: bool = False
+    top_level: tuple[str, ...] = ()
+    installer: str | None = None
+    direct_url: str | None = None  # direct_url.json's url (PEP 610)
+    editable: bool = False  # direct_url.json dir_info.editable
+    import_names: frozenset[str] = frozenset()
+    problems: tuple[str, ...] = ()  # unreadable or invalid metadata, for dist-info-broken
+
+    @property
+    def site(self) -> str:
+        """The folder the distribution is installed into: "packages" or "" (the root)."""
+        return PACKAGES if self.location == "packages" else ""
+
+    @property
+    def parsed_version(self) -> Version | None:
+        try:
+            return Version(self.version) if self.version else None
+        except InvalidVersion:
+            return None
+
+    def site_path(self, record_path: str) -> str | None:
+        """A RECORD path as a bundle path; None for paths outside the site (`../../bin/x`)."""
+        if record_path.startswith("/") or ":" in record_path.split("/", 1)[0]:
+            return None
+        norm = posixpath.normpath(record_path)
+        if norm == ".." or norm.startswith("../"):
+            return None
+        return f"{self.site}/{norm}" if self.site else norm
+
+
+def find_dist_infos(bundle: Bundle) -> dict[str, dict[str, BundleFile]]:
+    """dist-info folder -> {member name: file}, for `packages/*.dist-info` and `*.dist-info`."""
+    found: dict[str, dict[str, BundleFile]] = {}
+    for f in bundle.files:
+        parts = f.path.split("/")
+        depth = 1 if parts[0] == PACKAGES else 0
+        if len(parts) <= depth or not parts[depth].endswith(".dist-info"):
+            continue
+        folder = "/".join(parts[: depth + 1])
+        members = found.setdefault(folder, {})
+        if len(parts) == depth + 2 and not f.is_dir:
+            members[parts[-1]] = f
+    return found
+
+
+def load_distributions(bundle: Bundle) -> list[Distribution]:
+    """Every distribution of the bundle, packages/ first, in path order; never raises."""
+    out = [_load(bundle, folder, members) for folder, members in find_dist_infos(bundle).items()]
+    return sorted(out, key=lambda d: (d.location != "packages", d.path))
+
+
+def site_of(distributions: Iterable[Distribution]) -> str | None:
+    """Where the dependencies were installed: "packages", "root", or None when nowhere."""
+    locations = {d.location for d in distributions}
+    if "packages" in locations:
+        return "packages"
+    return "root" if locations else None
+
+
+def _load(bundle: Bundle, folder: str, members: dict[str, BundleFile]) -> Distribution:
+    problems: list[str] = []
+    location = "packages" if folder.startswith(PACKAGES + "/") else "root"
+    stem = folder.rsplit("/", 1)[-1][: -len(".dist-info")]
+    # PEP 427 / recording-installed-packages: `{name}-{version}.dist-info`, the name escaped.
+    dir_name, _, dir_version = stem.partition("-")
+
+    def read(member: str, limit: int) -> bytes | None:
+        f = members.get(member)
+        if f is None:
+            return None
+        try:
+            return bundle.read(f, limit)
+        except ArchiveError as e:
+            problems.append(f"{member} cannot be read ({e})")
+            return None
+
+    meta = _Metadata()
+    data = read("METADATA", METADATA_LIMIT)
+    if data is not None:
+        meta = _parse_metadata(data, problems)
+    elif "METADATA" not in members:
+        problems.append("no METADATA file")
+    display_name = meta.name or dir_name
+
+    tags: set[Tag] = set()
+    tag_text: list[str] = []
+    purelib: bool | None = None
+    data = read("WHEEL", SMALL_LIMIT)
+    if data is not None:
+        headers = BytesHeaderParser().parsebytes(data)
+        for t in headers.get_all("Tag") or []:
+            tag_text.append(str(t).strip())
+            try:
+                tags.update(parse_tag(str(t).strip()))
+            except ValueError:
+                problems.append(f"WHEEL has an invalid tag {str(t).strip()!r}")
+        rip = headers.get("Root-Is-Purelib")
+        purelib = None if rip is None else str(rip).strip().lower() == "true"
+
+    record: list[str] = []
+    data = read("RECORD", RECORD_LIMIT)
+    if data is not None:
+        text = data.decode("utf-8", errors="replace")
+        try:
+            # PEP 376: CSV rows of path, hash, size.
+            record = [row[0] for row in csv.reader(io.StringIO(text)) if row and row[0]]
+        except csv.Error as e:
+            problems.append(f"RECORD is not valid CSV ({e})")
+
+    top_level: list[str] = []
+    data = read("top_level.txt", SMALL_LIMIT)
+    if data is not None:
+        top_level = [ln.strip().split("/")[0] for ln in data.decode("utf-8", "replace").splitlines() if ln.strip()]
+
+    data = read("INSTALLER", SMALL_LIMIT)
+    installer = data.decode("utf-8", "replace").strip() or None if data is not None else None
+    direct_url, editable = _direct_url(read("direct_url.json", SMALL_LIMIT), problems)
+
+    names = frozenset(n for n in top_level if n.isidentifier()) or _modules_from_record(record)
+    return Distribution(
+        location=location,
+        path=folder,
+        name=canonicalize_name(display_name),
+        display_name=display_name,
+        version=meta.version or dir_version,
+        requires_dist=meta.requires_dist,
+        requires_python=meta.requires_python,
+        tags=frozenset(tags),
+        tag_text=tuple(tag_text),
+        root_is_purelib=purelib,
+        record=tuple(record),
+        has_record="RECORD" in members,
+        top_level=tuple(top_level),
+        installer=installer,
+        direct_url=direct_url,
+        editable=editable,
+        import_names=names,
+        problems=tuple(problems),
+    )
+
+
+@dataclass
+class _Metadata:
+    name: str | None = None
+    version: str | None = None
+    requires_dist: tuple[Requirement, ...] = ()
+    requires_python: SpecifierSet | None = None
+
+
+def _parse_metadata(data: bytes, problems: list[str]) -> _Metadata:
+    """Name, Version, Requires-Dist and Requires-Python of a METADATA file.
+
+    packaging's `parse_email` is what `Metadata.from_email` runs first; validating each field
+    here instead keeps the good Requires-Dist lines when one of them is invalid.
+    """
+    from packaging.metadata import parse_email
+
+    raw, unparsed = parse_email(data)
+    out = _Metadata(name=raw.get("name") or None, version=raw.get("version") or None)
+    if out.name is None:
+        unreadable = " (it is not readable as UTF-8 email headers)" if unparsed and not raw else ""
+        problems.append("METADATA has no Name" + unreadable)
+    if out.version is None:
+        problems.append("METADATA has no Version")
+    else:
+        try:
+            Version(out.version)
+        except InvalidVersion:
+            problems.append(f"METADATA Version {out.version!r} is not a valid version (PEP 440)")
+    reqs: list[Requirement] = []
+    for line in raw.get("requires_dist") or []:
+        try:
+            reqs.append(Requirement(line))
+        except InvalidRequirement as e:
+            problems.append(f"METADATA Requires-Dist {line!r} is invalid ({e})")
+    out.requires_dist = tuple(reqs)
+    rp = raw.get("requires_python")
+    if rp:
+        try:
+            out.requires_python = SpecifierSet(rp)
+        except InvalidSpecifier:
+            problems.append(f"METADATA Requires-Python {rp!r} is invalid")
+    return out
+
+
+def _direct_url(data: bytes | None, problems: list[str]) -> tuple[str | None, bool]:
+    """PEP 610 direct_url.json: (url, editable)."""
+    if data is None:
+        return None, False
+    try:
+        doc = json.loads(data)
+    except ValueError:
+        problems.append("direct_url.json is not valid JSON")
+        return None, False
+    if not isinstance(doc, dict):
+        return None, False
+    url = doc.get("url") if isinstance(doc.get("url"), str) else None
+    dir_info = doc.get("dir_info")
+    editable = isinstance(dir_info, dict) and dir_info.get("editable") is True
+    return url, editable
+
+
+def _modules_from_record(record: Iterable[str]) -> frozenset[str]:
+    """Top-level packages and modules a distribution installed, derived from its RECORD."""
+    names: set[str] = set()
+    for path in record:
+        if path.startswith(("/", "..")) or "\\" in path:
+            continue
+        first, sep, _ = path.partition("/")
+        if sep:
+            if first.isidentifier() and first != "__pycache__":
+                names.add(first)
+            continue
+        m = _MODULE_FILE.match(first)
+        if m and not first.endswith(_METADATA_DIRS):
+            names.add(m.group(1))
+    return frozenset(names)
