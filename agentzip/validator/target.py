@@ -95,7 +95,7 @@ class Target:
         from packaging.markers import default_environment
 
         major, minor = self.python_version or PYTHON_RUNTIMES[DEFAULT_RUNTIME]
-        env: dict[str, str] = dict(default_environment())
+        env = {k: str(v) for k, v in default_environment().items()}
         env.update(
             python_version=f"{major}.{minor}",
             python_full_version=f"{major}.{minor}.0",

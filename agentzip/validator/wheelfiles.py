@@ -61,11 +61,11 @@ def _inspect(wheel: RawWheel, path: Any) -> RawWheel:
     from dataclasses import replace
 
     try:
-        from wheel_inspect import inspect_wheel
+        from wheel_inspect import inspect_wheel  # type: ignore[import-untyped]
 
         about: dict[str, Any] = inspect_wheel(path)
     except Exception as e:  # noqa: BLE001: a third-party parser on an untrusted file must not sink the check
-        return replace(wheel, problem=f"wheel-inspect could not read it ({type(e).__name__})")
+        return replace(wheel, problem=f"unreadable ({type(e).__name__}: {e})")
     metadata = about.get("dist_info", {}).get("metadata", {})
     derived = about.get("derived", {})
     problem = None

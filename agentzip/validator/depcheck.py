@@ -1,0 +1,101 @@
+"""`pip check` for the target: markers, extras and specifiers against what was bundled."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from packaging.markers import Marker, UndefinedComparison, UndefinedEnvironmentName
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+from agentzip.validator.distributions import Distribution
+
+
+def applies(marker: Marker | None, env: Mapping[str, str], extras: Iterable[str] = ()) -> bool:
+    """True when the marker holds on the target for the base install or any active extra.
+
+    A marker that cannot be evaluated counts as false: a dependency we cannot prove is needed
+    is never reported as missing.
+    """
+    if marker is None:
+        return True
+    for extra in ("", *extras):
+        try:
+            if marker.evaluate({**env, "extra": extra}):
+                return True
+        except (UndefinedComparison, UndefinedEnvironmentName, ValueError, TypeError):
+            return False
+    return False
+
+
+def satisfied_by(req: Requirement, dist: Distribution) -> bool:
+    """True when the distribution's version is in the requirement's specifier (pre-releases too,
+    as pip check counts them); an unparseable version is dist-info-broken's business, not ours."""
+    if not req.specifier:
+        return True
+    version = dist.parsed_version
+    return version is None or req.specifier.contains(version, prereleases=True)
+
+
+def by_name(distributions: Iterable[Distribution]) -> dict[str, list[Distribution]]:
+    out: dict[str, list[Distribution]] = {}
+    for d in distributions:
+        out.setdefault(d.name, []).append(d)
+    return out
+
+
+def active_extras(
+    roots: Iterable[Requirement], distributions: list[Distribution], env: Mapping[str, str]
+) -> dict[str, frozenset[str]]:
+    """Canonical name -> the extras something asked for: requirements.txt, then every bundled
+    distribution's own Requires-Dist (under its own active extras), until nothing changes."""
+    extras: dict[str, set[str]] = {}
+    for r in roots:
+        if applies(r.marker, env):
+            extras.setdefault(canonicalize_name(r.name), set()).update(canonicalize_name(e) for e in r.extras)
+    changed = True
+    while changed:
+        changed = False
+        for d in distributions:
+            mine = extras.get(d.name, set())
+            for r in d.requires_dist:
+                if not r.extras or not applies(r.marker, env, mine):
+                    continue
+                want = {canonicalize_name(e) for e in r.extras}
+                have = extras.setdefault(canonicalize_name(r.name), set())
+                if not want <= have:
+                    have |= want
+                    changed = True
+    return {k: frozenset(v) for k, v in extras.items()}
+
+
+@dataclass(frozen=True)
+class Unmet:
+    """A Requires-Dist of a bundled distribution that the bundle does not meet."""
+
+    requirer: Distribution
+    requirement: Requirement
+    found: tuple[Distribution, ...]  # empty: not bundled at all; else: versions that do not fit
+
+    @property
+    def name(self) -> str:
+        return canonicalize_name(self.requirement.name)
+
+
+def unmet_dependencies(
+    distributions: list[Distribution], roots: Iterable[Requirement], env: Mapping[str, str]
+) -> list[Unmet]:
+    """Every applicable Requires-Dist of every bundled distribution that is missing or unsatisfied."""
+    extras = active_extras(roots, distributions, env)
+    present = by_name(distributions)
+    out: list[Unmet] = []
+    for d in distributions:
+        mine = extras.get(d.name, frozenset())
+        for r in d.requires_dist:
+            if not applies(r.marker, env, mine):
+                continue
+            found = present.get(canonicalize_name(r.name), [])
+            if not found or not any(satisfied_by(r, f) for f in found):
+                out.append(Unmet(d, r, tuple(found)))
+    return out
