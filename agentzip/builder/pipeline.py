@@ -189,7 +189,7 @@ def _largest(members: tuple[tuple[str, int, int], ...], count: int = 5) -> list[
     for name, size, compressed in members:
         parts = name.split("/")
         # a folder counts as one unit; inside packages/, each top-level module or dist-info does
-        depth = 2 if parts[0] == PACKAGES and len(parts) > 2 else 1
+        depth = 2 if parts[0] == PACKAGES and len(parts) > 1 else 1
         key = "/".join(parts[:depth]) + ("/" if len(parts) > depth else "")
         acc = groups.setdefault(key, [0, 0])
         acc[0] += size
@@ -253,7 +253,8 @@ def _check(result: BuildResult, options: BuildOptions, echo: Echo, say: Echo) ->
             if f.severity >= Severity.WARNING:
                 say(f"    {f.severity.label} {f.code} {f.rule}: {f.path or '-'}: {f.message}")
         return result
-    lines = [f"the built zip fails check ({len(errors)} errors); kept at {result.path} for inspection:"]
+    n = f"{len(errors)} error" + ("s" if len(errors) > 1 else "")
+    lines = [f"the built zip fails check ({n}); kept at {result.path} for inspection:"]
     for f in errors:
         lines.append(f"  {f.code} {f.rule}: {f.path or '-'}: {f.message}")
         if f.hint:
