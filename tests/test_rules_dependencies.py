@@ -145,6 +145,7 @@ CASES = [
     ("dist-info-broken", {**GOOD, **dist("broken", metadata="Metadata-Version: 2.1\nSummary: no name\n")}, BUNDLED, True),
     ("dist-info-broken", {**GOOD, **dist("torch", record_extra=["torch/bin/torch_shm_manager", "torch/lib/libtorch.so"])}, BUNDLED, True),
     ("dist-info-broken", {**GOOD, **dist("black", record_extra=["../../bin/black", "black/__pycache__/x.cpython-313.pyc"])}, BUNDLED, False),
+    ("dist-info-broken", {**GOOD, **dist("black", record_extra=["bin/black"])}, BUNDLED, False),  # uv's scripts; azd drops bin/
 ]
 
 
@@ -234,3 +235,56 @@ def test_root_site_is_accepted_and_named(make_bundle) -> None:  # type: ignore[n
     assert [d.name for d in index.distributions] == ["idna", "requests"]
     assert index.provided_modules["requests"][0].location == "root"
     assert check(make_bundle(files), select=["AZ2"], mode="bundled").findings == ()
+
+
+def test_platform_reasons_are_named(make_bundle) -> None:  # type: ignore[no-untyped-def]
+    files = {**GOOD, **dist("cffi", "2.0", tags=["cp313-cp313-manylinux_2_17_aarch64"]), **dist("mc", tags=["cp313-cp313-musllinux_1_2_x86_64"])}
+    found = {f.path: f.message for f in check(make_bundle(files), select=["incompatible-wheel-tag"], mode="bundled").findings}
+    assert "another CPU than x86_64" in found["packages/cffi-2.0.dist-info"]
+    assert "musl" in found["packages/mc-1.0.dist-info"]
+
+
+def test_requirements_parsing(make_bundle) -> None:  # type: ignore[no-untyped-def]
+    from agentzip.validator.bundle import Bundle
+    from agentzip.validator.index import Index
+    from agentzip.validator.target import Target
+
+    text = (
+        "# pinned\n"
+        "requests[socks]==2.32.3 \\\n"
+        "    --hash=sha256:abc  # a comment\n"
+        "-r more.txt\n"
+        "--index-url=https://pypi.org/simple\n"
+        "-e ./lib\n"
+        "git+https://github.com/a/b.git#egg=bee\n"
+        "bad ==== line\n"
+    )
+    files = {
+        "requirements.txt": text,
+        "more.txt": "-c constraints.txt\nidna>=3\n",
+        "constraints.txt": "urllib3<3\n",
+        "utf16.txt": "x\n",
+    }
+    index = Index(Bundle.open(make_bundle(files)), Target(), 1 << 30)
+    r = index.requirements
+    assert r.files == ("requirements.txt", "more.txt", "constraints.txt")
+    names = [(ln.where, ln.requirement.name if ln.requirement else None) for ln in r.requirements]
+    assert names == [("requirements.txt:2", "requests"), ("more.txt:2", "idna"), ("requirements.txt:6", None), ("requirements.txt:7", "bee")]
+    assert r.requirements[0].hashes == ("sha256:abc",) and r.requirements[2].editable
+    assert [ln.line for ln in r.problems] == [8]
+    assert [(ln.option, ln.value) for ln in r.options][:2] == [("--requirement", "more.txt"), ("--constraint", "constraints.txt")]
+    assert any(ln.constraint and ln.requirement and ln.requirement.name == "urllib3" for ln in r.lines)
+
+
+def test_utf16_requirements_from_powershell(make_bundle) -> None:  # type: ignore[no-untyped-def]
+    files = {**GOOD, "requirements.txt": "requests[socks]==2.32.3\r\nazure-identity\r\n".encode("utf-16")}
+    (f,) = check(make_bundle(files), select=["requirement-not-bundled"], mode="bundled").findings
+    assert "azure-identity" in f.message and "line 2" in f.message
+
+
+def test_marker_environment_is_the_targets() -> None:
+    from agentzip.validator.target import Target
+
+    env = Target(runtime="python_3_14").marker_environment()
+    assert (env["python_version"], env["sys_platform"], env["platform_machine"]) == ("3.14", "linux", "x86_64")
+    assert env["implementation_name"] == "cpython" and env["os_name"] == "posix"

@@ -16,7 +16,7 @@ from packaging.utils import InvalidSdistFilename, canonicalize_name, parse_sdist
 
 from agentzip.validator.bundle import PACKAGES
 from agentzip.validator.depcheck import Unmet, applies, by_name, satisfied_by, unmet_dependencies
-from agentzip.validator.distributions import Distribution
+from agentzip.validator.distributions import SCHEME_DIRS, Distribution
 from agentzip.validator.engine import Context
 from agentzip.validator.findings import Hit, Severity
 from agentzip.validator.registry import rule
@@ -331,18 +331,33 @@ def incompatible_wheel_tag(ctx: Context) -> Iterator[Hit]:
 
 
 def _glibc(platform: str) -> tuple[int, int] | None:
+    """The glibc an x86_64 manylinux platform tag needs (PEP 600, and the legacy aliases)."""
+    if not platform.endswith("_x86_64"):
+        return None
     m = _MANYLINUX.match(platform)
     if m:
         return int(m.group(1)), int(m.group(2))
-    return _LEGACY_GLIBC.get(platform.rsplit("_x86_64", 1)[0])
+    return _LEGACY_GLIBC.get(platform[: -len("_x86_64")])
+
+
+def _platform_kind(platform: str) -> str:
+    if platform.startswith("win"):
+        return "Windows"
+    if platform.startswith("macosx"):
+        return "macOS"
+    if platform.startswith("musllinux"):
+        return "musl libc (Alpine), not glibc"
+    if platform.endswith(("aarch64", "arm64", "armv7l", "ppc64le", "s390x", "i686")):
+        return "another CPU than x86_64"
+    return "not manylinux x86_64"
 
 
 def _why_incompatible(d: Distribution, t: Target) -> str:
     platforms = {tag.platform for tag in d.tags}
-    ok_platform = "any" in platforms or bool(platforms & set(t.platforms)) or any(_glibc(p) for p in platforms)
     reasons = []
-    if not ok_platform:
-        reasons.append(f"platform {', '.join(sorted(platforms))} is not manylinux x86_64")
+    if "any" not in platforms and not platforms & set(t.platforms) and not any(_glibc(p) for p in platforms):
+        kinds = sorted({_platform_kind(p) for p in platforms})
+        reasons.append(f"platform {', '.join(sorted(platforms))}: {', '.join(kinds)}")
     probe = ("any", *t.platforms[:1])
     if not any(Tag(tag.interpreter, tag.abi, p) in t.supported_tags for tag in d.tags for p in probe):
         interp = ", ".join(sorted({f"{tag.interpreter}-{tag.abi}" for tag in d.tags}))
@@ -713,6 +728,8 @@ def dist_info_broken(ctx: Context) -> Iterator[Hit]:
             p = d.site_path(r)
             if p is None or "__pycache__/" in p or p.endswith((".pyc", ".pyo")) or "\\" in p:
                 continue
+            if r.split("/", 1)[0] in SCHEME_DIRS:
+                continue  # console scripts and data files: azd's default `bin/` ignore drops them harmlessly
             if p not in have:
                 missing.append(p)
         if missing:

@@ -34,6 +34,9 @@ SMALL_LIMIT = 64 << 10  # WHEEL, INSTALLER, top_level.txt, direct_url.json
 # import name is everything before the first dot.
 _MODULE_FILE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:\.[^./]+)*\.(?:py|pyc|so|pyd)$")
 _METADATA_DIRS = (".dist-info", ".data", ".egg-info")
+# Install-scheme folders an installer writes beside the modules with --target (uv records
+# `bin/x`, pip `../../bin/x`): console scripts and data files, never importable.
+SCHEME_DIRS = frozenset({"bin", "Scripts", "share", "include", "etc"})
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,9 @@ class Distribution:
             return None
 
     def site_path(self, record_path: str) -> str | None:
-        """A RECORD path as a bundle path; None for paths outside the site (`../../bin/x`)."""
+        """A RECORD path as a bundle path; None for paths outside the site (`../../bin/x`).
+
+        RECORD paths are relative to the folder holding the dist-info (PEP 376, PEP 627)."""
         if record_path.startswith("/") or ":" in record_path.split("/", 1)[0]:
             return None
         norm = posixpath.normpath(record_path)
@@ -261,7 +266,7 @@ def _modules_from_record(record: Iterable[str]) -> frozenset[str]:
             continue
         first, sep, _ = path.partition("/")
         if sep:
-            if first.isidentifier() and first != "__pycache__":
+            if first.isidentifier() and first != "__pycache__" and first not in SCHEME_DIRS:
                 names.add(first)
             continue
         m = _MODULE_FILE.match(first)
