@@ -108,7 +108,7 @@ def raw_wheel(ctx: Context) -> Iterator[Hit]:
         if w.fits is False:
             hint = f"install the target's build instead, then delete this file: {_install(ctx, repr(f'{w.project}=={w.version}'))}"
         else:
-            dest = "." if folder == "." else folder
+            dest = "." if ctx.index.site == "root" else PACKAGES
             hint = (
                 f"pip install --target {dest} --no-deps --platform manylinux2014_x86_64 --python-version {_py(ctx.target)} "
                 f"--implementation cp --only-binary=:all: {glob} && rm {glob} (or: agentzip build --mode bundled)"
