@@ -11,6 +11,7 @@ from agentzip.validator.target import Target
 
 if TYPE_CHECKING:
     from agentzip.validator.distributions import Distribution
+    from agentzip.validator.imports import ImportScan, LocalModule
     from agentzip.validator.requirements import Requirements
     from agentzip.validator.wheelfiles import RawWheel
 
@@ -129,3 +130,44 @@ class Index:
         from agentzip.validator.wheelfiles import find_raw_wheels
 
         return find_raw_wheels(self.bundle, [f for f in self.files if not self.is_junk(f.path)], self.target)
+
+    # -- the agent's Python sources (imports.py) -------------------------------------------------
+
+    @cached_property
+    def source_base(self) -> str:
+        """The folder `python <entry point>` puts first on sys.path: "" (the root) for `main.py`."""
+        from agentzip.validator.imports import entry_base
+
+        return entry_base(self.target.entry_file, self.dirs)
+
+    @cached_property
+    def local_modules(self) -> dict[str, LocalModule]:
+        """Top-level modules the agent's own folder provides (`foo.py`, `foo/`, `foo.*.so`)."""
+        from agentzip.validator.imports import local_modules
+
+        version = self.target.python_version or (3, 13)
+        return local_modules(self.own_files, self.dirs, self.source_base, version, self._not_own)
+
+    @cached_property
+    def imports(self) -> ImportScan:
+        """The agent's own imports (ast, never run); unreadable files are listed, never raised."""
+        from agentzip.validator.imports import scan_imports
+
+        return scan_imports(
+            self.bundle, self.own_files, self.local_modules, self.source_base, self.target.python_version
+        )
+
+    @cached_property
+    def installed_at_root(self) -> frozenset[str]:
+        """Root entries a root-installed distribution owns (`pip install -t .`: `requests/`, `six.py`)."""
+        from agentzip.validator.imports import owned_root_names
+
+        return owned_root_names(self.distributions)
+
+    @cached_property
+    def own_files(self) -> list[BundleFile]:
+        """The agent's own files, without what `pip install -t .` put at the root."""
+        return [f for f in self.agent_files if not self._not_own(f.path)]
+
+    def _not_own(self, path: str) -> bool:
+        return self.is_junk(path) or self.is_dependency(path) or path.split("/", 1)[0] in self.installed_at_root
