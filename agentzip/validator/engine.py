@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from agentzip.validator.bundle import Bundle
+from agentzip.validator.definition import Definition
 from agentzip.validator.findings import Finding, Hit, InputInfo, Report
 from agentzip.validator.index import Index
 from agentzip.validator.registry import Rule
@@ -32,6 +33,8 @@ class Context:
     bundle: Bundle
     target: Target
     options: Options = field(default_factory=Options)
+    # azure.yaml / agent.yaml / metadata JSON; None when the user has none (AZ7xx rules then stay quiet)
+    definition: Definition | None = None
 
     @cached_property
     def index(self) -> Index:
@@ -66,6 +69,7 @@ def run_rules(ctx: Context, rules: Iterable[Rule]) -> list[Finding]:
                     message=h.message,
                     hint=h.hint,
                     paths=h.paths,
+                    line=h.line,
                 )
             )
     if ctx.options.per_path_ignores:

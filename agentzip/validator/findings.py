@@ -37,6 +37,7 @@ class Hit:
     # every path this one cause covers (400 .pyd files of one distribution are one hit)
     paths: tuple[str, ...] = ()
     severity: Severity | None = None  # None: the rule's default
+    line: int | None = None  # 1-based line in the file at `path` (definition files), when known
 
 
 @dataclass(frozen=True, order=False)
@@ -50,6 +51,7 @@ class Finding:
     message: str
     hint: str = ""
     paths: tuple[str, ...] = ()
+    line: int | None = None
 
     def sort_key(self) -> tuple[int, str, str, str]:
         return (-int(self.severity), self.path or "", self.code, self.message)
@@ -65,6 +67,8 @@ class Finding:
         }
         if self.paths:
             data["paths"] = list(self.paths)
+        if self.line is not None:
+            data["line"] = self.line
         return data
 
 
@@ -86,6 +90,7 @@ class Report:
     target: dict[str, Any]
     findings: tuple[Finding, ...]
     notes: tuple[str, ...] = field(default=())  # e.g. what was inferred about the target
+    fail_on: Severity = Severity.ERROR  # from --fail-on or the config file: what `failed` means
 
     @classmethod
     def build(
@@ -103,3 +108,8 @@ class Report:
 
     def fails(self, fail_on: Severity) -> bool:
         return any(f.severity >= fail_on for f in self.findings)
+
+    @property
+    def failed(self) -> bool:
+        """True when a finding reaches the report's own threshold (exit status 1)."""
+        return self.fails(self.fail_on)

@@ -27,7 +27,7 @@ def render(report: Report, *, color: bool = False) -> str:
         head = f"{code} {name} ({sev.label})"
         out.append(_style(head, color, fg=_COLOURS[sev], bold=True))
         for f in items:
-            where = f"{f.path}: " if f.path else ""
+            where = f"{f.path}{f':{f.line}' if f.line else ''}: " if f.path else ""
             out.append(f"  {_style(where, color, bold=True)}{f.message}")
             extra = [p for p in f.paths if p != f.path]
             for p in extra[:MAX_PATHS]:
