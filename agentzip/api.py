@@ -20,25 +20,105 @@ def check(
     size_limit: int | None = None,
     per_path_ignores: dict[str, list[str]] | None = None,
     with_sha256: bool = True,
+    fail_on: str | None = None,
+    config: str | os.PathLike[str] | None = None,
+    no_config: bool = False,
+    definition: str | os.PathLike[str] | None = None,
+    service: str | None = None,
 ) -> Report:
     """Check a zip or a folder against the target and return the sorted report.
 
-    Raises UsageError for an input that does not exist; a corrupt archive is a finding.
+    Settings: arguments > config file (`config`, else the nearest agentzip.toml or
+    [tool.agentzip] above PATH, unless `no_config`) > agent definition (`definition`, else the
+    azure.yaml / agent.yaml a user would expect, see validator.definition.resolve) > inference.
+    Raises UsageError for an input that does not exist, a bad config or definition file, and
+    for an azure.yaml with several agent services and no `service` (check_all checks each).
+    A corrupt archive is a finding.
     """
+    reports = check_all(
+        path, runtime=runtime, mode=mode, entry_point=entry_point, glibc_floor=glibc_floor,
+        select=select, ignore=ignore, size_limit=size_limit, per_path_ignores=per_path_ignores,
+        with_sha256=with_sha256, fail_on=fail_on, config=config, no_config=no_config,
+        definition=definition, service=service,
+    )
+    if len(reports) != 1:
+        from agentzip.errors import UsageError
+
+        names = ", ".join(str(r.target.get("definition", {}).get("service")) for r in reports)
+        raise UsageError(f"{path}: several agent services ({names}): choose one with service=, or call check_all")
+    return reports[0]
+
+
+def check_all(
+    path: str | os.PathLike[str],
+    *,
+    runtime: str | None = None,
+    mode: str | None = None,
+    entry_point: str | list[str] | tuple[str, ...] | None = None,
+    glibc_floor: tuple[int, int] | None = None,
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] | None = None,
+    size_limit: int | None = None,
+    per_path_ignores: dict[str, list[str]] | None = None,
+    with_sha256: bool = True,
+    fail_on: str | None = None,
+    config: str | os.PathLike[str] | None = None,
+    no_config: bool = False,
+    definition: str | os.PathLike[str] | None = None,
+    service: str | None = None,
+) -> list[Report]:
+    """check() for each agent PATH stands for: one report per azure.yaml service it names."""
+    import dataclasses
+
+    from agentzip.validator import config as config_file
+    from agentzip.validator import definition as definition_file
     from agentzip.validator.bundle import Bundle
     from agentzip.validator.engine import Context, Options, make_report, run_rules
+    from agentzip.validator.findings import Severity
     from agentzip.validator.registry import select as select_rules
-    from agentzip.validator.target import resolve_target
+    from agentzip.validator.target import MODES, RUNTIMES, resolve_target
 
-    bundle = Bundle.open(path)
-    target = resolve_target(
-        bundle, runtime=runtime, mode=mode, entry_point=entry_point, glibc_floor=glibc_floor
-    )
-    options = Options()
-    if size_limit is not None:
-        options.size_limit = size_limit
-    if per_path_ignores:
-        options.per_path_ignores = dict(per_path_ignores)
-    ctx = Context(bundle, target, options)
-    findings = run_rules(ctx, select_rules(select, ignore))
-    return make_report(ctx, findings, with_sha256=with_sha256)
+    reports: list[Report] = []
+    for bundle_path, defn in definition_file.resolve(path, definition=definition, service=service):
+        cfg = config_file.load(bundle_path, config=config, no_config=no_config)
+        # A definition value the service would reject is reported by its AZ7xx rule; the bundle
+        # is then checked against what inference finds rather than against a runtime that does
+        # not exist.
+        d_runtime = defn.runtime if defn and defn.runtime in RUNTIMES else None
+        d_mode = defn.dependency_resolution if defn and defn.dependency_resolution in MODES else None
+        bundle = Bundle.open(bundle_path)
+        target = resolve_target(
+            bundle,
+            runtime=runtime or cfg.runtime or d_runtime,
+            mode=mode or cfg.mode or d_mode,
+            entry_point=entry_point or cfg.entry_point or (defn.entry_point if defn else None) or None,
+            glibc_floor=glibc_floor or cfg.glibc_floor,
+        )
+        options = Options()
+        limit = size_limit or cfg.size_limit
+        if limit is not None:
+            options.size_limit = limit
+        ppi = per_path_ignores if per_path_ignores is not None else cfg.per_path_ignores
+        if ppi:
+            options.per_path_ignores = dict(ppi)
+        ctx = Context(bundle, target, options, definition=defn)
+        sel = select if select is not None else cfg.select
+        ign = ignore if ignore is not None else cfg.ignore
+        findings = run_rules(ctx, select_rules(sel, ign))
+        report = make_report(ctx, findings, with_sha256=with_sha256)
+        notes = list(report.notes)
+        target_json = dict(report.target)
+        if defn is not None:
+            notes.append(f"definition: {defn.describe()}")
+            target_json["definition"] = {"path": defn.display, "kind": defn.kind, "service": defn.service}
+        if cfg.source is not None:
+            notes.append(f"config: {cfg.describe()}")
+        reports.append(
+            dataclasses.replace(
+                report,
+                target=target_json,
+                notes=tuple(notes),
+                fail_on=Severity.parse(fail_on or cfg.fail_on or "error"),
+            )
+        )
+    return reports
