@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import zlib
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from agentzip.errors import ArchiveError
 from agentzip.validator.bundle import PACKAGES, Bundle, BundleFile
@@ -21,6 +21,9 @@ class ZipSize:
     total: int
     per_contributor: Counter[str]
     measured: bool
+    # bytes once extracted, and file counts, per contributor (the size report draws both)
+    uncompressed: Counter[str] = field(default_factory=Counter)
+    files: Counter[str] = field(default_factory=Counter)
 
 
 def contributor(path: str) -> str:
@@ -44,24 +47,29 @@ def deflated_size(bundle: Bundle, f: BundleFile) -> int:
     return n + len(comp.flush())
 
 
-def measure(bundle: Bundle, files: list[BundleFile], limit: int) -> ZipSize:
+def measure(bundle: Bundle, files: list[BundleFile], limit: int, *, compress: bool = False) -> ZipSize:
     """A zip is its file size. A folder is the zip it would become.
 
     While a folder's raw size plus headers stays under the warning threshold no compression can
-    push it over, so only then is each file really compressed (the slow part, on big folders).
+    push it over, so only then is each file really compressed (the slow part, on big folders),
+    unless `compress` asks for real numbers anyway (the size report).
     """
     per: Counter[str] = Counter()
+    raw_per: Counter[str] = Counter()
+    count: Counter[str] = Counter()
+    for f in files:
+        name = contributor(f.path)
+        raw_per[name] += f.size
+        count[name] += 1
     if bundle.kind == "zip":
         for f in files:
             per[contributor(f.path)] += f.compressed_size or 0
-        return ZipSize(bundle.size, per, True)
+        return ZipSize(bundle.size, per, True, raw_per, count)
     overhead = END_RECORD + sum(LOCAL_HEADER + CENTRAL_HEADER + 2 * len(f.path.encode()) for f in files)
     raw = overhead + sum(f.size for f in files)
     # Deflate can grow incompressible data by a few bytes per 16 KiB block; 1% covers it.
-    if raw * 1.01 < NEAR * limit:
-        for f in files:
-            per[contributor(f.path)] += f.size
-        return ZipSize(raw, per, False)
+    if not compress and raw * 1.01 < NEAR * limit:
+        return ZipSize(raw, Counter(raw_per), False, raw_per, count)
     total = overhead
     for f in files:
         try:
@@ -70,4 +78,4 @@ def measure(bundle: Bundle, files: list[BundleFile], limit: int) -> ZipSize:
             n = f.size
         per[contributor(f.path)] += n
         total += n
-    return ZipSize(total, per, True)
+    return ZipSize(total, per, True, raw_per, count)

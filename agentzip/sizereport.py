@@ -1,0 +1,143 @@
+"""`agentzip size`: the largest contributors as a sorted bar chart, zipped and unzipped, against the limit."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from dataclasses import dataclass
+
+BLOCKS = " ▏▎▍▌▋▊▉█"  # eighths of a cell: bars are drawn to 1/8 of a character
+MIN_BAR = 10
+
+
+@dataclass(frozen=True)
+class Row:
+    """One contributor: a top-level entry, or one distribution in packages/."""
+
+    name: str
+    zipped: int
+    unzipped: int
+    files: int
+
+
+@dataclass(frozen=True)
+class SizeBreakdown:
+    """What a zip, or the zip a folder would make, is made of."""
+
+    path: str
+    kind: str
+    total: int  # bytes of the zip
+    unzipped: int  # bytes once extracted
+    limit: int
+    rows: tuple[Row, ...]  # largest zipped first
+
+    @property
+    def headroom(self) -> int:
+        return self.limit - self.total
+
+
+def measure_path(path: str | os.PathLike[str], limit: int | None = None) -> SizeBreakdown:
+    """Measure PATH, compressing a folder's files for real (the rules only do it near the limit)."""
+    from agentzip.validator.bundle import Bundle
+    from agentzip.validator.engine import SIZE_LIMIT
+    from agentzip.validator.sizes import measure
+
+    if limit is None:
+        from agentzip.validator.config import load
+
+        limit = load(path).size_limit or SIZE_LIMIT
+    bundle = Bundle.open(path)
+    files = [f for f in bundle.files if not f.is_dir]
+    size = measure(bundle, files, limit, compress=True)
+    names = set(size.uncompressed) | set(size.per_contributor)
+    rows = sorted(
+        (Row(n, size.per_contributor[n], size.uncompressed[n], size.files[n]) for n in names),
+        key=lambda r: (-r.zipped, -r.unzipped, r.name),
+    )
+    return SizeBreakdown(str(path), bundle.kind, size.total, sum(size.uncompressed.values()), limit, tuple(rows))
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1e6:,.1f} MB"
+
+
+def _human(n: int) -> str:
+    """Small contributors in kB, so they do not all read 0.0 MB."""
+    if n < 1_000_000:
+        return f"{n / 1e3:,.1f} kB" if n >= 1000 else f"{n} B"
+    return _mb(n)
+
+
+def _bar(cells: float, ascii: bool) -> str:
+    """A bar `cells` characters long, to an eighth of a character (a whole one in ASCII)."""
+    if ascii:
+        return "#" * int(round(cells))
+    whole, part = divmod(int(round(cells * 8)), 8)
+    return BLOCKS[-1] * whole + (BLOCKS[part] if part else "")
+
+
+def _style(text: str, color: bool, **kw: object) -> str:
+    if not color or not text:
+        return text
+    import click
+
+    return click.style(text, **kw)  # type: ignore[arg-type]
+
+
+def _can_draw_blocks() -> bool:
+    encoding = getattr(sys.stdout, "encoding", None) or "ascii"
+    try:
+        "█▏░".encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+def render(b: SizeBreakdown, *, color: bool = False, top: int = 12, width: int | None = None, ascii: bool | None = None) -> str:
+    """The chart: a gauge of the limit, then one bar per contributor, largest first.
+
+    Each bar is drawn to the scale of the largest unzipped contributor: the solid part is what
+    it adds to the zip, the light part what it adds once extracted.
+    """
+    if ascii is None:
+        ascii = not _can_draw_blocks()
+    if width is None:
+        width = shutil.get_terminal_size((100, 24)).columns
+    solid, light, empty = ("#", "-", ".") if ascii else (BLOCKS[-1], "░", "·")
+    out: list[str] = []
+    share = b.total / b.limit if b.limit else 0.0
+    tone = "red" if b.total > b.limit else ("yellow" if share > 0.9 else "green")
+    what = "the zip" if b.kind == "zip" else "the zip this folder would make"
+    room = f"{_mb(b.headroom)} headroom" if b.headroom >= 0 else f"{_mb(-b.headroom)} over the limit"
+    out.append(_style(f"{b.path}: {what}", color, bold=True))
+    gauge_cells = max(MIN_BAR, min(50, width - 12))
+    gauge = _bar(min(share, 1.0) * gauge_cells, ascii)
+    gauge += empty * (gauge_cells - len(gauge))
+    out.append(f"  [{_style(gauge, color, fg=tone)}] {share:4.0%}")
+    out.append(f"  {_human(b.total)} of {_mb(b.limit)} ({b.limit / 2**20:,.0f} MiB), {_style(room, color, fg=tone)}")
+    out.append(f"  unzipped: {_human(b.unzipped)} in {sum(r.files for r in b.rows):,} files")
+    out.append("")
+    shown = list(b.rows[:top])
+    rest = b.rows[top:]
+    if rest:
+        shown.append(
+            Row(f"({len(rest)} more)", sum(r.zipped for r in rest), sum(r.unzipped for r in rest), sum(r.files for r in rest))
+        )
+    if not shown:
+        out.append("  (no files)")
+        return "\n".join(out) + "\n"
+    name_w = min(40, max(len("contributor"), *(len(r.name) for r in shown)))
+    head = f"  {'contributor':<{name_w}}  {'zipped':>10}  {'unzipped':>10}  {'files':>7}  "
+    cells = max(MIN_BAR, width - len(head) - 1)
+    scale = max(r.unzipped for r in shown) or 1
+    out.append(_style(head.rstrip(), color, dim=True))
+    for r in shown:
+        name = r.name if len(r.name) <= name_w else r.name[: name_w - 1] + "…"
+        z = _bar(r.zipped / scale * cells, ascii)
+        extra = light * max(0, int(round(r.unzipped / scale * cells)) - len(z))
+        line = f"  {name:<{name_w}}  {_human(r.zipped):>10}  {_human(r.unzipped):>10}  {r.files:>7,}  "
+        out.append(line + _style(z, color, fg="cyan") + _style(extra, color, dim=True))
+    out.append("")
+    out.append(f"  {solid} zipped  {light} unzipped, to the scale of the largest contributor")
+    return "\n".join(out) + "\n"
