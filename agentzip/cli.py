@@ -53,6 +53,20 @@ def _with_target_options(f: Any) -> Any:
     return f
 
 
+definition_options = [
+    click.option("--config", type=click.Path(dir_okay=False), help="Read settings from this file (default: the nearest agentzip.toml or [tool.agentzip] in pyproject.toml above PATH)."),
+    click.option("--no-config", is_flag=True, help="Ignore config files."),
+    click.option("--definition", type=click.Path(dir_okay=False), help="Agent definition: azure.yaml, agent.yaml or the REST metadata JSON (default: found beside a folder)."),
+    click.option("--service", help="The azure.yaml agent service to check (default: each)."),
+]
+
+
+def _with_definition_options(f: Any) -> Any:
+    for opt in reversed(definition_options):
+        f = opt(f)
+    return f
+
+
 def _glibc(value: str | None) -> tuple[int, int] | None:
     if value is None:
         return None
@@ -70,10 +84,12 @@ def _glibc(value: str | None) -> tuple[int, int] | None:
 @_with_target_options
 @click.option("--select", multiple=True, help="Rules to run: codes, code prefixes or names (comma-separated).")
 @click.option("--ignore", multiple=True, help="Rules to skip: codes, code prefixes or names.")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default="error", show_default=True, help="Exit 1 when a finding is at least this severe.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), help="Exit 1 when a finding is at least this severe (default: the config's fail-on, else error).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github", "junit"]), default="text", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to a file.")
 @click.option("--color/--no-color", default=None, help="Colour the text report (default: on a terminal).")
+@_with_definition_options
+@click.option("--size-report", is_flag=True, help="Also draw the largest contributors against the 250 MB limit.")
 def check(
     paths: tuple[str, ...],
     runtime: str | None,
@@ -82,31 +98,32 @@ def check(
     glibc: str | None,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
-    fail_on: str,
+    fail_on: str | None,
     fmt: str,
     output: str | None,
     color: bool | None,
+    config: str | None,
+    no_config: bool,
+    definition: str | None,
+    service: str | None,
+    size_report: bool,
 ) -> None:
     """Check a deployment zip or the folder that will be zipped (default: the current folder)."""
     from agentzip import api
     from agentzip.errors import AgentzipError
     from agentzip.validator import reporters
-    from agentzip.validator.findings import Severity
     from agentzip.validator.registry import unknown_selectors
 
     sel, ign = _split(select), _split(ignore)
     bad = unknown_selectors(sel + ign)
     if bad:
         _fail(f"no rule matches {', '.join(bad)} (see `agentzip rules`)")
-    render = reporters.get(fmt)
     if color is None:
         color = output is None and sys.stdout.isatty()
-    threshold = Severity.parse(fail_on)
-    failed = False
-    chunks: list[str] = []
+    reports = []
     for path in paths or (".",):
         try:
-            report = api.check(
+            reports += api.check_all(
                 path,
                 runtime=runtime,
                 mode=mode,
@@ -115,14 +132,57 @@ def check(
                 select=sel or None,
                 ignore=ign or None,
                 with_sha256=fmt != "text",
+                fail_on=fail_on,
+                config=config,
+                no_config=no_config,
+                definition=definition,
+                service=service,
             )
         except AgentzipError as e:
             _fail(str(e))
             return
-        failed |= report.fails(threshold)
-        chunks.append(render(report, color=color))
-    _write("\n".join(chunks) if fmt == "text" else "".join(chunks), output)
-    sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
+    _write(reporters.render_all(fmt, reports, color=color), output)
+    if size_report:
+        # The chart goes where a person reads it: never into a machine-readable stdout.
+        to_stderr = fmt != "text" and output is None
+        _size_charts([r.input.path for r in reports], color=color, err=to_stderr)
+    sys.exit(EXIT_FINDINGS if any(r.failed for r in reports) else EXIT_OK)
+
+
+def _size_charts(paths: list[str], *, color: bool, err: bool = False, top: int = 12, ascii: bool | None = None) -> None:
+    from agentzip import sizereport
+    from agentzip.errors import AgentzipError
+
+    for path in paths:
+        try:
+            chart = sizereport.render(sizereport.measure_path(path), color=color, top=top, ascii=ascii)
+        except AgentzipError as e:
+            _fail(str(e))
+            return
+        click.echo(chart, nl=False, err=err)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--top", type=click.IntRange(1, 200), default=12, show_default=True, help="How many contributors to draw.")
+@click.option("--ascii/--no-ascii", "ascii_", default=None, help="Draw with ASCII only (default: when the terminal cannot show blocks).")
+@click.option("--color/--no-color", default=None, help="Colour the chart (default: on a terminal).")
+@click.option("--service", help="The azure.yaml agent service to measure (default: each).")
+def size(paths: tuple[str, ...], top: int, ascii_: bool | None, color: bool | None, service: str | None) -> None:
+    """Draw what takes the room in a zip or the zip a folder would make, against the 250 MB limit."""
+    from agentzip.errors import AgentzipError
+    from agentzip.validator.definition import resolve
+
+    if color is None:
+        color = sys.stdout.isatty()
+    targets: list[str] = []
+    for path in paths or (".",):
+        try:
+            targets += [str(p) for p, _ in resolve(path, service=service)]
+        except AgentzipError as e:
+            _fail(str(e))
+            return
+    _size_charts(targets, color=color, top=top, ascii=ascii_)
 
 
 @main.command()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Sequence
 from typing import Protocol
 
 from agentzip.validator.findings import Report
@@ -21,3 +22,17 @@ def get(name: str) -> Renderer:
     module = importlib.import_module(f"agentzip.validator.reporters.{name}")
     render: Renderer = module.render
     return render
+
+
+def render_all(name: str, reports: Sequence[Report], *, color: bool = False) -> str:
+    """Several reports as one document (several paths, or one per azure.yaml service).
+
+    SARIF and JUnit must stay one document (one run, one <testsuites>), so a format module may
+    define render_all; the others are joined: text with a blank line, the rest back to back.
+    """
+    get(name)  # the same error for an unknown name
+    module = importlib.import_module(f"agentzip.validator.reporters.{name}")
+    if hasattr(module, "render_all"):
+        return str(module.render_all(reports, color=color))
+    chunks = [module.render(r, color=color) for r in reports]
+    return "\n".join(chunks) if name == "text" else "".join(chunks)
