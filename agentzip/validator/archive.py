@@ -124,19 +124,17 @@ class ZipEntry:
             return hi
         return None
 
+    # is_dir and is_symlink run once per entry in several places: plain bit tests, no unix_mode call.
+    # When unix_mode is None the upper half is 0, so the S_IFMT tests below are False there too.
     @property
     def is_dir(self) -> bool:
-        if self.name.endswith("/"):
-            return True
-        mode = self.unix_mode
-        if mode and stat.S_ISDIR(mode):
-            return True
-        return bool(self.external_attr & 0x10)  # MS-DOS directory attribute
+        ea = self.external_attr
+        # MS-DOS directory attribute, or S_IFDIR in the Unix mode
+        return self.name[-1:] == "/" or bool(ea & 0x10) or (ea >> 16) & 0o170000 == stat.S_IFDIR
 
     @property
     def is_symlink(self) -> bool:
-        mode = self.unix_mode
-        return bool(mode) and stat.S_ISLNK(mode or 0)
+        return (self.external_attr >> 16) & 0o170000 == stat.S_IFLNK
 
     @property
     def is_encrypted(self) -> bool:
