@@ -101,12 +101,12 @@ class LocalModule:
 
 @dataclass(frozen=True)
 class ImportScan:
-    """Every import found, the files read, and the files whose imports are unknown."""
+    """Every import found, the files read, and the files whose imports are not known exactly."""
 
     imports: tuple[ImportRef, ...] = ()
     files: tuple[str, ...] = ()
     broken_relative: tuple[BrokenRelative, ...] = ()
-    skipped: tuple[SkippedFile, ...] = ()
+    skipped: tuple[SkippedFile, ...] = ()  # files whose imports are unknown, or only approximate
     approximate: tuple[str, ...] = ()  # files read by the line scan (newer syntax than this host)
     base: str = ""  # the folder `python <entry point>` puts first on sys.path ("" = the root)
     edits_sys_path: bool = False  # some file calls sys.path.insert/append or site.addsitedir
@@ -263,18 +263,21 @@ def scan_imports(
             module = _module_name(f.path[len(prefix) :])
             tree, problem = _parse(data)
             if tree is None:
-                if newer_target and problem and "print" not in problem:
-                    # This host's parser may not know the target's syntax (PEP 695, PEP 701, ...):
-                    # a line scan keeps the imports rather than losing the whole file.
-                    found = list(_line_scan(data, f.path, module))
-                    if found:
-                        imports.extend(found)
-                        approximate.append(f.path)
-                        continue
                 reason = problem or "does not parse"
-                if newer_target and "Python 2" not in reason:
+                if newer_target and reason.startswith("does not parse (") and "Python 2" not in reason:
+                    # This host's parser may not know the target's syntax (PEP 695 `type`, PEP 701
+                    # f-strings, ...): a line scan keeps the imports, flagged approximate, and the
+                    # file stays listed so nobody takes the result as exact.
+                    found = list(_line_scan(data, f.path, module))
+                    imports.extend(found)
+                    if found:
+                        approximate.append(f.path)
+                    todo.extend(r.top for r in found if r.top in by_top and r.top not in done)
                     host = f"{sys.version_info[0]}.{sys.version_info[1]}"
-                    reason += f" (read with Python {host}, older than the target: newer syntax may be the cause)"
+                    reason += (
+                        f" on Python {host}, older than the target: newer syntax may be the cause"
+                        + ("; imports found line by line" if found else "")
+                    )
                 skipped.append(SkippedFile(f.path, reason))
                 continue
             visitor = _Visitor(f.path, module, f.name == "__init__.py")
