@@ -1,0 +1,88 @@
+"""End-to-end: the dependency rules on bundles installed from real PyPI wheels (fixtures/realwheels.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from agentzip.api import check
+from agentzip.validator.findings import Severity
+
+pytestmark = pytest.mark.network
+realwheels = pytest.importorskip("fixtures.realwheels", reason="the real-wheel recipes are not in this checkout")
+
+# Distributions of the agent's dependency tree that ship compiled wheels per Python and platform
+# (resolution pinned by the recipes' --exclude-newer).
+NATIVE = {"aiohttp", "cffi", "charset-normalizer", "frozenlist", "multidict", "propcache", "wrapt", "yarl"}
+# abi3 or per-platform-only wheels: fine across 3.12-3.14, wrong on another OS or CPU.
+PLATFORM_ONLY = {"cryptography", "psutil"}
+
+
+def _bundle(name: str, kind: str) -> Path:
+    path: Path = realwheels.bundle_zip(name) if kind == "zip" else realwheels.bundle(name)
+    return path
+
+
+def _flagged(report: object) -> dict[str, Severity]:
+    """Distribution (canonical name) -> severity of its incompatible-wheel-tag finding."""
+    from packaging.utils import canonicalize_name
+
+    out: dict[str, Severity] = {}
+    for f in report.findings:  # type: ignore[attr-defined]
+        if f.rule == "incompatible-wheel-tag":
+            stem = f.path.split("/")[-1].removesuffix(".dist-info").split("-")[0]
+            out[canonicalize_name(stem)] = f.severity
+    return out
+
+
+@pytest.mark.parametrize("kind", ["zip", "folder"])
+def test_good_bundle_has_no_dependency_findings(kind: str) -> None:
+    report = check(_bundle("good", kind), mode="bundled", select=["AZ2"])
+    assert report.findings == ()
+
+
+def test_good_bundle_checked_as_a_whole_has_no_errors() -> None:
+    report = check(_bundle("good", "zip"), mode="bundled")
+    assert [f for f in report.findings if f.severity >= Severity.ERROR] == []
+
+
+def test_good_bundle_index_facts() -> None:
+    from agentzip.validator.bundle import Bundle
+    from agentzip.validator.index import Index
+    from agentzip.validator.target import Target
+
+    index = Index(Bundle.open(_bundle("good", "zip")), Target(mode="bundled"), 1 << 30)
+    assert index.site == "packages"
+    assert len(index.distributions) == 72 and not any(d.problems for d in index.distributions)
+    # a top-level extension module and a namespace package shared by many distributions
+    assert [d.name for d in index.provided_modules["_cffi_backend"]] == ["cffi"]
+    assert {"azure-identity", "azure-core"} <= {d.name for d in index.provided_modules["azure"]}
+    assert [ln.requirement.name for ln in index.requirements.requirements if ln.requirement] == [
+        "azure-ai-agentserver-responses",
+        "azure-identity",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("recipe", "expected"),
+    [
+        ("win-amd64", NATIVE | PLATFORM_ONLY | {"protobuf"}),
+        ("macos-arm64", NATIVE | PLATFORM_ONLY | {"protobuf"}),
+        ("linux-aarch64", NATIVE | PLATFORM_ONLY | {"protobuf"}),
+        ("musllinux", NATIVE | PLATFORM_ONLY),  # protobuf's musl build is the pure-Python wheel
+        ("py312", NATIVE),
+        ("py314", NATIVE),
+    ],
+)
+def test_foreign_bundles_name_every_incompatible_distribution(recipe: str, expected: set[str]) -> None:
+    report = check(_bundle(recipe, "zip"), mode="bundled", runtime="python_3_13", select=["AZ2"])
+    flagged = _flagged(report)
+    assert set(flagged) == expected
+    assert set(flagged.values()) == {Severity.ERROR}
+    assert {f.rule for f in report.findings} == {"incompatible-wheel-tag"}
+
+
+def test_py314_bundle_fits_the_python_3_14_runtime() -> None:
+    report = check(_bundle("py314", "zip"), mode="bundled", runtime="python_3_14", select=["AZ2"])
+    assert report.findings == ()
