@@ -24,11 +24,12 @@ def azure_yaml(root: Path, services: dict[str, dict[str, Any]]) -> Path:
     """A repository with an azure.yaml at its root and each service's project folder."""
     root.mkdir(parents=True, exist_ok=True)
     (root / ".git").mkdir(exist_ok=True)
-    doc = {"name": "demo", "services": {}}
+    written: dict[str, Any] = {}
+    doc = {"name": "demo", "services": written}
     for name, svc in services.items():
         project = svc.get("project", f"src/{name}")
         write_folder(root / project, AGENT)
-        doc["services"][name] = {"host": "azure.ai.agent", "project": project, "language": "python", **svc}
+        written[name] = {"host": "azure.ai.agent", "project": project, "language": "python", **svc}
     (root / "azure.yaml").write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
     return root
 

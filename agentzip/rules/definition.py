@@ -217,7 +217,7 @@ def dependency_resolution_unset(ctx: Context) -> Iterator[Hit]:
             d.display,
             f"{key} is not set and sources disagree on the default (SDK docs: bundled; azd: rejected); "
             f"checked as {mode} ({where})",
-            f"add `{short}: {mode}` to the code configuration",
+            f'add "{short}": "{mode}" to code_configuration' if d.kind == "metadata" else f"add `{short}: {mode}` to the code configuration",
             line=d.origin("dependency_resolution").line,
         )
     elif d.dependency_resolution not in MODES:

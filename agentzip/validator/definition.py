@@ -110,11 +110,11 @@ def _read_yaml(path: Path) -> tuple[Any, _Lines]:
         raise UsageError(f"{_display(path)}: not valid YAML{where}: {getattr(e, 'problem', e)}") from None
 
 
-def _get(doc: Any, *keys: str) -> Any:
+def _get(doc: Any, *keys: str | int) -> Any:
     for k in keys:
         if not isinstance(doc, Mapping):
             return None
-        doc = doc.get(k)
+        doc = doc.get(str(k))
     return doc
 
 
