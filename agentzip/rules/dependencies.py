@@ -205,16 +205,18 @@ def requirement_not_bundled(ctx: Context) -> Iterator[Hit]:
             text = f" (`{ln.text}`)" if ln.text != req.name else ""
             yield Hit(
                 ln.file,
-                f"line {ln.line}: {req.name}{text} is required on the target but no {req.name} distribution is bundled in {_sites(ctx)}",
+                f"{req.name}{text} is required on the target but no {req.name} distribution is bundled in {_sites(ctx)}",
                 f"{_install(ctx, repr(_pin(req)))} (or: agentzip build --mode bundled)",
+                line=ln.line,
             )
         elif not any(satisfied_by(req, d) for d in found):
             versions = ", ".join(f"{d.version} ({d.path})" for d in found)
             yield Hit(
                 ln.file,
-                f"line {ln.line}: requirements.txt asks for {req.name}{req.specifier} but the bundle has {versions}",
+                f"requirements.txt asks for {req.name}{req.specifier} but the bundle has {versions}",
                 f"{_install(ctx, repr(_pin(req)))} --upgrade (or: agentzip build --mode bundled)",
                 paths=tuple(d.path for d in found),
+                line=ln.line,
             )
 
 
@@ -574,12 +576,12 @@ def remote_requirement_unbuildable(ctx: Context) -> Iterator[Hit]:
     for ln in ctx.index.requirements.lines:
         hit = _unbuildable(ctx, ln)
         if hit is not None:
-            yield hit
+            yield replace(hit, line=ln.line)
 
 
 def _unbuildable(ctx: Context, ln: RequirementLine) -> Hit | None:
     bundled_hint = "or deploy in bundled mode with everything installed: agentzip build --mode bundled"
-    at = f"line {ln.line}: `{ln.text}`"
+    at = f"`{ln.text}`"
     if ln.option == "--no-index":
         return Hit(ln.file, f"{at}: the remote build may not use PyPI, so nothing can be installed", f"remove --no-index, {bundled_hint}")
     if ln.option in ("--index-url", "--extra-index-url", "--find-links") and ln.value:
