@@ -126,7 +126,7 @@ def test_entry_point_in_a_folder_is_the_base(make_bundle: MakeBundle) -> None:
 
 
 def test_local_modules(make_bundle: MakeBundle) -> None:
-    files = {
+    files: Files = {
         "main.py": "",
         "foo/__init__.py": "",
         "ns/data.json": "{}",
@@ -207,7 +207,9 @@ def test_pyc_magic() -> None:
         ("cv2", "cv2", "opencv-python"),
         ("PIL.Image", "PIL", "pillow"),
         ("google.protobuf.message", "google.protobuf", "protobuf"),
-        ("azure.identity.aio", "azure.identity", "azure-identity-aio"),
+        ("azure.identity.aio", "azure.identity", "azure-identity"),
+        ("azure.ai.agentserver.responses", "azure.ai.agentserver.responses", "azure-ai-agentserver-responses"),
+        ("requests.adapters", "requests", "requests"),
         ("requests", "requests", "requests"),
         ("typing_extensions", "typing_extensions", "typing-extensions"),
     ],
@@ -223,4 +225,6 @@ def test_namespace_candidates_and_reverse() -> None:
     assert "azure" not in candidate_projects("azure.identity")
     assert import_names_for_project("PyYAML") == ("yaml",)
     assert import_names_for_project("azure-identity") == ("azure.identity",)
+    assert import_names_for_project("azure-ai-projects") == ("azure.ai.projects",)
+    assert candidate_projects("requests.adapters") == ("requests",)
     assert import_names_for_project("openai") == ("openai",)

@@ -95,11 +95,12 @@ def _required_provider(ctx: Context, name: str) -> str | None:
     return next((p for p in candidate_projects(name) if p in required), None)
 
 
-def _install_hint(ctx: Context, project: str) -> str:
+def _install_hint(ctx: Context, project: str, listed: bool = False) -> str:
     v = ctx.target.python_version or (3, 13)
     if ctx.target.mode == "bundled":
+        first = "reinstall packages/ from requirements.txt" if listed else f"add {project} to requirements.txt and reinstall packages/"
         return (
-            f"add {project} to requirements.txt and reinstall packages/: pip install -r requirements.txt "
+            f"{first}: pip install -r requirements.txt "
             f"--target packages/ --platform manylinux2014_x86_64 --python-version {v[0]}.{v[1]} "
             "--implementation cp --only-binary=:all: (or agentzip build)"
         )
@@ -273,7 +274,7 @@ def unresolved_import(ctx: Context) -> Iterator[Hit]:
 def _unresolved(ctx: Context, key: str, refs: list[ImportRef], required: str | None) -> Hit:
     version = ctx.target.python_version or (3, 13)
     wheres = _where_list(refs)
-    project = required or candidate_projects(key)[0]
+    project = required or candidate_projects(refs[0].name if key.split(".", 1)[0] in NAMESPACE_ROOTS else key)[0]
     top = key.split(".", 1)[0]
     newer = added_after(key, version)
     elsewhere = _elsewhere(ctx, top)
@@ -314,7 +315,7 @@ def _unresolved(ctx: Context, key: str, refs: list[ImportRef], required: str | N
             f"`{key}` is imported at {_more(wheres)} but requirements.txt names no project that "
             f"installs it (expected {project}; a listed project may still pull it in)"
         )
-    return Hit(refs[0].file, msg, _install_hint(ctx, project), paths=wheres, severity=severity)
+    return Hit(refs[0].file, msg, _install_hint(ctx, project, listed=required is not None), paths=wheres, severity=severity)
 
 
 def _elsewhere(ctx: Context, top: str) -> str | None:

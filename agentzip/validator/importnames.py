@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from packaging.utils import NormalizedName, canonicalize_name
 
-# Namespace packages (PEP 420 or pkgutil-style) shared by many projects: the top-level name says
-# nothing, the next component does (`azure.identity` is azure-identity, `google.protobuf` is protobuf).
-NAMESPACE_ROOTS: frozenset[str] = frozenset(
-    {"azure", "azureml", "google", "opentelemetry", "backports", "jaraco", "zope", "sphinxcontrib", "ruamel", "mpl_toolkits"}
+# Namespace packages (PEP 420 or pkgutil-style) shared by many projects: the name says nothing
+# until the first component past the namespace (`azure.identity` is azure-identity,
+# `azure.ai.agentserver.responses` is azure-ai-agentserver-responses).
+NAMESPACES: frozenset[str] = frozenset(
+    {
+        "azure", "azure.ai", "azure.ai.agentserver", "azure.mgmt", "azure.storage", "azure.keyvault",
+        "azure.monitor", "azure.search", "azure.communication", "azureml", "google", "google.cloud",
+        "opentelemetry", "opentelemetry.exporter", "opentelemetry.instrumentation", "backports",
+        "jaraco", "zope", "sphinxcontrib", "ruamel", "mpl_toolkits",
+    }
 )
+NAMESPACE_ROOTS: frozenset[str] = frozenset(n for n in NAMESPACES if "." not in n)
 
 # Import names that are not their project's name. Keys may be dotted (the longest prefix wins);
 # values are every project commonly installed for that name, the usual one first.
@@ -85,20 +92,21 @@ for _name, _projects in IMPORT_TO_PROJECTS.items():
 
 
 def import_key(name: str) -> str:
-    """The part of a dotted import that identifies what installs it: `azure.identity` for
-    `azure.identity.aio`, `yaml` for `yaml.loader`."""
+    """The part of a dotted import that identifies what installs it: `yaml` for `yaml.loader`,
+    `azure.identity` for `azure.identity.aio`, `azure.ai.projects` for `azure.ai.projects.models`."""
     parts = name.split(".")
-    if parts[0] in NAMESPACE_ROOTS and len(parts) > 1:
-        return ".".join(parts[:2])
-    return parts[0]
+    depth = 1
+    while depth < len(parts) and ".".join(parts[:depth]) in NAMESPACES:
+        depth += 1
+    return ".".join(parts[:depth])
 
 
 def candidate_projects(name: str) -> tuple[NormalizedName, ...]:
     """Canonical project names that may install a dotted import name, the likeliest first.
 
-    The curated table first (longest dotted prefix), then the name's own prefixes joined with
-    hyphens (`azure.ai.projects` -> azure-ai-projects, azure-ai), down to the top level, which a
-    namespace root alone never identifies.
+    The curated table first (longest dotted prefix), then, inside a namespace, the name's own
+    components joined with hyphens (`azure.ai.projects` -> azure-ai-projects), else the
+    top-level name (`requests.adapters` -> requests). A namespace alone (`azure`) names nothing.
     """
     parts = name.split(".")
     out: list[NormalizedName] = []
@@ -107,9 +115,11 @@ def candidate_projects(name: str) -> tuple[NormalizedName, ...]:
         if projects:
             out.extend(canonicalize_name(p) for p in projects)
             break
-    floor = 2 if parts[0] in NAMESPACE_ROOTS and len(parts) > 1 else 1
-    for i in range(len(parts), floor - 1, -1):
-        out.append(canonicalize_name("-".join(parts[:i])))
+    if parts[0] in NAMESPACE_ROOTS:
+        floor = len(import_key(name).split("."))
+        out.extend(canonicalize_name("-".join(parts[:i])) for i in range(len(parts), floor - 1, -1))
+    else:
+        out.append(canonicalize_name(parts[0]))
     return tuple(dict.fromkeys(out))
 
 
@@ -124,8 +134,8 @@ def import_names_for_project(project: str) -> tuple[str, ...]:
     if known:
         return known
     root, sep, rest = key.partition("-")
-    if sep and root.replace("-", "_") in NAMESPACE_ROOTS:
-        return (f"{root}.{rest.replace('-', '_')}",)
+    if sep and root in NAMESPACE_ROOTS:
+        return (key.replace("-", "."),)
     return (key.replace("-", "_").replace(".", "_"),)
 
 
