@@ -267,6 +267,9 @@ def elf_details(data: bytes | BinaryIO) -> ElfDetails:
     # Hostile or truncated input makes pyelftools raise anything from ELFError to struct.error,
     # KeyError or UnicodeDecodeError: every one of them is a fact about the file, not a bug here.
     try:
+        stream.seek(0)
+        if _elf(stream.read(64)) is None:
+            raise ValueError("not an ELF file (magic, class, data or version)")
         from elftools.elf.elffile import ELFFile  # imported here: `agentzip --help` must start fast
 
         from elftools.elf.segments import InterpSegment
@@ -311,7 +314,7 @@ def elf_extent(head: bytes) -> int | None:
     table_end = phoff + phentsize * phnum
     if phentsize < struct.calcsize(phdr_fmt) or table_end > len(head):
         return None
-    end: int = table_end
+    end: int = max(header_size, table_end)
     for i in range(phnum):
         values = struct.unpack_from(phdr_fmt, head, phoff + i * phentsize)
         if values[0] in (PT_DYNAMIC, PT_INTERP):
