@@ -26,7 +26,8 @@ ELF_MACHINES = {
     247: "bpf", 258: "loongarch64",
 }
 EM_X86_64, EM_PPC64, EM_S390 = 62, 21, 22
-PT_DYNAMIC, PT_INTERP = 2, 3  # p_type values elf_extent looks for
+PT_LOAD, PT_DYNAMIC, PT_INTERP = 1, 2, 3  # p_type values elf_extent reads
+DT_STRTAB, DT_STRSZ, DT_VERNEED = 5, 10, 0x6FFFFFFE  # d_tag values it follows
 ELF_TYPES = {1: "relocatable", 2: "executable", 3: "shared", 4: "core"}
 # EI_OSABI values a Linux kernel and glibc loader accept: System V (0) and GNU/Linux (3).
 # FreeBSD (9) and others use the same machines but will not load on Linux.
@@ -291,36 +292,66 @@ def elf_details(data: bytes | BinaryIO) -> ElfDetails:
     return found.details(None)
 
 
-def elf_extent(head: bytes) -> int | None:
-    """How many leading bytes of an ELF file elf_details needs, from its head; None if unknown.
+def elf_extent(data: bytes) -> int | None:
+    """How many leading bytes of an ELF file elf_details needs; None if `data` cannot tell.
 
-    The dynamic table sits in the writable segment after the code, often megabytes in, so a
-    caller that caps what it reads of a zip member can read this much instead of guessing.
-    The dynamic string table and the version needs it points to come before it in practice.
+    The dynamic table sits in the writable segment after the code, often megabytes in, and
+    patchelf (auditwheel repair) may move the dynamic strings to a new segment at the very end.
+    So: call it with the head; when the answer exceeds len(data), read that much and call again,
+    because only the dynamic table says where its strings are. Two rounds settle it.
     """
-    info = _elf(head)
+    info = _elf(data)
     if info is None:
         return None
     order = "<" if info.endian == "little" else ">"
     # Elf64_Ehdr: e_phoff at 32, e_phentsize/e_phnum at 54; Elf32_Ehdr: 28 and 42 (gABI, "ELF Header").
     # Elf64_Phdr puts p_flags second; Elf32_Phdr puts it after p_memsz.
     wide = info.bits == 64
-    header_size, phoff_fmt, phoff_at, counts_at = (64, "Q", 32, 54) if wide else (52, "I", 28, 42)
-    phdr_fmt, offset_i, filesz_i = (order + "IIQQQQ", 2, 5) if wide else (order + "IIIIII", 1, 4)
-    if len(head) < header_size:
+    header_size, word, phoff_at, counts_at = (64, "Q", 32, 54) if wide else (52, "I", 28, 42)
+    if len(data) < header_size:
         return None
-    (phoff,) = struct.unpack_from(order + phoff_fmt, head, phoff_at)
-    phentsize, phnum = struct.unpack_from(order + "HH", head, counts_at)
+    phdr_fmt = order + ("IIQQQQ" if wide else "IIIIII")
+    (phoff,) = struct.unpack_from(order + word, data, phoff_at)
+    phentsize, phnum = struct.unpack_from(order + "HH", data, counts_at)
     table_end = phoff + phentsize * phnum
-    if phentsize < struct.calcsize(phdr_fmt) or table_end > len(head):
+    if phentsize < struct.calcsize(phdr_fmt) or table_end > len(data):
         return None
+    loads: list[tuple[int, int, int]] = []  # (p_vaddr, p_offset, p_filesz) of PT_LOAD segments
+    dynamic: tuple[int, int] | None = None
     end: int = max(header_size, table_end)
     for i in range(phnum):
-        values = struct.unpack_from(phdr_fmt, head, phoff + i * phentsize)
-        if values[0] in (PT_DYNAMIC, PT_INTERP):
-            end = max(end, int(values[offset_i]) + int(values[filesz_i]))
-    return end
+        values = struct.unpack_from(phdr_fmt, data, phoff + i * phentsize)
+        p_type: int = values[0]
+        fields = (2, 3, 5) if wide else (1, 2, 4)  # p_offset, p_vaddr, p_filesz
+        p_offset, p_vaddr, p_filesz = (int(values[i]) for i in fields)
+        if p_type == PT_LOAD:
+            loads.append((p_vaddr, p_offset, p_filesz))
+        elif p_type in (PT_DYNAMIC, PT_INTERP):
+            end = max(end, p_offset + p_filesz)
+            if p_type == PT_DYNAMIC and dynamic is None:
+                dynamic = (p_offset, p_filesz)
+    if dynamic is None or dynamic[0] + dynamic[1] > len(data):
+        return end
 
+    def file_end(address: int, size: int | None) -> int:
+        # Where the table at this address ends in the file; unknown size: its segment's end.
+        for vaddr, offset, filesz in loads:
+            if vaddr <= address < vaddr + filesz:
+                return offset + (address - vaddr) + size if size is not None else offset + filesz
+        return 0
+
+    tags: dict[int, int] = {}
+    entry = order + word + word
+    for at in range(dynamic[0], dynamic[0] + dynamic[1] - struct.calcsize(entry) + 1, struct.calcsize(entry)):
+        tag, value = struct.unpack_from(entry, data, at)
+        if tag == 0:  # DT_NULL
+            break
+        tags.setdefault(tag, value)
+    if DT_STRTAB in tags:
+        end = max(end, file_end(tags[DT_STRTAB], tags.get(DT_STRSZ)))
+    if DT_VERNEED in tags:
+        end = max(end, file_end(tags[DT_VERNEED], None))
+    return int(end)
 
 
 class _Found:
@@ -362,6 +393,7 @@ def _read_dynamic(elf: ELFFile, dynamic: Any, found: _Found) -> None:
         elif kind == "DT_VERNEEDNUM":
             verneed_count = tag.entry.d_val
     if verneed_addr is None or not verneed_count:
+        _check_strings(found)
         return
     offset = next(elf.address_offsets(verneed_addr), None)
     if offset is None:
@@ -374,3 +406,13 @@ def _read_dynamic(elf: ELFFile, dynamic: Any, found: _Found) -> None:
     for verneed, auxiliaries in table.iter_versions():
         for aux in auxiliaries:
             found.version_needs.append((str(verneed.name), str(aux.name)))
+    _check_strings(found)
+
+
+def _check_strings(found: _Found) -> None:
+    # pyelftools reads a string past the end of the data as "": a name we did not read, not an
+    # empty name (elf_extent says how much to read).
+    if "" in found.needed or any("" in pair for pair in found.version_needs):
+        found.needed = [n for n in found.needed if n]
+        found.version_needs = [p for p in found.version_needs if "" not in p]
+        raise ValueError("the dynamic string table (DT_STRTAB) lies past the end of the data")
