@@ -14,6 +14,7 @@ from packaging.requirements import Requirement
 from packaging.tags import Tag
 from packaging.utils import InvalidSdistFilename, canonicalize_name, parse_sdist_filename
 
+from agentzip.rules.fixes import install_command, python_version, rebuild_hint, target_description
 from agentzip.validator.bundle import PACKAGES
 from agentzip.validator.depcheck import Unmet, applies, by_name, satisfied_by, unmet_dependencies
 from agentzip.validator.distributions import SCHEME_DIRS, Distribution
@@ -35,32 +36,9 @@ def _bundled(ctx: Context) -> bool:
     return ctx.target.is_python and ctx.target.mode == "bundled"
 
 
-def _py(t: Target) -> str:
-    v = t.python_version or (3, 13)
-    return f"{v[0]}.{v[1]}"
-
-
-def _install(ctx: Context, what: str = "-r requirements.txt") -> str:
-    """The documented bundled build, for the target's Python and where the bundle installs."""
-    dest = "." if ctx.index.site == "root" else PACKAGES
-    return (
-        f"pip install {what} --target {dest} --platform manylinux2014_x86_64 "
-        f"--python-version {_py(ctx.target)} --implementation cp --only-binary=:all: --no-compile"
-    )
-
-
-def _rebuild(ctx: Context) -> str:
-    return f"{_install(ctx)} --upgrade (or: agentzip build --mode bundled)"
-
-
 def _names(paths: list[str]) -> str:
     more = f" and {len(paths) - SHOWN} more" if len(paths) > SHOWN else ""
     return ", ".join(paths[:SHOWN]) + more
-
-
-def _target_desc(t: Target) -> str:
-    major, minor = t.glibc_floor
-    return f"CPython {_py(t)} ({t.python_tag}) on Linux x86_64, glibc {major}.{minor}"
 
 
 @rule("AZ201", "raw-wheel", Severity.ERROR)
@@ -100,17 +78,17 @@ def raw_wheel(ctx: Context) -> Iterator[Hit]:
             facts.append("modules " + ", ".join(w.modules[:5]))
         if w.dependencies:
             facts.append(f"{len(w.dependencies)} dependencies ({', '.join(w.dependencies[:5])})")
-        fit = "" if w.fits is None else ("; its tags fit the target" if w.fits else f"; its tags do NOT fit {_target_desc(ctx.target)}")
+        fit = "" if w.fits is None else ("; its tags fit the target" if w.fits else f"; its tags do NOT fit {target_description(ctx.target)}")
         if w.problem:
             fit += f"; wheel-inspect: {w.problem}"
         msg = f"raw wheel ({'; '.join(facts)}): the runtime does not install wheels, so its modules cannot be imported{fit}"
         glob = f"{folder}/*.whl" if folder != "." else "*.whl"
         if w.fits is False:
-            hint = f"install the target's build instead, then delete this file: {_install(ctx, repr(f'{w.project}=={w.version}'))}"
+            hint = f"install the target's build instead, then delete this file: {install_command(ctx, repr(f'{w.project}=={w.version}'))}"
         else:
             dest = "." if ctx.index.site == "root" else PACKAGES
             hint = (
-                f"pip install --target {dest} --no-deps --platform manylinux2014_x86_64 --python-version {_py(ctx.target)} "
+                f"pip install --target {dest} --no-deps --platform manylinux2014_x86_64 --python-version {python_version(ctx.target)} "
                 f"--implementation cp --only-binary=:all: {glob} && rm {glob} (or: agentzip build --mode bundled)"
             )
         yield Hit(w.path, msg, hint)
@@ -166,7 +144,7 @@ def packages_missing(ctx: Context) -> Iterator[Hit]:
     yield Hit(
         PACKAGES + "/",
         f"bundled mode and requirements.txt names {len(wanted)} requirement(s), but no *.dist-info was found in packages/ or at the zip root{found}",
-        f"{_install(ctx)} (or: agentzip build --mode bundled; or deploy with remote_build)",
+        f"{install_command(ctx)} (or: agentzip build --mode bundled; or deploy with remote_build)",
     )
 
 
@@ -206,7 +184,7 @@ def requirement_not_bundled(ctx: Context) -> Iterator[Hit]:
             yield Hit(
                 ln.file,
                 f"{req.name}{text} is required on the target but no {req.name} distribution is bundled in {_sites(ctx)}",
-                f"{_install(ctx, repr(_pin(req)))} (or: agentzip build --mode bundled)",
+                f"{install_command(ctx, repr(_pin(req)))} (or: agentzip build --mode bundled)",
                 line=ln.line,
             )
         elif not any(satisfied_by(req, d) for d in found):
@@ -214,7 +192,7 @@ def requirement_not_bundled(ctx: Context) -> Iterator[Hit]:
             yield Hit(
                 ln.file,
                 f"requirements.txt asks for {req.name}{req.specifier} but the bundle has {versions}",
-                f"{_install(ctx, repr(_pin(req)))} --upgrade (or: agentzip build --mode bundled)",
+                f"{install_command(ctx, repr(_pin(req)))} --upgrade (or: agentzip build --mode bundled)",
                 paths=tuple(d.path for d in found),
                 line=ln.line,
             )
@@ -267,7 +245,7 @@ def dependency_not_bundled(ctx: Context) -> Iterator[Hit]:
         yield Hit(
             u.requirer.path,
             f"{u.requirer.display_name} {u.requirer.version} requires {wanted} but the bundle has {u.requirement.name} {have}",
-            f"{_install(ctx, repr(wanted))} --upgrade (or: agentzip build --mode bundled)",
+            f"{install_command(ctx, repr(wanted))} --upgrade (or: agentzip build --mode bundled)",
             paths=(u.requirer.path, *(d.path for d in u.found)),
         )
     for name in sorted(missing):
@@ -277,7 +255,7 @@ def dependency_not_bundled(ctx: Context) -> Iterator[Hit]:
             needers[0].requirer.path,
             f"{shown} is not bundled, yet {len(needers)} bundled distribution(s) need it on the target: "
             + _names([f"{u.requirer.display_name} {u.requirer.version} ({u.requirement})" for u in needers]),
-            f"{_install(ctx, repr(_pin(needers[0].requirement)))} (or: agentzip build --mode bundled)",
+            f"{install_command(ctx, repr(_pin(needers[0].requirement)))} (or: agentzip build --mode bundled)",
             paths=tuple(u.requirer.path for u in needers),
         )
 
@@ -327,8 +305,8 @@ def incompatible_wheel_tag(ctx: Context) -> Iterator[Hit]:
             continue
         yield Hit(
             d.path,
-            f"{d.display_name} {d.version} is built for {built} ({_why_incompatible(d, t)}); the target is {_target_desc(t)}",
-            _rebuild(ctx),
+            f"{d.display_name} {d.version} is built for {built} ({_why_incompatible(d, t)}); the target is {target_description(t)}",
+            rebuild_hint(ctx),
         )
 
 
@@ -389,13 +367,13 @@ def requires_python_mismatch(ctx: Context) -> Iterator[Hit]:
     """
     if not _bundled(ctx):
         return
-    version = _py(ctx.target)
+    version = python_version(ctx.target)
     for d in ctx.index.distributions:
         if d.requires_python is not None and not d.requires_python.contains(version, prereleases=True):
             yield Hit(
                 d.path,
                 f"{d.display_name} {d.version} requires Python {d.requires_python}; the target runs Python {version}",
-                _install(ctx, repr(d.display_name)) + " --upgrade (or pin a release that supports " + version + ")",
+                install_command(ctx, repr(d.display_name)) + " --upgrade (or pin a release that supports " + version + ")",
             )
 
 
@@ -493,7 +471,7 @@ def sdist_in_bundle(ctx: Context) -> Iterator[Hit]:
         yield Hit(
             f.path,
             f"{what} in packages/: the runtime does not build or unpack it, so its modules cannot be imported",
-            f"{_install(ctx, repr(pin))} && rm {f.path} (no wheel for the target? build one on Linux x86_64 or pick another release)",
+            f"{install_command(ctx, repr(pin))} && rm {f.path} (no wheel for the target? build one on Linux x86_64 or pick another release)",
         )
     dists = {d.name for d in ctx.index.distributions}
     eggs = sorted(d for d in ctx.index.dirs if d.startswith(PACKAGES + "/") and d.count("/") == 1 and d.endswith(".egg-info"))
@@ -506,7 +484,7 @@ def sdist_in_bundle(ctx: Context) -> Iterator[Hit]:
         yield Hit(
             egg + "/",
             f"{stem} is a legacy egg-info install without a dist-info: what it installed and for which platform cannot be checked",
-            f"reinstall it as a wheel: {_install(ctx, repr(name))}",
+            f"reinstall it as a wheel: {install_command(ctx, repr(name))}",
             paths=inside,
         )
 
@@ -542,7 +520,7 @@ def duplicate_distribution(ctx: Context) -> Iterator[Hit]:
         yield Hit(
             found[0].path,
             f"{found[0].display_name} is installed {len(found)} times ({where}): {versions}",
-            f"remove the folder and install once: rm -rf {PACKAGES} && {_install(ctx)} (or: agentzip build --mode bundled)",
+            f"remove the folder and install once: rm -rf {PACKAGES} && {install_command(ctx)} (or: agentzip build --mode bundled)",
             paths=tuple(d.path for d in found),
         )
 
@@ -723,7 +701,7 @@ def dist_info_broken(ctx: Context) -> Iterator[Hit]:
             yield Hit(
                 d.path,
                 f"{d.display_name or d.path}: {'; '.join(d.problems)}",
-                f"reinstall it: {_install(ctx, repr(d.display_name or '<project>'))} --upgrade --force-reinstall",
+                f"reinstall it: {install_command(ctx, repr(d.display_name or '<project>'))} --upgrade --force-reinstall",
             )
         missing: list[str] = []
         for r in d.record:
@@ -738,6 +716,6 @@ def dist_info_broken(ctx: Context) -> Iterator[Hit]:
             yield Hit(
                 d.path,
                 f"{d.display_name} {d.version}: RECORD lists {len(missing)} file(s) the bundle lacks: {_names(missing)}",
-                f"reinstall it and zip every file: {_install(ctx, repr(d.display_name))} --upgrade --force-reinstall; check .agentignore",
+                f"reinstall it and zip every file: {install_command(ctx, repr(d.display_name))} --upgrade --force-reinstall; check .agentignore",
                 paths=tuple(missing),
             )

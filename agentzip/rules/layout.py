@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from agentzip.validator.engine import Context
 from agentzip.validator.findings import Hit, Severity
-from agentzip.validator.index import PACKAGES
+from agentzip.validator.bundle import PACKAGES
 from agentzip.validator.registry import rule
 
 ENTRY_NEAR_MISSES = ("app.py", "agent.py", "server.py", "__main__.py", "run.py")
