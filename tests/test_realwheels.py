@@ -86,3 +86,49 @@ def test_foreign_bundles_name_every_incompatible_distribution(recipe: str, expec
 def test_py314_bundle_fits_the_python_3_14_runtime() -> None:
     report = check(_bundle("py314", "zip"), mode="bundled", runtime="python_3_14", select=["AZ2"])
     assert report.findings == ()
+
+
+def _binary_findings(report: object, rule: str) -> set[str]:
+    """Canonical names of the distributions a native-binary rule names."""
+    from packaging.utils import canonicalize_name
+
+    out = set()
+    for f in report.findings:  # type: ignore[attr-defined]
+        assert f.rule == rule, f.message
+        out.add(canonicalize_name(f.message.split(" ", 1)[0]))
+    return out
+
+
+@pytest.mark.parametrize("kind", ["zip", "folder"])
+def test_good_bundle_has_no_binary_findings(kind: str) -> None:
+    assert check(_bundle("good", kind), mode="bundled", select=["AZ3"]).findings == ()
+
+
+@pytest.mark.parametrize(
+    ("recipe", "rule", "expected"),
+    [
+        ("win-amd64", "windows-binary", NATIVE | PLATFORM_ONLY | {"protobuf"}),
+        ("macos-arm64", "macos-binary", NATIVE | PLATFORM_ONLY | {"protobuf"}),
+        ("linux-aarch64", "wrong-architecture", NATIVE | PLATFORM_ONLY | {"protobuf"}),
+        ("musllinux", "musl-binary", NATIVE | PLATFORM_ONLY),
+        ("py312", "extension-abi-mismatch", NATIVE),  # abi3 (cryptography, psutil, protobuf) loads on 3.13
+        ("py314", "extension-abi-mismatch", NATIVE),
+    ],
+)
+def test_foreign_bundles_get_the_matching_binary_rule(recipe: str, rule: str, expected: set[str]) -> None:
+    report = check(_bundle(recipe, "zip"), mode="bundled", runtime="python_3_13", select=["AZ3"])
+    assert _binary_findings(report, rule) == expected
+
+
+def test_native_code_without_dist_info_is_caught_from_its_bytes(tmp_path: Path) -> None:
+    # cryptography's Rust extension from the macOS bundle, copied next to main.py with a Linux name
+    import shutil
+
+    src = realwheels.bundle("macos-arm64") / "packages/cryptography/hazmat/bindings/_rust.abi3.so"
+    agent = tmp_path / "agent"
+    (agent / "vendor").mkdir(parents=True)
+    (agent / "main.py").write_text("import vendor._rust\n")
+    (agent / "requirements.txt").write_text("")
+    shutil.copy(src, agent / "vendor/_rust.cpython-313-x86_64-linux-gnu.so")
+    report = check(agent, select=["AZ3"])
+    assert [(f.rule, f.path) for f in report.findings] == [("macos-binary", "vendor/_rust.cpython-313-x86_64-linux-gnu.so")]

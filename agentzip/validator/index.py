@@ -12,6 +12,7 @@ from agentzip.validator.target import Target
 if TYPE_CHECKING:
     from agentzip.validator.distributions import Distribution
     from agentzip.validator.imports import ImportScan, LocalModule
+    from agentzip.validator.natives import Native
     from agentzip.validator.requirements import Requirements
     from agentzip.validator.wheelfiles import RawWheel
 
@@ -130,6 +131,30 @@ class Index:
         from agentzip.validator.wheelfiles import find_raw_wheels
 
         return find_raw_wheels(self.bundle, [f for f in self.files if not self.is_junk(f.path)], self.target)
+
+    @cached_property
+    def owners(self) -> dict[str, Distribution]:
+        """Bundle path -> the distribution whose RECORD lists it."""
+        out: dict[str, Distribution] = {}
+        for d in self.distributions:
+            for r in d.record:
+                p = d.site_path(r)
+                if p is not None:
+                    out.setdefault(p, d)
+        return out
+
+    def owner_of(self, path: str) -> Distribution | None:
+        return self.owners.get(path) if self.distributions else None
+
+    # -- native binaries (binaries.py, natives.py) -----------------------------------------------
+
+    @cached_property
+    def natives(self) -> list[Native]:
+        """Every native file (ELF, PE, Mach-O, found from its header bytes) and why it will not load."""
+        from agentzip.validator.natives import candidates, find_natives
+
+        files = candidates(self.files, self.is_junk, self.target)
+        return find_natives(self.bundle, files, self.target, self.owner_of)
 
     # -- the agent's Python sources (imports.py) -------------------------------------------------
 
