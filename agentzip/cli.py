@@ -33,7 +33,25 @@ def _write(text: str, output: str | None) -> None:
         _fail(f"cannot write {output}: {e.strerror}")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _LazyGroup(click.Group):
+    """A group whose heavier commands are imported when named (click's documented lazy loading)."""
+
+    lazy = {"build": ("agentzip.builder.command", "build_command")}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy:
+            import importlib
+
+            module, attr = self.lazy[cmd_name]
+            command: click.Command = getattr(importlib.import_module(module), attr)
+            return command
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="agentzip")
 def main() -> None:
     """Stop broken Foundry hosted-agent deployments before they are uploaded."""

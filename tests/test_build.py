@@ -11,7 +11,6 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-import click
 import pytest
 from click.testing import CliRunner
 
@@ -41,23 +40,11 @@ DIRTY: dict[str, bytes | str] = {
 }
 
 
-def command() -> click.Command:
-    """The CLI's `build` once it is wired into the group, else the builder's own command."""
+def run_build(*args: str) -> tuple[int, str]:
+    """`agentzip build ARGS` as a user types it: through the CLI's group."""
     from agentzip import cli
 
-    group = cli.main
-    if isinstance(group, click.Group) and "build" in group.commands:
-        return group
-
-    from agentzip.builder.command import build_command
-
-    return build_command
-
-
-def run_build(*args: str) -> tuple[int, str]:
-    cmd = command()
-    argv = ["build", *args] if isinstance(cmd, click.Group) else list(args)
-    result = CliRunner().invoke(cmd, argv, catch_exceptions=False)
+    result = CliRunner().invoke(cli.main, ["build", *args], catch_exceptions=False)
     return result.exit_code, result.output
 
 
@@ -279,6 +266,32 @@ def test_settings_from_azure_yaml_and_flags(tmp_path: Path) -> None:
     assert (s.runtime, s.mode, s.sources["mode"]) == ("python_3_13", "bundled", "flag")
     s = settings.resolve(tmp_path / "nowhere", None, None, None)
     assert (s.runtime, s.mode, s.entry_file, s.sources["mode"]) == ("python_3_13", "bundled", "main.py", "default")
+
+
+def test_settings_from_config_and_the_definition_above(tmp_path: Path) -> None:
+    write_folder(tmp_path, {
+        "pyproject.toml": "[tool.agentzip]\nmode = 'remote_build'\nglibc-floor = '2.28'\n",
+        "azure.yaml": "services:\n  a:\n    host: azure.ai.agent\n    project: src/a\n"
+                      "    codeConfiguration: {runtime: python_3_14, entryPoint: app.py, dependencyResolution: bundled}\n",
+        "src/a/app.py": "",
+    })
+    s = settings.resolve(tmp_path / "src/a", None, None, None)
+    # config beats the definition, as in check; the definition fills in the rest
+    assert (s.mode, s.sources["mode"], s.glibc, s.runtime) == ("remote_build", "config", (2, 28), "python_3_14")
+    assert settings.resolve(tmp_path / "src/a", None, None, None, no_config=True).mode == "bundled"
+    # built from the repository root, azure.yaml's project is what goes in the zip
+    assert settings.resolve(tmp_path, None, None, None).src.resolve() == (tmp_path / "src/a").resolve()
+
+
+def test_several_agents_need_a_service(tmp_path: Path) -> None:
+    svc = "    host: azure.ai.agent\n    project: {0}\n    codeConfiguration: {{runtime: python_3_13, entryPoint: main.py}}\n"
+    write_folder(tmp_path, {
+        "azure.yaml": "services:\n  a:\n" + svc.format("a") + "  b:\n" + svc.format("b"),
+        "a/main.py": "", "b/main.py": "",
+    })
+    with pytest.raises(UsageError, match="several agents"):
+        settings.resolve(tmp_path, None, None, None)
+    assert settings.resolve(tmp_path, None, None, None, service="b").src.name == "b"
 
 
 # -- bad input: exit 2 with a clear message -------------------------------------------------------

@@ -22,11 +22,15 @@ class BuildOptions:
     runtime: str | None = None  # "python_3_13" | "python_3_14"
     entry_point: str | None = None  # "main.py" or "python main.py"
     installer: str = "uv"  # "uv" | "pip"
-    glibc: tuple[int, int] = (2, 17)
+    glibc: tuple[int, int] | None = None  # None: from config, else 2.17
     dry_run: bool = False  # resolve requirements.txt for the target, write nothing
     check: bool = True  # run `check` on the zip and fail on errors
     quiet: bool = False  # warnings and errors only
     progress: bool | None = None  # a spinner on long steps; None: when stderr is a terminal
+    config: Path | None = None  # agentzip.toml or pyproject.toml; None: the nearest above SRC
+    no_config: bool = False
+    definition: Path | None = None  # azure.yaml, agent.yaml or metadata JSON; None: found as check finds it
+    service: str | None = None  # the azure.yaml service to build
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from agentzip.builder import install, resolve, settings, staging, zipwriter
@@ -32,7 +33,12 @@ def build(options: BuildOptions, echo: Echo) -> BuildResult:
         raise UsageError(f"{src}: no such folder")
     if not src.is_dir():
         raise UsageError(f"{src}: not a folder (build takes the agent's source folder)")
-    target = settings.resolve(src, options.runtime, options.mode, options.entry_point)
+    target = settings.resolve(
+        src, options.runtime, options.mode, options.entry_point, glibc=options.glibc,
+        config=options.config, no_config=options.no_config, definition=options.definition, service=options.service,
+    )
+    src = target.src
+    options = replace(options, glibc=target.glibc)
     say: Echo = (lambda _msg: None) if options.quiet else echo
     show_progress = not options.quiet if options.progress is None else options.progress
 
@@ -52,7 +58,7 @@ def build(options: BuildOptions, echo: Echo) -> BuildResult:
         requirements=requirements.resolve(),
         target_dir=Path(),  # set once the staging folder exists
         python_version=target.python_version,
-        glibc=options.glibc,
+        glibc=target.glibc,
         installer=options.installer,
         cwd=src.resolve(),
     )
@@ -136,7 +142,6 @@ def _dry_run(
 
 
 def _with_target(job: install.Install, target_dir: Path) -> install.Install:
-    from dataclasses import replace
 
     return replace(job, target_dir=target_dir)
 
@@ -226,7 +231,6 @@ def _summarize(result: BuildResult, staged: staging.Staged, described: str, say:
 
 def _check(result: BuildResult, options: BuildOptions, echo: Echo, say: Echo) -> BuildResult:
     """Run `check` on the zip; BuildError when it has errors (the zip stays for inspection)."""
-    from dataclasses import replace
 
     assert result.path is not None
     try:

@@ -1,7 +1,8 @@
-"""Settings: runtime, mode and entry point from flags, else the folder's definition file."""
+"""Settings: runtime, mode, entry point and glibc floor from flags, config and the agent definition."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,9 @@ class Settings:
     mode: str
     entry_point: tuple[str, ...]
     python_version: tuple[int, int]
-    sources: dict[str, str]  # "mode" -> "flag" | "azure.yaml" | "default"
+    sources: dict[str, str]  # "mode" -> "flag" | "config" | "azure.yaml (service a)" | "default"
+    src: Path = Path(".")  # the folder to build: SRC, or the `project:` its azure.yaml names
+    glibc: tuple[int, int] = (2, 17)
 
     @property
     def entry_file(self) -> str:
@@ -31,82 +34,58 @@ class Settings:
         return args[0] if args else "main.py"
 
 
-def _load_yaml(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError:
-        return None
-    import yaml
+def resolve(
+    src: Path,
+    runtime: str | None,
+    mode: str | None,
+    entry_point: str | None,
+    *,
+    glibc: tuple[int, int] | None = None,
+    config: str | os.PathLike[str] | None = None,
+    no_config: bool = False,
+    definition: str | os.PathLike[str] | None = None,
+    service: str | None = None,
+) -> Settings:
+    """Flags win, then the config file, then the agent definition, as `check` resolves them.
 
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError:
-        return None  # a broken definition is `check`'s to report, not a reason to stop a build
-
-
-def definition(src: Path) -> tuple[dict[str, str], str | None]:
-    """Code configuration from azure.yaml (camelCase) or agent.yaml (snake_case) in SRC or above.
-
-    azure.yaml names the service folder with `project:`; the service whose project is SRC wins,
-    else the only azure.ai.agent service of an azure.yaml in SRC itself.
+    The definition is found the way `check` finds it (validator.definition.resolve): an azure.yaml
+    in SRC names the folder to build with its service's `project:`. The runtime defaults to
+    python_3_13, the mode to bundled (the documented build), the glibc floor to 2.17.
     """
-    src = src.resolve()
-    for folder in (src, *src.parents[:3]):
-        doc = _load_yaml(folder / "azure.yaml")
-        if isinstance(doc, dict) and isinstance(doc.get("services"), dict):
-            agents = [
-                s for s in doc["services"].values()
-                if isinstance(s, dict) and s.get("host") == "azure.ai.agent"
-            ]
-            mine = [s for s in agents if (folder / str(s.get("project", "."))).resolve() == src]
-            # the only agent service counts when azure.yaml sits in SRC itself; higher up it is
-            # some other folder's definition
-            pick = mine or (agents if len(agents) == 1 and folder == src else [])
-            if pick and isinstance(pick[0].get("codeConfiguration"), dict):
-                cc = pick[0]["codeConfiguration"]
-                return {
-                    "runtime": str(cc.get("runtime") or ""),
-                    "mode": str(cc.get("dependencyResolution") or ""),
-                    "entry_point": str(cc.get("entryPoint") or ""),
-                }, "azure.yaml"
-    doc = _load_yaml(src / "agent.yaml")
-    if isinstance(doc, dict) and isinstance(doc.get("code_configuration"), dict):
-        cc = doc["code_configuration"]
-        entry = cc.get("entry_point")
-        return {
-            "runtime": str(cc.get("runtime") or ""),
-            "mode": str(cc.get("dependency_resolution") or ""),
-            "entry_point": " ".join(map(str, entry)) if isinstance(entry, list) else str(entry or ""),
-        }, "agent.yaml"
-    return {}, None
+    from agentzip.validator import config as config_file
+    from agentzip.validator import definition as definition_file
 
-
-def resolve(src: Path, runtime: str | None, mode: str | None, entry_point: str | None) -> Settings:
-    """Flags win, then the definition file; the runtime defaults to python_3_13 and the mode to bundled."""
-    found, origin = definition(src)
+    found = definition_file.resolve(src, definition=definition, service=service)
+    if len(found) > 1:
+        names = ", ".join(d.service or "" for _, d in found if d is not None)
+        raise UsageError(f"{src} defines several agents ({names}): choose one with --service")
+    folder, defn = found[0]
+    cfg = config_file.load(folder, config=config, no_config=no_config)
+    origin = defn.describe() if defn is not None else "definition"
     sources: dict[str, str] = {}
 
-    def pick(key: str, flag: str | None, default: str) -> str:
-        if flag:
-            sources[key] = "flag"
-            return flag
-        if found.get(key):
-            sources[key] = origin or "definition"
-            return found[key]
+    def pick(key: str, *candidates: tuple[object, str], default: object) -> Any:
+        for value, where in candidates:
+            if value:
+                sources[key] = where
+                return value
         sources[key] = "default"
         return default
 
-    runtime = pick("runtime", runtime, "python_3_13")
+    d_entry = defn.entry_point if defn is not None else None
+    runtime = pick("runtime", (runtime, "flag"), (cfg.runtime, "config"), (defn and defn.runtime, origin), default="python_3_13")
     if runtime not in PYTHON_RUNTIMES:
         raise UsageError(
             f"agentzip build makes Python bundles; the runtime is {runtime!r} "
             f"(choose {' or '.join(PYTHON_RUNTIMES)})"
         )
     # The documented build (FOUNDRY.md) is the bundled one; the summary says it was a default.
-    mode = pick("mode", mode, "bundled")
+    mode = pick("mode", (mode, "flag"), (cfg.mode, "config"), (defn and defn.dependency_resolution, origin), default="bundled")
     if mode not in MODES:
         raise UsageError(f"unknown dependency resolution {mode!r} (choose remote_build or bundled)")
-    entry = pick("entry_point", entry_point, "main.py").split()
+    raw = pick("entry_point", (entry_point, "flag"), (cfg.entry_point, "config"), (d_entry, origin), default="main.py")
+    entry = [str(a) for a in raw] if isinstance(raw, list) else str(raw).split()
     if len(entry) == 1:
         entry = ["python", entry[0]]  # azd's one-file entryPoint: it prefixes the runner
-    return Settings(runtime, mode, tuple(entry), PYTHON_RUNTIMES[runtime], sources)
+    floor = pick("glibc", (glibc, "flag"), (cfg.glibc_floor, "config"), default=(2, 17))
+    return Settings(runtime, mode, tuple(entry), PYTHON_RUNTIMES[runtime], sources, Path(folder), floor)
