@@ -120,7 +120,11 @@ def unsafe_path(ctx: Context) -> Iterator[Hit]:
     def hits() -> Iterator[Hit]:
         suspect = _SUSPECT.search
         for e in a.entries:
-            why = _unsafe(e.name) if suspect(e.name) else None
+            name = e.name
+            # C-speed string tests first: a regex search per name is most of this rule's time
+            if not (name[:1] in ("/", "\\") or ".." in name or name[1:2] == ":" or not name.isprintable()):
+                continue
+            why = _unsafe(name) if suspect(name) else None
             if why:
                 yield Hit(_shown(e.name), "unsafe entry name: " + ", ".join(why), REBUILD)
 

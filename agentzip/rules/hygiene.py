@@ -24,6 +24,8 @@ _JUNK_WHY = {
 
 def _junk_root(path: str, venvs: set[str]) -> str | None:
     parts = path.split("/")
+    if JUNK_DIRS.isdisjoint(parts[:-1]) and not (venvs and any(path.startswith(v + "/") for v in venvs)):
+        return None  # the common case, without building every prefix
     for i, part in enumerate(parts[:-1]):
         prefix = "/".join(parts[: i + 1])
         if part in JUNK_DIRS or prefix in venvs:

@@ -19,9 +19,13 @@ AGENTIGNORE = ".agentignore"
 PACKAGES = "packages"  # the documented folder of bundled dependencies
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class BundleFile:
-    """One entry as the runtime would see it after extraction: a posix path relative to the root."""
+    """One entry as the runtime would see it after extraction: a posix path relative to the root.
+
+    Read-only by convention, not frozen: a frozen dataclass costs 2.5x as much to build, and a
+    zip can have 200,000 entries that are all built before the first rule runs.
+    """
 
     path: str  # directories end without '/'; zip names are kept as written (backslashes too)
     size: int
@@ -37,7 +41,7 @@ class BundleFile:
 
     @property
     def top(self) -> str:
-        return self.path.split("/", 1)[0]
+        return self.path.partition("/")[0]
 
 
 class Bundle:
@@ -77,18 +81,12 @@ class Bundle:
         from agentzip.validator.archive import ZipArchive
 
         archive = ZipArchive.open(p)
-        files = [
-            BundleFile(
-                path=e.name.rstrip("/") if e.is_dir else e.name,
-                size=e.file_size,
-                is_dir=e.is_dir,
-                is_symlink=e.is_symlink,
-                mode=e.unix_mode,
-                compressed_size=e.compressed_size,
-                entry=e,
-            )
-            for e in archive.entries
-        ]
+        files = []
+        append = files.append
+        for e in archive.entries:  # a loop, not a comprehension: is_dir is computed once per entry
+            is_dir = e.is_dir
+            append(BundleFile(e.name.rstrip("/") if is_dir else e.name, e.file_size, is_dir, e.is_symlink,
+                              e.unix_mode, e.compressed_size, e))
         return cls("zip", p, files, archive.size, archive=archive)
 
     @classmethod

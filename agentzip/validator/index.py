@@ -47,10 +47,15 @@ class Index:
     def dirs(self) -> set[str]:
         """Every folder, whether the zip has an entry for it or only paths under it."""
         out: set[str] = {f.path for f in self.bundle.files if f.is_dir}
+        seen: set[str] = set()  # parents already walked up from
         for f in self.files:
-            parts = f.path.split("/")[:-1]
-            for i in range(1, len(parts) + 1):
-                out.add("/".join(parts[:i]))
+            p = f.path
+            while (i := p.rfind("/")) > 0:
+                p = p[:i]
+                if p in seen:
+                    break
+                seen.add(p)
+                out.add(p)
         return out
 
     @cached_property
@@ -76,7 +81,7 @@ class Index:
 
     def is_junk(self, path: str) -> bool:
         """True for paths inside junk folders (.venv/, .git/, __MACOSX/, ...)."""
-        return any(part in JUNK_DIRS for part in path.split("/")[:-1]) or path in JUNK_DIRS
+        return not JUNK_DIRS.isdisjoint(path.split("/")[:-1]) or path in JUNK_DIRS
 
     def is_dependency(self, path: str) -> bool:
         """True inside `packages/` or an installed distribution at the root (`pip install -t .`)."""

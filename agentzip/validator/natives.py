@@ -86,14 +86,14 @@ def candidates(files: Iterable[BundleFile], is_junk: Callable[[str], bool], targ
     """The files worth reading a head of."""
     out = []
     for f in files:
-        if f.is_symlink or f.size < SMALLEST_NATIVE or is_junk(f.path):
+        if f.is_symlink or f.size < SMALLEST_NATIVE:
             continue
-        name = f.name
-        dot = name.rfind(".")
-        if dot > 0 and name[dot + 1:] in SKIP_SUFFIXES:
+        path = f.path
+        slash = path.rfind("/")
+        dot = path.rfind(".")
+        if dot > slash + 1 and path[dot + 1:] in SKIP_SUFFIXES:
             continue
-        folder = f.path[: len(f.path) - len(name)]
-        if folder.endswith((".dist-info/", ".egg-info/")):
+        if path[:slash].endswith((".dist-info", ".egg-info")) or is_junk(path):
             continue
         if target.is_dotnet:
             m = _DOTNET_RID.search(f.path)

@@ -28,7 +28,7 @@ class ZipSize:
 
 def contributor(path: str) -> str:
     """What a person would call a contributor: a top-level entry, or one distribution in packages/."""
-    parts = path.split("/")
+    parts = path.split("/", 2)
     if parts[0] == PACKAGES and len(parts) > 2:
         name = parts[1]
         for suffix in (".dist-info", ".data"):
@@ -57,13 +57,13 @@ def measure(bundle: Bundle, files: list[BundleFile], limit: int, *, compress: bo
     per: Counter[str] = Counter()
     raw_per: Counter[str] = Counter()
     count: Counter[str] = Counter()
-    for f in files:
-        name = contributor(f.path)
+    names = [contributor(f.path) for f in files]
+    for f, name in zip(files, names):
         raw_per[name] += f.size
         count[name] += 1
     if bundle.kind == "zip":
-        for f in files:
-            per[contributor(f.path)] += f.compressed_size or 0
+        for f, name in zip(files, names):
+            per[name] += f.compressed_size or 0
         return ZipSize(bundle.size, per, True, raw_per, count)
     overhead = END_RECORD + sum(LOCAL_HEADER + CENTRAL_HEADER + 2 * len(f.path.encode()) for f in files)
     raw = overhead + sum(f.size for f in files)
