@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from agentzip.validator.findings import Report
+
+if TYPE_CHECKING:
+    from agentzip.explain import Explanation
+    from agentzip.validator.config import Config
+    from agentzip.validator.engine import Context
 
 
 def check(
@@ -70,15 +76,103 @@ def check_all(
     """check() for each agent PATH stands for: one report per azure.yaml service it names."""
     import dataclasses
 
+    from agentzip.validator.engine import make_report, run_rules
+    from agentzip.validator.findings import Severity
+    from agentzip.validator.registry import select as select_rules
+
+    reports: list[Report] = []
+    for ctx, cfg in contexts(
+        path, runtime=runtime, mode=mode, entry_point=entry_point, glibc_floor=glibc_floor,
+        size_limit=size_limit, per_path_ignores=per_path_ignores, config=config, no_config=no_config,
+        definition=definition, service=service,
+    ):
+        sel = select if select is not None else cfg.select
+        ign = ignore if ignore is not None else cfg.ignore
+        findings = run_rules(ctx, select_rules(sel, ign))
+        report = make_report(ctx, findings, with_sha256=with_sha256)
+        notes = [*report.notes, *_setting_notes(ctx, cfg)]
+        target_json = dict(report.target)
+        if ctx.definition is not None:
+            d = ctx.definition
+            target_json["definition"] = {"path": d.display, "kind": d.kind, "service": d.service}
+        reports.append(
+            dataclasses.replace(
+                report,
+                target=target_json,
+                notes=tuple(notes),
+                fail_on=Severity.parse(fail_on or cfg.fail_on or "error"),
+            )
+        )
+    return reports
+
+
+def explain(
+    path: str | os.PathLike[str],
+    *,
+    modules: Iterable[str] = (),
+    log: str | Iterable[str] | None = None,
+    runtime: str | None = None,
+    mode: str | None = None,
+    entry_point: str | list[str] | tuple[str, ...] | None = None,
+    glibc_floor: tuple[int, int] | None = None,
+    config: str | os.PathLike[str] | None = None,
+    no_config: bool = False,
+    definition: str | os.PathLike[str] | None = None,
+    service: str | None = None,
+    with_sha256: bool = True,
+) -> Explanation:
+    """Why each module (and each import failure a log shows) will or will not import in the runtime.
+
+    The bundle and target are settled as `check` settles them. Raises UsageError for a bad
+    input, a module name that is not one, a .NET target, or several azure.yaml services and no
+    `service`.
+    """
+    from agentzip.errors import UsageError
+    from agentzip.explain import Explanation, explain_all
+    from agentzip.logscan import scan
+    from agentzip.validator.engine import make_report
+
+    found = list(
+        contexts(
+            path, runtime=runtime, mode=mode, entry_point=entry_point, glibc_floor=glibc_floor,
+            config=config, no_config=no_config, definition=definition, service=service,
+        )
+    )
+    if len(found) != 1:
+        names = ", ".join(str(c.definition.service) for c, _ in found if c.definition)
+        raise UsageError(f"{path}: several agent services ({names}): choose one with --service")
+    ctx, cfg = found[0]
+    failures = scan(log) if log is not None else []
+    diagnoses = tuple(explain_all(ctx, modules, failures))
+    base = make_report(ctx, [], with_sha256=with_sha256)
+    notes = [*base.notes, *_setting_notes(ctx, cfg)]
+    if log is not None and not failures:
+        notes.append("the log shows no ModuleNotFoundError or ImportError")
+    return Explanation(base.input, base.target, diagnoses, tuple(notes))
+
+
+def contexts(
+    path: str | os.PathLike[str],
+    *,
+    runtime: str | None = None,
+    mode: str | None = None,
+    entry_point: str | list[str] | tuple[str, ...] | None = None,
+    glibc_floor: tuple[int, int] | None = None,
+    size_limit: int | None = None,
+    per_path_ignores: dict[str, list[str]] | None = None,
+    config: str | os.PathLike[str] | None = None,
+    no_config: bool = False,
+    definition: str | os.PathLike[str] | None = None,
+    service: str | None = None,
+) -> Iterator[tuple[Context, Config]]:
+    """The bundle, target and options each agent PATH stands for, settled as `check` settles them:
+    arguments > config file > agent definition > inference."""
     from agentzip.validator import config as config_file
     from agentzip.validator import definition as definition_file
     from agentzip.validator.bundle import Bundle
-    from agentzip.validator.engine import Context, Options, make_report, run_rules
-    from agentzip.validator.findings import Severity
-    from agentzip.validator.registry import select as select_rules
+    from agentzip.validator.engine import Context, Options
     from agentzip.validator.target import MODES, RUNTIMES, resolve_target
 
-    reports: list[Report] = []
     for bundle_path, defn in definition_file.resolve(path, definition=definition, service=service):
         cfg = config_file.load(bundle_path, config=config, no_config=no_config)
         # A definition value the service would reject is reported by its AZ7xx rule; the bundle
@@ -101,24 +195,14 @@ def check_all(
         ppi = per_path_ignores if per_path_ignores is not None else cfg.per_path_ignores
         if ppi:
             options.per_path_ignores = dict(ppi)
-        ctx = Context(bundle, target, options, definition=defn)
-        sel = select if select is not None else cfg.select
-        ign = ignore if ignore is not None else cfg.ignore
-        findings = run_rules(ctx, select_rules(sel, ign))
-        report = make_report(ctx, findings, with_sha256=with_sha256)
-        notes = list(report.notes)
-        target_json = dict(report.target)
-        if defn is not None:
-            notes.append(f"definition: {defn.describe()}")
-            target_json["definition"] = {"path": defn.display, "kind": defn.kind, "service": defn.service}
-        if cfg.source is not None:
-            notes.append(f"config: {cfg.describe()}")
-        reports.append(
-            dataclasses.replace(
-                report,
-                target=target_json,
-                notes=tuple(notes),
-                fail_on=Severity.parse(fail_on or cfg.fail_on or "error"),
-            )
-        )
-    return reports
+        yield Context(bundle, target, options, definition=defn), cfg
+
+
+def _setting_notes(ctx: Context, cfg: Config) -> list[str]:
+    """Where the settings came from, for the report's notes."""
+    notes = []
+    if ctx.definition is not None:
+        notes.append(f"definition: {ctx.definition.describe()}")
+    if cfg.source is not None:
+        notes.append(f"config: {cfg.describe()}")
+    return notes

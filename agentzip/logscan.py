@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 # The runtime's own words (CPython's import machinery); quotes may be ' or ".
@@ -26,11 +27,11 @@ class ImportFailure:
     detail: str | None = None  # the file the runtime loaded, the missing library, the glibc version
 
 
-def scan(text: str) -> list[ImportFailure]:
-    """Every distinct import failure in the log, in order of first appearance."""
+def scan(text: str | Iterable[str]) -> list[ImportFailure]:
+    """Every distinct import failure in the log (a string, or its lines), in order of first appearance."""
     seen: set[tuple[str, str, str | None]] = set()
     out: list[ImportFailure] = []
-    for raw in text.splitlines():
+    for raw in text.splitlines() if isinstance(text, str) else text:
         line = raw.strip()
         found: ImportFailure | None = None
         if m := _NOT_FOUND.search(line):

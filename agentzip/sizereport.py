@@ -7,6 +7,8 @@ import shutil
 import sys
 from dataclasses import dataclass
 
+from agentzip.validator.reporters.text import style
+
 BLOCKS = " ▏▎▍▌▋▊▉█"  # eighths of a cell: bars are drawn to 1/8 of a character
 MIN_BAR = 10
 
@@ -77,14 +79,6 @@ def _bar(cells: float, ascii: bool) -> str:
     return BLOCKS[-1] * whole + (BLOCKS[part] if part else "")
 
 
-def _style(text: str, color: bool, **kw: object) -> str:
-    if not color or not text:
-        return text
-    import click
-
-    return click.style(text, **kw)  # type: ignore[arg-type]
-
-
 def _can_draw_blocks() -> bool:
     encoding = getattr(sys.stdout, "encoding", None) or "ascii"
     try:
@@ -110,12 +104,12 @@ def render(b: SizeBreakdown, *, color: bool = False, top: int = 12, width: int |
     tone = "red" if b.total > b.limit else ("yellow" if share > 0.9 else "green")
     what = "the zip" if b.kind == "zip" else "the zip this folder would make"
     room = f"{_mb(b.headroom)} headroom" if b.headroom >= 0 else f"{_mb(-b.headroom)} over the limit"
-    out.append(_style(f"{b.path}: {what}", color, bold=True))
+    out.append(style(f"{b.path}: {what}", color, bold=True))
     gauge_cells = max(MIN_BAR, min(50, width - 12))
     gauge = _bar(min(share, 1.0) * gauge_cells, ascii)
     gauge += empty * (gauge_cells - len(gauge))
-    out.append(f"  [{_style(gauge, color, fg=tone)}] {share:4.0%}")
-    out.append(f"  {_human(b.total)} of {_mb(b.limit)} ({b.limit / 2**20:,.0f} MiB), {_style(room, color, fg=tone)}")
+    out.append(f"  [{style(gauge, color, fg=tone)}] {share:4.0%}")
+    out.append(f"  {_human(b.total)} of {_mb(b.limit)} ({b.limit / 2**20:,.0f} MiB), {style(room, color, fg=tone)}")
     out.append(f"  unzipped: {_human(b.unzipped)} in {sum(r.files for r in b.rows):,} files")
     out.append("")
     shown = list(b.rows[:top])
@@ -131,13 +125,13 @@ def render(b: SizeBreakdown, *, color: bool = False, top: int = 12, width: int |
     head = f"  {'contributor':<{name_w}}  {'zipped':>10}  {'unzipped':>10}  {'files':>7}  "
     cells = max(MIN_BAR, width - len(head) - 1)
     scale = max(r.unzipped for r in shown) or 1
-    out.append(_style(head.rstrip(), color, dim=True))
+    out.append(style(head.rstrip(), color, dim=True))
     for r in shown:
         name = r.name if len(r.name) <= name_w else r.name[: name_w - 1] + "…"
         z = _bar(r.zipped / scale * cells, ascii)
         extra = light * max(0, int(round(r.unzipped / scale * cells)) - len(z))
         line = f"  {name:<{name_w}}  {_human(r.zipped):>10}  {_human(r.unzipped):>10}  {r.files:>7,}  "
-        out.append(line + _style(z, color, fg="cyan") + _style(extra, color, dim=True))
+        out.append(line + style(z, color, fg="cyan") + style(extra, color, dim=True))
     out.append("")
     out.append(f"  {solid} zipped  {light} unzipped, to the scale of the largest contributor")
     return "\n".join(out) + "\n"

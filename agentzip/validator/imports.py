@@ -299,6 +299,17 @@ def scan_imports(
     )
 
 
+def imports_in(data: bytes, path: str, rel: str) -> list[ImportRef]:
+    """The imports of one source file, `rel` being its path from its sys.path entry
+    (`pkg/sub/m.py`); [] when it does not parse on this host."""
+    tree, _ = _parse(data)
+    if tree is None:
+        return []
+    visitor = _Visitor(path, _module_name(rel), rel.rsplit("/", 1)[-1] == "__init__.py")
+    visitor.visit(tree)
+    return visitor.imports
+
+
 def _module_name(rel: str) -> str:
     """`app/sub/m.py` -> 'app.sub.m'; `app/__init__.py` -> 'app'; `main.py` -> 'main'."""
     parts = rel[: -len(".py")].split("/")

@@ -10,8 +10,9 @@ _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "b
 MAX_PATHS = 5
 
 
-def _style(text: str, color: bool, **kw: object) -> str:
-    if not color:
+def style(text: str, color: bool, **kw: object) -> str:
+    """`text` in click's colours when `color` is on (and there is text to colour)."""
+    if not color or not text:
         return text
     import click
 
@@ -25,17 +26,17 @@ def render(report: Report, *, color: bool = False) -> str:
     for (code, name, sev), group in groupby(order, key=lambda f: (f.code, f.rule, f.severity)):
         items: list[Finding] = list(group)
         head = f"{code} {name} ({sev.label})"
-        out.append(_style(head, color, fg=_COLOURS[sev], bold=True))
+        out.append(style(head, color, fg=_COLOURS[sev], bold=True))
         for f in items:
             where = f"{f.path}{f':{f.line}' if f.line else ''}: " if f.path else ""
-            out.append(f"  {_style(where, color, bold=True)}{f.message}")
+            out.append(f"  {style(where, color, bold=True)}{f.message}")
             extra = [p for p in f.paths if p != f.path]
             for p in extra[:MAX_PATHS]:
                 out.append(f"      {p}")
             if len(extra) > MAX_PATHS:
                 out.append(f"      ... and {len(extra) - MAX_PATHS} more (all of them in --format json)")
             if f.hint:
-                out.append("    " + _style("fix: ", color, fg="green") + f.hint)
+                out.append("    " + style("fix: ", color, fg="green") + f.hint)
         out.append("")
     s = report.summary()
     counts = ", ".join(f"{n} {label}{'' if n == 1 else 's'}" for label, n in s.items())
@@ -43,7 +44,7 @@ def render(report: Report, *, color: bool = False) -> str:
     t = report.target
     verdict = "no problems found" if not report.findings else counts
     colour = "red" if s["error"] else ("yellow" if s["warning"] else "green")
-    out.append(_style(f"{what}: {verdict}", color, fg=colour, bold=True))
+    out.append(style(f"{what}: {verdict}", color, fg=colour, bold=True))
     out.append(f"  target: {t['runtime']}, {t['mode']}, entry point {' '.join(t['entry_point'])}")
     for note in report.notes:
         out.append(f"  {note}")
