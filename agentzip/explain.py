@@ -198,6 +198,7 @@ class Explainer:
         self.version = ctx.target.python_version or (3, 13)
         self.suffixes = extension_suffixes(self.version)
         self._findings: dict[str, list[Finding]] = {}
+        self._done: dict[tuple[str, str | None], Diagnosis] = {}
 
     # -- facts ---------------------------------------------------------------------------------
 
@@ -349,6 +350,14 @@ class Explainer:
         return d
 
     def _diagnose(self, module: str, name: str | None) -> Diagnosis:
+        key = (module, name)
+        if key not in self._done:
+            self._done[key] = self._diagnose_once(module, name)
+        return self._done[key]
+
+    def _diagnose_once(self, module: str, name: str | None) -> Diagnosis:
+        if not self.index.files:
+            return self._unreadable(module)
         wrapper = self.index.wrapper_dir
         if wrapper is not None:
             return self._wrapped(module, wrapper)
@@ -388,6 +397,12 @@ class Explainer:
         # The package the module belongs to (its first regular component: `azure/identity/` for
         # azure.identity.aio): a broken native anywhere in it breaks the modules that import it.
         package = next((s for s in w.specs if s.kind != "namespace"), spec)
+        if package.kind == "namespace":  # a namespace alone (`azure`) belongs to no distribution
+            return Diagnosis(
+                module, "imports", "ok",
+                f"`{module}` imports as a namespace package from {', '.join(p + '/' for p in spec.search)}",
+                steps=steps, provider={"kind": "namespace", "path": spec.path or ""},
+            )
         broken = self._broken_natives(package)
         if broken:
             fatal, optional = self._uses(package, broken)
@@ -507,7 +522,7 @@ class Explainer:
         if not suspects:
             return None
         present = by_name(self.index.distributions)
-        env = self.ctx.target.marker_environment
+        env = self.ctx.target.marker_environment()
         chain: dict[str, list[str]] = {start.name: [start.display_name]}
         queue = [start]
         while queue:
@@ -827,7 +842,7 @@ class Explainer:
         if natives:
             provider = {"kind": "distribution", "path": natives[0].path, "distribution": natives[0].owner.display_name, "version": natives[0].owner.version} if natives[0].owner else None
             return self._native_diagnosis(module, natives, steps, provider or {}, lead=self._only_native(module, natives))
-        wheel = self._in_raw_wheel(module)
+        wheel = self._in_raw_wheel(module, steps)
         if wheel is not None:
             return wheel
         case = self._case_elsewhere(key)
@@ -851,7 +866,7 @@ class Explainer:
             return self._not_bundled(module, key, steps)
         return self._remote(module, key, steps)
 
-    def _in_raw_wheel(self, module: str) -> Diagnosis | None:
+    def _in_raw_wheel(self, module: str, steps: tuple[Step, ...]) -> Diagnosis | None:
         top = module.split(".", 1)[0]
         wanted = set(candidate_projects(module))
         for w in self.index.raw_wheels:
@@ -862,7 +877,7 @@ class Explainer:
                     f"`{module}` is inside {w.path} ({who}, tags {w.tag_text}): a raw wheel, which the runtime "
                     "never installs, so nothing on sys.path provides the module",
                     f"install the wheel into the folder instead: {self._install(f'{w.path} --no-deps')} && rm {w.path}",
-                    paths=(w.path,),
+                    steps=steps, paths=(w.path,),
                 )
         return None
 
@@ -914,7 +929,7 @@ class Explainer:
         from agentzip.validator.depcheck import applies
 
         wanted = set(candidate_projects(module))
-        env = self.ctx.target.marker_environment
+        env = self.ctx.target.marker_environment()
         out = []
         for d in self.index.distributions:
             for r in d.requires_dist:
@@ -925,7 +940,7 @@ class Explainer:
     def _not_bundled(self, module: str, key: str, steps: tuple[Step, ...]) -> Diagnosis:
         from agentzip.validator.depcheck import applies
 
-        env = self.ctx.target.marker_environment
+        env = self.ctx.target.marker_environment()
         ln = self._required_project(module)
         site = "packages/" if self.index.site != "root" else "the zip root"
         if ln is not None and ln.requirement is not None:
@@ -955,6 +970,17 @@ class Explainer:
                 f"install the requirements for the target: {self._install('-r requirements.txt')} (or: agentzip build --mode bundled)",
                 steps=steps, paths=(ln.file,),
             )
+        top = key.split(".", 1)[0]
+        claimed = [] if top in NAMESPACE_ROOTS else self.index.provided_modules.get(top, [])
+        if claimed:
+            d = claimed[0]
+            return Diagnosis(
+                module, "fails", "declared-not-installed",
+                f"{d.display_name} {d.version} names `{top}` among its modules (top_level.txt), but no `{top}` file "
+                f"or folder is installed in {site}: the distribution declares a module it does not ship",
+                f"import the module {d.display_name} really provides ({', '.join(sorted(n for n in d.import_names if n != top)) or 'none'})",
+                steps=steps, paths=(d.path,),
+            )
         requirers = self._requirers(module)
         if requirers:
             d, req_text = requirers[0]
@@ -974,7 +1000,7 @@ class Explainer:
         ln = self._required_project(module)
         if ln is not None and ln.requirement is not None:
             req = ln.requirement
-            if not applies(req.marker, self.ctx.target.marker_environment):
+            if not applies(req.marker, self.ctx.target.marker_environment()):
                 return Diagnosis(
                     module, "fails", "marker-excludes",
                     f"{ln.where} lists {req} only where `{req.marker}` holds, which is false on "
@@ -1055,6 +1081,22 @@ class Explainer:
         return difflib.get_close_matches(key, sorted(names), n=3, cutoff=0.75)
 
     # wrapper folder, failures of the loader -------------------------------------------------
+
+    def _unreadable(self, module: str) -> Diagnosis:
+        """No files at all: a zip no reader can open, or an empty bundle."""
+        from agentzip.validator.engine import run_rules
+        from agentzip.validator.registry import find_rule
+
+        for code in ("AZ001", "AZ104"):
+            r = find_rule(code)
+            found = run_rules(self.ctx, [r]) if r is not None else []
+            if found:
+                f = found[0]
+                return Diagnosis(
+                    module, "fails", f.rule, f"nothing in the bundle can be imported: {f.message}", f.hint,
+                    code=f.code, rule=f.rule,
+                )
+        return Diagnosis(module, "fails", "empty-bundle", "the bundle has no files", "", code="AZ104", rule="empty-bundle")
 
     def _wrapped(self, module: str, wrapper: str) -> Diagnosis:
         rel = module.replace(".", "/")
@@ -1181,6 +1223,7 @@ def explain_all(ctx: Context, modules: Iterable[str], failures: Iterable[ImportF
     """One diagnosis per module asked about, then per distinct failure in a log."""
     ex = Explainer(ctx)
     seen: set[tuple[str, str | None]] = set()
+    key: tuple[str, str | None]
     for m in modules:
         key = (m.strip(), None)
         if key not in seen:

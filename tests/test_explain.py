@@ -100,8 +100,10 @@ def test_dependency_of_a_bundled_distribution_missing(make_bundle) -> None:  # t
     d = one(make_bundle(files), "msal")
     assert (d.verdict, d.code) == ("fails", "AZ204")
     assert "azure-identity 1.19.0 requires msal>=1.30.0" in d.message
-    # a dependency whose marker is false on Linux is not one
+    # a dependency whose marker is false on Linux is not one; one whose marker holds there is
     assert one(make_bundle(files), "win32api").code != "AZ204"
+    linux = dist("azure-identity", "1.19.0", requires=["uvloop; sys_platform == 'linux' and python_version >= '3.13'"], modules=["azure/identity/__init__.py"])
+    assert one(make_bundle({**files, **linux}), "uvloop").code == "AZ204"
 
 
 def test_missing_module_with_a_known_project_gives_the_line_to_add(make_bundle) -> None:  # type: ignore[no-untyped-def]
@@ -126,6 +128,9 @@ def test_marker_that_excludes_linux(make_bundle) -> None:  # type: ignore[no-unt
     for kw in (B, R):
         d = one(make_bundle(files), "uvloop", **kw)
         assert (d.verdict, d.cause) == ("fails", "marker-excludes"), kw
+    linux = {**files, "requirements.txt": "uvloop; sys_platform == 'linux'\n"}
+    assert one(make_bundle(linux), "uvloop").code == "AZ203"
+    assert one(make_bundle(linux), "uvloop", **R).cause == "remote-build"
 
 
 def test_remote_build_trusts_requirements_but_says_so(make_bundle) -> None:  # type: ignore[no-untyped-def]
@@ -285,14 +290,16 @@ def test_log_explains_each_distinct_error_once(make_bundle) -> None:  # type: ig
 
 
 def test_cannot_import_name_that_the_module_defines_is_not_blamed_on_it(make_bundle) -> None:  # type: ignore[no-untyped-def]
-    files = {**MAIN, **dist("openai", "1.59.0", modules=["openai/__init__.py"])}
-    path = make_bundle(files)
-    if path.is_dir():
-        (path / "packages/openai/__init__.py").write_text("class OpenAI: ...\n")
-    else:
-        pytest.skip("the zip helper cannot rewrite one member")
-    (d,) = explain(path, log="ImportError: cannot import name 'OpenAI' from 'openai'", **B).diagnoses
+    files = {**MAIN, **dist("openai", "1.59.0"), "packages/openai/__init__.py": "class OpenAI: ...\n"}
+    (d,) = explain(make_bundle(files), log="ImportError: cannot import name 'OpenAI' from 'openai'", **B).diagnoses
     assert d.verdict == "unknown" and d.cause == "name-defined"
+
+
+def test_module_a_distribution_declares_but_does_not_ship(make_bundle) -> None:  # type: ignore[no-untyped-def]
+    files = {**MAIN, **PYYAML, **dist("azure-identity", "1.27.0", modules=["azure/identity/__init__.py"], top_level="azure\nimages\n")}
+    d = one(make_bundle(files), "images")
+    assert (d.verdict, d.cause) == ("fails", "declared-not-installed") and "azure-identity 1.27.0" in d.message
+    assert one(make_bundle(files), "azure").verdict == "imports"  # a namespace alone
 
 
 def test_loader_errors_in_a_log(make_bundle) -> None:  # type: ignore[no-untyped-def]
@@ -355,9 +362,16 @@ def test_cli_usage_errors_exit_2_without_a_traceback(make_bundle, args: list[str
     assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
 
 
-def test_corrupt_zip_is_explained_without_a_traceback(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("data", "code"), [(b"PK\x03\x04 not really a zip", "AZ001"), (b"", "AZ001")])
+def test_unreadable_zip_is_the_cause(tmp_path: Path, data: bytes, code: str) -> None:
     bad = tmp_path / "agent.zip"
-    bad.write_bytes(b"PK\x03\x04 not really a zip")
-    result = CliRunner().invoke(main, ["explain", str(bad), "-m", "yaml"])
-    assert result.exit_code in (1, 2) and "Traceback" not in result.output
-    assert isinstance(result.exception, SystemExit)
+    bad.write_bytes(data)
+    result = CliRunner().invoke(main, ["explain", str(bad), "-m", "yaml", "--format", "json"])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    (d,) = json.loads(result.output)["explanations"]
+    assert (d["verdict"], d["code"]) == ("fails", code)
+
+
+def test_empty_folder(tmp_path: Path) -> None:
+    (d,) = explain(tmp_path, modules=["yaml"]).diagnoses
+    assert (d.verdict, d.code) == ("fails", "AZ104")

@@ -132,3 +132,58 @@ def test_native_code_without_dist_info_is_caught_from_its_bytes(tmp_path: Path) 
     shutil.copy(src, agent / "vendor/_rust.cpython-313-x86_64-linux-gnu.so")
     report = check(agent, select=["AZ3"])
     assert [(f.rule, f.path) for f in report.findings] == [("macos-binary", "vendor/_rust.cpython-313-x86_64-linux-gnu.so")]
+
+
+# -- agentzip explain on the same bundles ---------------------------------------------------------
+
+
+def _installed_modules(path: Path) -> list[str]:
+    """Top-level modules the bundle's distributions really install (RECORD), not what top_level.txt claims."""
+    from agentzip.validator.bundle import Bundle
+    from agentzip.validator.index import Index
+    from agentzip.validator.target import Target
+
+    index = Index(Bundle.open(path), Target(mode="bundled"), 1 << 30)
+    names = set()
+    for p in index.owners:
+        rel = p.removeprefix("packages/")
+        top = rel.split("/", 1)[0].split(".", 1)[0]
+        if "/" in rel or rel.endswith((".py", ".so")):
+            names.add(top)
+    return sorted(n for n in names if n.isidentifier() and n not in ("bin", "share", "include"))
+
+
+def test_explain_finds_every_module_of_the_good_bundle_importable() -> None:
+    from agentzip.api import explain
+
+    path = _bundle("good", "zip")
+    modules = [*_installed_modules(path), "azure.identity", "azure.ai.agentserver.responses", "cryptography.hazmat.bindings._rust"]
+    result = explain(path, modules=modules, mode="bundled", runtime="python_3_13")
+    wrong = [(d.module, d.cause, d.message) for d in result.diagnoses if d.verdict != "imports"]
+    assert wrong == [] and len(result.diagnoses) > 30
+
+
+@pytest.mark.parametrize(
+    ("recipe", "module", "code", "named"),
+    [
+        ("win-amd64", "_cffi_backend", "AZ301", "_cffi_backend.cp313-win_amd64.pyd"),
+        ("win-amd64", "azure.identity", "AZ301", "azure-identity -> cryptography"),
+        ("macos-arm64", "cryptography.hazmat.bindings._rust", "AZ302", "_rust.abi3.so"),
+        ("linux-aarch64", "multidict", "AZ303", "aarch64"),
+        ("musllinux", "psutil", "AZ304", "musl"),
+        ("py312", "azure.ai.agentserver.responses", "AZ306", "aiohttp -> multidict"),
+    ],
+)
+def test_explain_names_the_native_cause_in_a_foreign_bundle(recipe: str, module: str, code: str, named: str) -> None:
+    from agentzip.api import explain
+
+    (d,) = explain(_bundle(recipe, "zip"), modules=[module], mode="bundled", runtime="python_3_13").diagnoses
+    assert (d.verdict, d.code) == ("fails", code), d.message
+    assert named in d.message and "--platform manylinux2014_x86_64" in d.fix
+
+
+def test_explain_does_not_blame_a_native_with_a_pure_python_fallback() -> None:
+    from agentzip.api import explain
+
+    (d,) = explain(_bundle("py312", "zip"), modules=["yarl"], mode="bundled", runtime="python_3_13").diagnoses
+    assert (d.verdict, d.cause, d.code) == ("imports", "ok-degraded", "AZ306")

@@ -81,7 +81,7 @@ class Bundle:
         from agentzip.validator.archive import ZipArchive
 
         archive = ZipArchive.open(p)
-        files = []
+        files: list[BundleFile] = []
         append = files.append
         for e in archive.entries:  # a loop, not a comprehension: is_dir is computed once per entry
             is_dir = e.is_dir
