@@ -52,6 +52,7 @@ if TYPE_CHECKING:
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$")
 SOURCE_LIMIT = 4 << 20  # bytes of one source file read (a name's definition, a native's importers)
 SOURCE_BUDGET = 32 << 20  # bytes of a package's sources read to find who imports its natives
+TOTAL_SOURCE_BUDGET = 128 << 20  # and of all packages' sources, for one explain run
 SHOWN = 3  # paths named in a message
 
 # Shared libraries the runtime image may lack, and the usual way out.
@@ -147,7 +148,7 @@ class Explanation:
         return {
             "agentzip": __version__,
             "schema": 1,
-            "input": {"path": self.input.path, "kind": self.input.kind, "bytes": self.input.bytes, "sha256": self.input.sha256},
+            "input": self.input.to_json(),
             "target": self.target,
             "explanations": [d.to_json() for d in self.diagnoses],
             "summary": self.summary(),
@@ -199,6 +200,7 @@ class Explainer:
         self.suffixes = extension_suffixes(self.version)
         self._findings: dict[str, list[Finding]] = {}
         self._done: dict[tuple[str, str | None], Diagnosis] = {}
+        self._spent = 0  # source bytes read, against TOTAL_SOURCE_BUDGET
 
     # -- facts ---------------------------------------------------------------------------------
 
@@ -409,12 +411,11 @@ class Explainer:
             if fatal:
                 return self._native_diagnosis(module, broken, steps, provider, fatal)
             if not optional:
+                d = self._native_diagnosis(module, broken, steps, provider)
                 return _with(
-                    self._native_diagnosis(module, broken, steps, provider),
-                    verdict="unknown",
-                    message=self._native_diagnosis(module, broken, steps, provider).message
-                    + "; no Python file of the package imports it directly, so the import may work until "
-                    "something loads it",
+                    d, verdict="unknown",
+                    message=d.message + "; no Python file of the package imports it directly, so the import "
+                    "may work until something loads it",
                 )
             note = (
                 f"; {len(broken)} native file(s) in {package.path} will not load ({broken[0].reason}), but its code "
@@ -568,13 +569,14 @@ class Explainer:
         spent = 0
         for path in sorted(p for p in self.py_files if p.startswith(folder) and p.endswith(".py")):
             f = self.index.by_path[path]
-            if spent + f.size > SOURCE_BUDGET:
-                break
+            if spent + f.size > SOURCE_BUDGET or self._spent + f.size > TOTAL_SOURCE_BUDGET:
+                break  # what is left unread counts as not importing them: the verdict becomes "unknown"
             try:
                 data = self.ctx.bundle.read(f, SOURCE_LIMIT)
             except ArchiveError:
                 continue
             spent += len(data)
+            self._spent += len(data)
             for ref in imports_in(data, path, path[len(prefix):]):
                 hit = ref.name in wanted or any(f"{ref.name}.{n}" in wanted for n in ref.names)
                 if hit and not ref.type_checking:
@@ -946,13 +948,7 @@ class Explainer:
         if ln is not None and ln.requirement is not None:
             req = ln.requirement
             if not applies(req.marker, env):
-                return Diagnosis(
-                    module, "fails", "marker-excludes",
-                    f"{ln.where} lists {req} only where `{req.marker}` holds, which is false on "
-                    f"{self.ctx.target.runtime} (Linux x86_64): it was rightly left out of {site}",
-                    f"drop or widen the marker on {ln.where}, then rebuild: {self._install('-r requirements.txt')}",
-                    steps=steps, paths=(ln.file,),
-                )
+                return self._marker_excludes(module, ln, steps, f"it was rightly left out of {site}")
             installed = [d for d in self.index.distributions if d.name == canonicalize_name(req.name)]
             if installed:
                 d = installed[0]
@@ -994,6 +990,17 @@ class Explainer:
             )
         return self._unknown_module(module, key, steps)
 
+    def _marker_excludes(self, module: str, ln: RequirementLine, steps: tuple[Step, ...], consequence: str) -> Diagnosis:
+        req = ln.requirement
+        rebuild = f", then rebuild: {self._install('-r requirements.txt')}" if self.ctx.target.mode == "bundled" else ""
+        return Diagnosis(
+            module, "fails", "marker-excludes",
+            f"{ln.where} lists {req} only where `{req.marker if req else ''}` holds, which is false on "
+            f"{self.ctx.target.runtime} (Linux x86_64): {consequence}",
+            f"drop or widen the marker on {ln.where}{rebuild}",
+            steps=steps, paths=(ln.file,),
+        )
+
     def _remote(self, module: str, key: str, steps: tuple[Step, ...]) -> Diagnosis:
         from agentzip.validator.depcheck import applies
 
@@ -1001,12 +1008,7 @@ class Explainer:
         if ln is not None and ln.requirement is not None:
             req = ln.requirement
             if not applies(req.marker, self.ctx.target.marker_environment()):
-                return Diagnosis(
-                    module, "fails", "marker-excludes",
-                    f"{ln.where} lists {req} only where `{req.marker}` holds, which is false on "
-                    f"{self.ctx.target.runtime} (Linux x86_64): the remote build skips it",
-                    f"drop or widen the marker on {ln.where}", steps=steps, paths=(ln.file,),
-                )
+                return self._marker_excludes(module, ln, steps, "the remote build skips it")
             return Diagnosis(
                 module, "unknown", "remote-build",
                 f"`{key}` is not in the zip; {ln.where} lists {req}, which the service's remote build installs. "

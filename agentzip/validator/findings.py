@@ -81,6 +81,9 @@ class InputInfo:
     bytes: int
     sha256: str | None
 
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path, "kind": self.kind, "bytes": self.bytes, "sha256": self.sha256}
+
 
 @dataclass(frozen=True)
 class Report:

@@ -15,12 +15,7 @@ def document(report: Report) -> dict[str, Any]:
     return {
         "agentzip": __version__,
         "schema": SCHEMA,
-        "input": {
-            "path": report.input.path,
-            "kind": report.input.kind,
-            "bytes": report.input.bytes,
-            "sha256": report.input.sha256,
-        },
+        "input": report.input.to_json(),
         "target": report.target,
         "findings": [f.to_json() for f in report.findings],
         "summary": report.summary(),
