@@ -44,6 +44,7 @@ from agentzip.validator.stdlib import (
 )
 
 if TYPE_CHECKING:
+    from agentzip.validator.bundle import BundleFile
     from agentzip.validator.distributions import Distribution
     from agentzip.validator.imports import ImportRef
     from agentzip.validator.natives import Native
@@ -213,20 +214,25 @@ class Explainer:
             out.append(PACKAGES)
         return tuple(out)
 
-    @cached_property
-    def py_files(self) -> set[str]:
-        return set(self.index.by_path)
+    @property
+    def files(self) -> dict[str, BundleFile]:
+        """Every file of the bundle by path (the Index's own table)."""
+        return self.index.by_path
 
-    def finding(self, code: str, paths: Iterable[str]) -> Finding | None:
-        """The check rule's own finding covering one of these paths, when it fires on this bundle."""
+    def rule_findings(self, code: str) -> list[Finding]:
+        """What one check rule finds on this bundle, run once."""
         if code not in self._findings:
             from agentzip.validator.engine import run_rules
             from agentzip.validator.registry import find_rule
 
             r = find_rule(code)
             self._findings[code] = run_rules(self.ctx, [r]) if r is not None else []
+        return self._findings[code]
+
+    def finding(self, code: str, paths: Iterable[str]) -> Finding | None:
+        """The check rule's own finding covering one of these paths, when it fires on this bundle."""
         wanted = set(paths)
-        for f in self._findings[code]:
+        for f in self.rule_findings(code):
             covered = {f.path, *f.paths} if f.path else set(f.paths)
             if covered & wanted or any(p.startswith(tuple(w for w in wanted if w.endswith("/"))) for p in covered if p):
                 return f
@@ -253,11 +259,11 @@ class Explainer:
         is_namespace = False
         if base in self.index.dirs:
             for suffix in (*self.suffixes, ".py", ".pyc"):
-                if f"{base}/__init__{suffix}" in self.py_files:
+                if f"{base}/__init__{suffix}" in self.files:
                     return _Spec("package", base + "/", (base,))
             is_namespace = True
         for suffix, kind in (*((s, "extension") for s in self.suffixes), (".py", "module"), (".pyc", "bytecode")):
-            if base + suffix in self.py_files:
+            if base + suffix in self.files:
                 return _Spec(kind, base + suffix)
         return _Spec("namespace", base + "/", (base,)) if is_namespace else None
 
@@ -509,7 +515,7 @@ class Explainer:
             return True
         if file[len(stem):] in self.suffixes:
             return False
-        return any(base + s in self.py_files for s in (*self.suffixes, ".py"))
+        return any(base + s in self.files for s in (*self.suffixes, ".py"))
 
     def _broken_dependency(self, module: str, package: _Spec, steps: tuple[Step, ...], provider: dict[str, str]) -> Diagnosis | None:
         """A bundled dependency (Requires-Dist, transitively) whose own import fails on native code."""
@@ -538,7 +544,7 @@ class Explainer:
                 if dep not in suspects:
                     continue
                 for name in sorted(found.import_names):
-                    if "." in name or name.startswith("_") and not name.startswith("_cffi"):
+                    if "." in name:
                         continue
                     sub = self._diagnose(name, None)
                     if sub.verdict == "fails" and sub.code and sub.code.startswith("AZ3"):
@@ -567,7 +573,7 @@ class Explainer:
         fatal: list[ImportRef] = []
         optional: list[ImportRef] = []
         spent = 0
-        for path in sorted(p for p in self.py_files if p.startswith(folder) and p.endswith(".py")):
+        for path in sorted(p for p in self.files if p.startswith(folder) and p.endswith(".py")):
             f = self.index.by_path[path]
             if spent + f.size > SOURCE_BUDGET or self._spent + f.size > TOTAL_SOURCE_BUDGET:
                 break  # what is left unread counts as not importing them: the verdict becomes "unknown"
@@ -797,7 +803,7 @@ class Explainer:
     def _tree(self) -> dict[str, set[str]]:
         """Folder -> the file and folder names directly inside it ("" is the root)."""
         out: dict[str, set[str]] = {}
-        for p in (*self.py_files, *self.index.dirs):
+        for p in (*self.files, *self.index.dirs):
             folder, _, name = p.rpartition("/")
             out.setdefault(folder, set()).add(name)
         return out
@@ -909,7 +915,7 @@ class Explainer:
                 parent = d[: -len(rel)].rstrip("/")
                 if parent not in self.entries:
                     return d + "/"
-        for p in sorted(self.py_files, key=lambda p: (p.count("/"), p)):
+        for p in sorted(self.files, key=lambda p: (p.count("/"), p)):
             if p.endswith("/" + rel + ".py") and p[: -len(rel) - 4] not in self.entries:
                 return p
         return None
@@ -1086,12 +1092,8 @@ class Explainer:
 
     def _unreadable(self, module: str) -> Diagnosis:
         """No files at all: a zip no reader can open, or an empty bundle."""
-        from agentzip.validator.engine import run_rules
-        from agentzip.validator.registry import find_rule
-
         for code in ("AZ001", "AZ104"):
-            r = find_rule(code)
-            found = run_rules(self.ctx, [r]) if r is not None else []
+            found = self.rule_findings(code)
             if found:
                 f = found[0]
                 return Diagnosis(
@@ -1104,7 +1106,7 @@ class Explainer:
         rel = module.replace(".", "/")
         inside = [
             p for p in (f"{wrapper}/{rel}", f"{wrapper}/{PACKAGES}/{rel}")
-            if p in self.index.dirs or any(p + s in self.py_files for s in (".py", *self.suffixes))
+            if p in self.index.dirs or any(p + s in self.files for s in (".py", *self.suffixes))
         ]
         found = f"; it is at {inside[0]}" if inside else ""
         return self._diagnosis_with_rule(
@@ -1133,7 +1135,7 @@ class Explainer:
                 paths=paths, log=failure.line,
             )
         library = detail
-        vendored = sorted(p for p in self.py_files if p.rsplit("/", 1)[-1] == library)
+        vendored = sorted(p for p in self.files if p.rsplit("/", 1)[-1] == library)
         needers = self._needing(library)
         who = ", ".join(
             f"{n.path}{f' ({n.owner.display_name} {n.owner.version})' if n.owner else ''}" for n in needers[:SHOWN]
