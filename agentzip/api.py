@@ -42,10 +42,21 @@ def check(
     A corrupt archive is a finding.
     """
     reports = check_all(
-        path, runtime=runtime, mode=mode, entry_point=entry_point, glibc_floor=glibc_floor,
-        select=select, ignore=ignore, size_limit=size_limit, per_path_ignores=per_path_ignores,
-        with_sha256=with_sha256, fail_on=fail_on, config=config, no_config=no_config,
-        definition=definition, service=service,
+        path,
+        runtime=runtime,
+        mode=mode,
+        entry_point=entry_point,
+        glibc_floor=glibc_floor,
+        select=select,
+        ignore=ignore,
+        size_limit=size_limit,
+        per_path_ignores=per_path_ignores,
+        with_sha256=with_sha256,
+        fail_on=fail_on,
+        config=config,
+        no_config=no_config,
+        definition=definition,
+        service=service,
     )
     if len(reports) != 1:
         from agentzip.errors import UsageError
@@ -82,9 +93,17 @@ def check_all(
 
     reports: list[Report] = []
     for ctx, cfg in contexts(
-        path, runtime=runtime, mode=mode, entry_point=entry_point, glibc_floor=glibc_floor,
-        size_limit=size_limit, per_path_ignores=per_path_ignores, config=config, no_config=no_config,
-        definition=definition, service=service,
+        path,
+        runtime=runtime,
+        mode=mode,
+        entry_point=entry_point,
+        glibc_floor=glibc_floor,
+        size_limit=size_limit,
+        per_path_ignores=per_path_ignores,
+        config=config,
+        no_config=no_config,
+        definition=definition,
+        service=service,
     ):
         sel = select if select is not None else cfg.select
         ign = ignore if ignore is not None else cfg.ignore
@@ -134,8 +153,15 @@ def explain(
 
     found = list(
         contexts(
-            path, runtime=runtime, mode=mode, entry_point=entry_point, glibc_floor=glibc_floor,
-            config=config, no_config=no_config, definition=definition, service=service,
+            path,
+            runtime=runtime,
+            mode=mode,
+            entry_point=entry_point,
+            glibc_floor=glibc_floor,
+            config=config,
+            no_config=no_config,
+            definition=definition,
+            service=service,
         )
     )
     if len(found) != 1:

@@ -58,8 +58,16 @@ def main() -> None:
 
 
 target_options = [
-    click.option("--runtime", type=click.Choice(["python_3_13", "python_3_14", "dotnet_10"]), help="Target runtime (default: from config or definition, else inferred)."),
-    click.option("--mode", type=click.Choice(["remote_build", "bundled"]), help="Dependency resolution (default: inferred from the bundle)."),
+    click.option(
+        "--runtime",
+        type=click.Choice(["python_3_13", "python_3_14", "dotnet_10"]),
+        help="Target runtime (default: from config or definition, else inferred).",
+    ),
+    click.option(
+        "--mode",
+        type=click.Choice(["remote_build", "bundled"]),
+        help="Dependency resolution (default: inferred from the bundle).",
+    ),
     click.option("--entry-point", help="Entry point file or command, e.g. main.py."),
     click.option("--glibc", help="Newest glibc the runtime is assumed to have (default 2.17)."),
 ]
@@ -72,9 +80,17 @@ def _with_target_options(f: Any) -> Any:
 
 
 definition_options = [
-    click.option("--config", type=click.Path(dir_okay=False), help="Read settings from this file (default: the nearest agentzip.toml or [tool.agentzip] in pyproject.toml above PATH)."),
+    click.option(
+        "--config",
+        type=click.Path(dir_okay=False),
+        help="Read settings from this file (default: the nearest agentzip.toml or [tool.agentzip] in pyproject.toml above PATH).",
+    ),
     click.option("--no-config", is_flag=True, help="Ignore config files."),
-    click.option("--definition", type=click.Path(dir_okay=False), help="Agent definition: azure.yaml, agent.yaml or the REST metadata JSON (default: found beside a folder)."),
+    click.option(
+        "--definition",
+        type=click.Path(dir_okay=False),
+        help="Agent definition: azure.yaml, agent.yaml or the REST metadata JSON (default: found beside a folder).",
+    ),
     click.option("--service", help="The azure.yaml agent service to check (default: each)."),
 ]
 
@@ -102,8 +118,18 @@ def _glibc(value: str | None) -> tuple[int, int] | None:
 @_with_target_options
 @click.option("--select", multiple=True, help="Rules to run: codes, code prefixes or names (comma-separated).")
 @click.option("--ignore", multiple=True, help="Rules to skip: codes, code prefixes or names.")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), help="Exit 1 when a finding is at least this severe (default: the config's fail-on, else error).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github", "junit"]), default="text", show_default=True)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info"]),
+    help="Exit 1 when a finding is at least this severe (default: the config's fail-on, else error).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "sarif", "github", "junit"]),
+    default="text",
+    show_default=True,
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to a file.")
 @click.option("--color/--no-color", default=None, help="Colour the text report (default: on a terminal).")
 @_with_definition_options
@@ -182,8 +208,15 @@ def _size_charts(paths: list[str], *, color: bool, err: bool = False, top: int =
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--top", type=click.IntRange(1, 200), default=12, show_default=True, help="How many contributors to draw.")
-@click.option("--ascii/--no-ascii", "ascii_", default=None, help="Draw with ASCII only (default: when the terminal cannot show blocks).")
+@click.option(
+    "--top", type=click.IntRange(1, 200), default=12, show_default=True, help="How many contributors to draw."
+)
+@click.option(
+    "--ascii/--no-ascii",
+    "ascii_",
+    default=None,
+    help="Draw with ASCII only (default: when the terminal cannot show blocks).",
+)
 @click.option("--color/--no-color", default=None, help="Colour the chart (default: on a terminal).")
 @click.option("--service", help="The azure.yaml agent service to measure (default: each).")
 def size(paths: tuple[str, ...], top: int, ascii_: bool | None, color: bool | None, service: str | None) -> None:
@@ -208,8 +241,19 @@ LOG_LINE_LIMIT = 64 << 10  # characters of one log line read at a time: a log is
 
 @main.command()
 @click.argument("path", required=False, type=click.Path())
-@click.option("-m", "--module", "modules", multiple=True, help="A module that will not import, e.g. yaml or azure.identity (repeatable).")
-@click.option("--log", "log", type=click.File("r", encoding="utf-8", errors="replace"), help="A log or traceback from the portal or azd ('-' for standard input): every import error in it is explained.")
+@click.option(
+    "-m",
+    "--module",
+    "modules",
+    multiple=True,
+    help="A module that will not import, e.g. yaml or azure.identity (repeatable).",
+)
+@click.option(
+    "--log",
+    "log",
+    type=click.File("r", encoding="utf-8", errors="replace"),
+    help="A log or traceback from the portal or azd ('-' for standard input): every import error in it is explained.",
+)
 @_with_target_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the explanation to a file.")
@@ -237,7 +281,8 @@ def explain(
     agentzip explain agent.zip --module yaml
     azd deploy 2>&1 | agentzip explain . --log -
     """
-    from agentzip import api, explain as explaining
+    from agentzip import api
+    from agentzip import explain as explaining
     from agentzip.errors import AgentzipError
 
     if not modules and log is None:

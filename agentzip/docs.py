@@ -16,13 +16,22 @@ file is stale. Codes and names are stable: never renamed, never reused.
 def catalogue(fmt: str = "text") -> str:
     rules = all_rules()
     if fmt == "json":
-        return json.dumps(
-            [
-                {"code": r.code, "name": r.name, "severity": r.severity.label, "family": r.family, "summary": r.summary}
-                for r in rules
-            ],
-            indent=2,
-        ) + "\n"
+        return (
+            json.dumps(
+                [
+                    {
+                        "code": r.code,
+                        "name": r.name,
+                        "severity": r.severity.label,
+                        "family": r.family,
+                        "summary": r.summary,
+                    }
+                    for r in rules
+                ],
+                indent=2,
+            )
+            + "\n"
+        )
     if fmt == "markdown":
         return markdown(rules)
     width = max(len(r.name) for r in rules)
@@ -31,10 +40,20 @@ def catalogue(fmt: str = "text") -> str:
 
 def rule_page(r: Rule, fmt: str = "text") -> str:
     if fmt == "json":
-        return json.dumps(
-            {"code": r.code, "name": r.name, "severity": r.severity.label, "family": r.family, "summary": r.summary, "docs": r.docs},
-            indent=2,
-        ) + "\n"
+        return (
+            json.dumps(
+                {
+                    "code": r.code,
+                    "name": r.name,
+                    "severity": r.severity.label,
+                    "family": r.family,
+                    "summary": r.summary,
+                    "docs": r.docs,
+                },
+                indent=2,
+            )
+            + "\n"
+        )
     title = f"{r.code} {r.name} ({r.severity.label} by default)"
     if fmt == "markdown":
         return f"## {r.code} {r.name}\n\nDefault severity: {r.severity.label}. {r.summary}\n\n{_demote(r.docs)}\n"
@@ -50,7 +69,9 @@ def table(rules: list[Rule] | None = None, link: str = "") -> str:
     """The markdown rule table; `link` prefixes the anchors (README links into docs/rules.md)."""
     rules = rules if rules is not None else all_rules()
     lines = ["| code | name | severity | summary |", "| --- | --- | --- | --- |"]
-    lines += [f"| [{r.code}]({link}#{r.code.lower()}-{r.name}) | {r.name} | {r.severity.label} | {r.summary} |" for r in rules]
+    lines += [
+        f"| [{r.code}]({link}#{r.code.lower()}-{r.name}) | {r.name} | {r.severity.label} | {r.summary} |" for r in rules
+    ]
     return "\n".join(lines) + "\n"
 
 

@@ -295,7 +295,11 @@ class Explainer:
                 found = _Spec(spec.kind, spec.path, spec.search, entry)
                 break
             if found is None:
-                w.steps.append(Step("stdlib", f"Python {self._v} standard library" if stdlib else None, "stdlib" if stdlib else None))
+                w.steps.append(
+                    Step(
+                        "stdlib", f"Python {self._v} standard library" if stdlib else None, "stdlib" if stdlib else None
+                    )
+                )
                 if stdlib:
                     found = _Spec("stdlib", None)
                 elif portions:
@@ -353,8 +357,11 @@ class Explainer:
         if failure is not None:
             d = _with(d, log=failure.line, name=failure.name)
             if d.verdict == "imports":
-                d = _with(d, message=d.message + " in this bundle: the log must come from another build of it, "
-                          "or from another runtime or mode than the one explained here (see target)")
+                d = _with(
+                    d,
+                    message=d.message + " in this bundle: the log must come from another build of it, "
+                    "or from another runtime or mode than the one explained here (see target)",
+                )
         return d
 
     def _diagnose(self, module: str, name: str | None) -> Diagnosis:
@@ -384,14 +391,21 @@ class Explainer:
             top = module.split(".", 1)[0]
             if top in NEEDS_SYSTEM_LIBRARY:
                 return Diagnosis(
-                    module, "unknown", "needs-system-library",
+                    module,
+                    "unknown",
+                    "needs-system-library",
                     f"`{module}` is in Python {self._v}'s standard library but needs {NEEDS_SYSTEM_LIBRARY[top]}, "
                     "which the runtime image does not document; slim images lack it, and then the import fails",
                     "avoid the module on a server (no display there), or deploy a container image that installs the library",
-                    steps=steps, provider={"kind": "stdlib"},
+                    steps=steps,
+                    provider={"kind": "stdlib"},
                 )
             return self._name_check(module, spec, steps, {"kind": "stdlib"}, name) or Diagnosis(
-                module, "imports", "ok", f"`{module}` is part of Python {self._v}'s standard library", steps=steps,
+                module,
+                "imports",
+                "ok",
+                f"`{module}` is part of Python {self._v}'s standard library",
+                steps=steps,
                 provider={"kind": "stdlib"},
             )
         shadow = self._shadowed(module, w)
@@ -407,9 +421,12 @@ class Explainer:
         package = next((s for s in w.specs if s.kind != "namespace"), spec)
         if package.kind == "namespace":  # a namespace alone (`azure`) belongs to no distribution
             return Diagnosis(
-                module, "imports", "ok",
+                module,
+                "imports",
+                "ok",
                 f"`{module}` imports as a namespace package from {', '.join(p + '/' for p in spec.search)}",
-                steps=steps, provider={"kind": "namespace", "path": spec.path or ""},
+                steps=steps,
+                provider={"kind": "namespace", "path": spec.path or ""},
             )
         broken = self._broken_natives(package)
         if broken:
@@ -419,7 +436,8 @@ class Explainer:
             if not optional:
                 d = self._native_diagnosis(module, broken, steps, provider)
                 return _with(
-                    d, verdict="unknown",
+                    d,
+                    verdict="unknown",
                     message=d.message + "; no Python file of the package imports it directly, so the import "
                     "may work until something loads it",
                 )
@@ -429,9 +447,15 @@ class Explainer:
                 "slower pure-Python code"
             )
             return Diagnosis(
-                module, "imports", "ok-degraded", f"`{module}` imports from {spec.path}{_by(provider)}{note}",
+                module,
+                "imports",
+                "ok-degraded",
+                f"`{module}` imports from {spec.path}{_by(provider)}{note}",
                 f"rebuild packages/ for the target to get the fast code: {self._install('-r requirements.txt')}",
-                code=broken[0].code, rule=_rule_name(broken[0].code), steps=steps, provider=provider,
+                code=broken[0].code,
+                rule=_rule_name(broken[0].code),
+                steps=steps,
+                provider=provider,
                 paths=tuple(n.path for n in broken),
             )
         if spec.kind == "bytecode":
@@ -443,8 +467,13 @@ class Explainer:
         if checked is not None:
             return checked
         return Diagnosis(
-            module, "imports", "ok", f"`{module}` imports from {spec.path}{_by(provider)}",
-            steps=steps, provider=provider, paths=(spec.path,) if spec.path else (),
+            module,
+            "imports",
+            "ok",
+            f"`{module}` imports from {spec.path}{_by(provider)}",
+            steps=steps,
+            provider=provider,
+            paths=(spec.path,) if spec.path else (),
         )
 
     def _provider(self, spec: _Spec) -> dict[str, str]:
@@ -460,8 +489,7 @@ class Explainer:
         """The agent's own file or folder found where a dependency or the stdlib was wanted."""
         base = self.index.source_base
         own = [
-            s for s in w.specs
-            if s.entry == base and s.kind != "namespace" and s.path and self.owner(s.path) is None
+            s for s in w.specs if s.entry == base and s.kind != "namespace" and s.path and self.owner(s.path) is None
         ]
         if not own or base not in self.entries:
             return None
@@ -483,12 +511,16 @@ class Explainer:
                 return None
             what = f"{project.requirement.name if project.requirement else project.text} from requirements.txt"
         return self._diagnosis_with_rule(
-            "AZ403", [mine.path or "", (mine.path or "").rstrip("/")],
-            module, "fails", "shadowed",
+            "AZ403",
+            [mine.path or "", (mine.path or "").rstrip("/")],
+            module,
+            "fails",
+            "shadowed",
             f"`{module}` resolves to the agent's own `{mine.path}`, which hides {what}: the entry point's "
             "folder comes first on sys.path",
             f"rename `{mine.path}` (e.g. `{module.split('.', 1)[0]}_local`) and update the imports of it",
-            steps=tuple(w.steps), paths=(mine.path or "",),
+            steps=tuple(w.steps),
+            paths=(mine.path or "",),
         )
 
     def _broken_natives(self, spec: _Spec) -> list[Native]:
@@ -496,7 +528,11 @@ class Explainer:
         if spec.path is None:
             return []
         prefix = spec.path
-        inside = [n for n in self.index.natives if n.problem is not None and (n.path == prefix or n.path.startswith(prefix) and prefix.endswith("/"))]
+        inside = [
+            n
+            for n in self.index.natives
+            if n.problem is not None and (n.path == prefix or (n.path.startswith(prefix) and prefix.endswith("/")))
+        ]
         return [n for n in inside if not self._has_fallback(n.path)]
 
     def _has_fallback(self, path: str) -> bool:
@@ -513,11 +549,13 @@ class Explainer:
         package = self._find_in(folder, stem)
         if package is not None and package.kind == "package":
             return True
-        if file[len(stem):] in self.suffixes:
+        if file[len(stem) :] in self.suffixes:
             return False
         return any(base + s in self.files for s in (*self.suffixes, ".py"))
 
-    def _broken_dependency(self, module: str, package: _Spec, steps: tuple[Step, ...], provider: dict[str, str]) -> Diagnosis | None:
+    def _broken_dependency(
+        self, module: str, package: _Spec, steps: tuple[Step, ...], provider: dict[str, str]
+    ) -> Diagnosis | None:
         """A bundled dependency (Requires-Dist, transitively) whose own import fails on native code."""
         from agentzip.validator.depcheck import applies, by_name
 
@@ -550,7 +588,10 @@ class Explainer:
                     if sub.verdict == "fails" and sub.code and sub.code.startswith("AZ3"):
                         path = " -> ".join(chain[dep])
                         return _with(
-                            sub, module=module, provider=provider, steps=steps,
+                            sub,
+                            module=module,
+                            provider=provider,
+                            steps=steps,
                             message=f"`{module}` is found{_by(provider)}, but it needs {found.display_name} "
                             f"{found.version} ({path}), which will not import: {sub.message}",
                         )
@@ -567,7 +608,7 @@ class Explainer:
         prefix = entry + "/" if entry else ""
         wanted: dict[str, str] = {}  # dotted name of each broken native -> its path
         for n in broken:
-            rel = n.path[len(prefix):] if n.path.startswith(prefix) else n.path
+            rel = n.path[len(prefix) :] if n.path.startswith(prefix) else n.path
             folder_rel, _, file = rel.rpartition("/")
             wanted[".".join([*filter(None, folder_rel.split("/")), file.split(".", 1)[0]])] = n.path
         fatal: list[ImportRef] = []
@@ -583,14 +624,18 @@ class Explainer:
                 continue
             spent += len(data)
             self._spent += len(data)
-            for ref in imports_in(data, path, path[len(prefix):]):
+            for ref in imports_in(data, path, path[len(prefix) :]):
                 hit = ref.name in wanted or any(f"{ref.name}.{n}" in wanted for n in ref.names)
                 if hit and not ref.type_checking:
                     (optional if ref.optional else fatal).append(ref)
         return fatal, optional
 
     def _native_diagnosis(
-        self, module: str, broken: list[Native], steps: tuple[Step, ...], provider: dict[str, str],
+        self,
+        module: str,
+        broken: list[Native],
+        steps: tuple[Step, ...],
+        provider: dict[str, str],
         users: list[ImportRef] | None = None,
         lead: str | None = None,
     ) -> Diagnosis:
@@ -598,19 +643,33 @@ class Explainer:
         code = first.code or "AZ3"
         paths = tuple(sorted(n.path for n in broken))
         owner = first.owner
-        tags = f", installed from a wheel tagged {', '.join(owner.tag_text)}" if owner is not None and owner.tag_text else ""
+        tags = (
+            f", installed from a wheel tagged {', '.join(owner.tag_text)}"
+            if owner is not None and owner.tag_text
+            else ""
+        )
         shown = ", ".join(paths[:SHOWN]) + (f" and {len(paths) - SHOWN} more" if len(paths) > SHOWN else "")
         message = (
             f"{lead or f'`{module}` is found{_by(provider)}{tags}, but its native code will not load:'} {shown} "
             f"{'is' if len(paths) == 1 else 'are'} {first.reason}"
         )
         if users:
-            message += f"; imported at {users[0].where}" + (f" and {len(users) - 1} more place(s)" if len(users) > 1 else "")
+            message += f"; imported at {users[0].where}" + (
+                f" and {len(users) - 1} more place(s)" if len(users) > 1 else ""
+            )
         from agentzip.rules.fixes import rebuild_hint
 
         return self._diagnosis_with_rule(
-            code, paths, module, "fails", first.problem or "native", message, rebuild_hint(self.ctx),
-            steps=steps, provider=provider, paths=paths,
+            code,
+            paths,
+            module,
+            "fails",
+            first.problem or "native",
+            message,
+            rebuild_hint(self.ctx),
+            steps=steps,
+            provider=provider,
+            paths=paths,
         )
 
     def _bytecode(self, module: str, spec: _Spec, steps: tuple[Step, ...], provider: dict[str, str]) -> Diagnosis:
@@ -622,15 +681,29 @@ class Explainer:
         except ArchiveError:
             head = b""
         if loads_pyc(head, self.version):
-            return Diagnosis(module, "imports", "ok", f"`{module}` imports from the bytecode file {path} (no source beside it)", steps=steps, provider=provider, paths=(path,))
+            return Diagnosis(
+                module,
+                "imports",
+                "ok",
+                f"`{module}` imports from the bytecode file {path} (no source beside it)",
+                steps=steps,
+                provider=provider,
+                paths=(path,),
+            )
         v = pyc_version(head)
         built = f"CPython {v[0]}.{v[1]}" if v else "another Python"
         return self._diagnosis_with_rule(
-            "AZ404", [path], module, "fails", "foreign-bytecode",
+            "AZ404",
+            [path],
+            module,
+            "fails",
+            "foreign-bytecode",
             f"`{module}` is only the bytecode file {path}, compiled for {built}: Python {self._v} stops with "
             "`ImportError: bad magic number`",
             f"ship the source `{path[:-1]}` instead of the .pyc",
-            steps=steps, provider=provider, paths=(path,),
+            steps=steps,
+            provider=provider,
+            paths=(path,),
         )
 
     def _name_check(
@@ -644,25 +717,38 @@ class Explainer:
             return None
         if spec.kind == "stdlib":
             return Diagnosis(
-                module, "fails", "name-missing",
+                module,
+                "fails",
+                "name-missing",
                 f"Python {self._v}'s `{module}` has no `{name}` (removed or renamed in this version, or never there)",
                 f"check the {self._v} documentation of `{module}` for what replaces `{name}`",
-                steps=steps, provider=provider, name=name,
+                steps=steps,
+                provider=provider,
+                name=name,
             )
         source = self._source_of(spec)
         if source is None:
             return Diagnosis(
-                module, "unknown", "name-unknown",
+                module,
+                "unknown",
+                "name-unknown",
                 f"`{module}` is found{_by(provider)}, but agentzip cannot read its source to look for `{name}`",
-                "", steps=steps, provider=provider, name=name,
+                "",
+                steps=steps,
+                provider=provider,
+                name=name,
             )
         if re.search(rf"\b{re.escape(name)}\b", source):
             return Diagnosis(
-                module, "unknown", "name-defined",
+                module,
+                "unknown",
+                "name-defined",
                 f"`{module}`{_by(provider)} does mention `{name}`: the import may fail inside it (a circular "
                 "import, or an error while it loads); the full traceback names the first failing line",
                 "read the traceback lines above the ImportError",
-                steps=steps, provider=provider, name=name,
+                steps=steps,
+                provider=provider,
+                name=name,
             )
         version = f" {provider['version']}" if provider.get("version") else ""
         who = provider.get("distribution")
@@ -673,10 +759,16 @@ class Explainer:
             else f"define `{name}` in {spec.path}, or import it from the module that has it"
         )
         return Diagnosis(
-            module, "fails", "name-missing",
+            module,
+            "fails",
+            "name-missing",
             f"`{module}` is found{_by(provider)}, but it has no `{name}`: neither a submodule nor a name in its "
             f"source{f' (the code expects another version than{version})' if who else ''}",
-            fix, steps=steps, provider=provider, paths=(spec.path or "",), name=name,
+            fix,
+            steps=steps,
+            provider=provider,
+            paths=(spec.path or "",),
+            name=name,
         )
 
     def _source_of(self, spec: _Spec) -> str | None:
@@ -700,8 +792,12 @@ class Explainer:
         if depth >= 1:
             shadow = self._shadowed(".".join(parts[:depth]), self.walk(".".join(parts[:depth])))
             if shadow is not None and depth < key_depth + 1:
-                return _with(shadow, module=module, steps=steps,
-                             message=shadow.message + f", so `{module}` is looked for only there and not found")
+                return _with(
+                    shadow,
+                    module=module,
+                    steps=steps,
+                    message=shadow.message + f", so `{module}` is looked for only there and not found",
+                )
         if depth and depth >= key_depth:
             return self._no_submodule(module, w)
         return self._not_provided(module, steps)
@@ -716,9 +812,14 @@ class Explainer:
         if parent.kind in ("stdlib", "builtin"):
             near = difflib.get_close_matches(missing, sorted(stdlib_modules(self.version)), n=3)
             return Diagnosis(
-                module, "fails", "not-in-stdlib",
-                f"Python {self._v}'s standard library has no `{missing}`", f"use one of: {', '.join(near)}" if near else "",
-                steps=steps, provider={"kind": "stdlib"}, suggestions=tuple(near),
+                module,
+                "fails",
+                "not-in-stdlib",
+                f"Python {self._v}'s standard library has no `{missing}`",
+                f"use one of: {', '.join(near)}" if near else "",
+                steps=steps,
+                provider={"kind": "stdlib"},
+                suggestions=tuple(near),
             )
         provider = self._provider(parent)
         # a file of that name that will not load: a native for another platform, or bytecode
@@ -733,21 +834,30 @@ class Explainer:
             return self._native_diagnosis(module, natives, steps, provider, lead=self._only_native(missing, natives))
         if near_files:
             return Diagnosis(
-                module, "fails", "not-importable",
+                module,
+                "fails",
+                "not-importable",
                 f"`{missing}` exists only as {', '.join(near_files[:SHOWN])}, which Python {self._v} on Linux "
                 "does not import (not a .py, nor an extension named for this Python)",
-                "install the build of the package made for the target", steps=steps, provider=provider, paths=tuple(near_files),
+                "install the build of the package made for the target",
+                steps=steps,
+                provider=provider,
+                paths=tuple(near_files),
             )
         lost = self._lost_portion(parent_name, leaf, parent)
         if lost is not None:
             return Diagnosis(
-                module, "fails", "namespace-lost",
+                module,
+                "fails",
+                "namespace-lost",
                 f"`{missing}` is at {lost}, but `{parent_name}` resolves to the regular package {parent.path}"
                 f"{_by(provider)}, which ends the search: a folder without __init__.py joins a namespace package "
                 "only when no regular package of that name is on sys.path",
                 f"rename the agent's `{lost.rsplit('/', 2)[0] if lost.endswith('/') else lost.rsplit('/', 1)[0]}/` "
                 "folder (e.g. with a `_local` suffix) and update the imports of it",
-                steps=steps, provider=provider, paths=(lost,),
+                steps=steps,
+                provider=provider,
+                paths=(lost,),
             )
         children = sorted({c.split(".", 1)[0] for folder in parent.search for c in self._children(folder)})
         case = [c for c in children if c.lower() == leaf.lower()]
@@ -764,7 +874,16 @@ class Explainer:
             fix = f"add `{leaf}` to {parent.path}, or fix the import"
         if near:
             message += f" (it has {', '.join(f'`{n}`' for n in near)})"
-        return Diagnosis(module, "fails", "no-submodule", message, fix, steps=steps, provider=provider, suggestions=tuple(f"{parent_name}.{n}" for n in near))
+        return Diagnosis(
+            module,
+            "fails",
+            "no-submodule",
+            message,
+            fix,
+            steps=steps,
+            provider=provider,
+            suggestions=tuple(f"{parent_name}.{n}" for n in near),
+        )
 
     def _unloadable(self, module: str, folders: Iterable[str] | None = None) -> list[Native]:
         """Native files named like the module's last part, in the folders it is looked for in
@@ -776,7 +895,12 @@ class Explainer:
             else:
                 parent = self.walk(".".join(parts[:-1]))
                 folders = parent.last.search if parent.last and len(parent.specs) == len(parts) - 1 else ()
-        wanted = {f"{folder}/{name}" if folder else name for folder in folders for name in self._children(folder) if name.split(".", 1)[0] == parts[-1]}
+        wanted = {
+            f"{folder}/{name}" if folder else name
+            for folder in folders
+            for name in self._children(folder)
+            if name.split(".", 1)[0] == parts[-1]
+        }
         return [n for n in self.index.natives if n.path in wanted and n.problem is not None]
 
     def _only_native(self, module: str, natives: list[Native]) -> str:
@@ -812,13 +936,19 @@ class Explainer:
         """File and folder names directly inside a folder of the bundle."""
         return sorted(self._tree.get(folder, ()))
 
-    def _case(self, module: str, wanted: str, found: str, steps: tuple[Step, ...], provider: dict[str, str] | None = None) -> Diagnosis:
+    def _case(
+        self, module: str, wanted: str, found: str, steps: tuple[Step, ...], provider: dict[str, str] | None = None
+    ) -> Diagnosis:
         return Diagnosis(
-            module, "fails", "case-mismatch",
+            module,
+            "fails",
+            "case-mismatch",
             f"`{wanted}` is not there, but `{found}` is: imports are case-sensitive on Linux (a Windows or macOS "
             "file system forgives the difference)",
             "write the import exactly as the file or folder is named, or rename it",
-            steps=steps, provider=provider, paths=(found,),
+            steps=steps,
+            provider=provider,
+            paths=(found,),
         )
 
     def _not_provided(self, module: str, steps: tuple[Step, ...]) -> Diagnosis:
@@ -828,28 +958,52 @@ class Explainer:
         if r is not None:
             restore = f"; or depend on {' / '.join(r.restored_by[:2])}, which restores `{top}`" if r.restored_by else ""
             return self._diagnosis_with_rule(
-                "AZ401", (), module, "fails", "removed-stdlib-module",
+                "AZ401",
+                (),
+                module,
+                "fails",
+                "removed-stdlib-module",
                 f"`{top}` was removed from the standard library in Python {r.removed_in} ({r.pep}), so it does "
                 f"not exist on {self.ctx.target.runtime}, and nothing in the bundle restores it",
-                f"use {r.replacement} instead{restore}", steps=steps,
+                f"use {r.replacement} instead{restore}",
+                steps=steps,
             )
         if is_windows_only(top):
             return self._diagnosis_with_rule(
-                "AZ402", (), module, "fails", "windows-only",
+                "AZ402",
+                (),
+                module,
+                "fails",
+                "windows-only",
                 f"`{top}` is a Windows-only standard module; the runtime is Linux",
-                "guard the import with `if sys.platform == \"win32\":` or remove it", steps=steps,
+                'guard the import with `if sys.platform == "win32":` or remove it',
+                steps=steps,
             )
         newer = added_after(top, self.version)
         if newer:
             return Diagnosis(
-                module, "fails", "stdlib-too-new",
+                module,
+                "fails",
+                "stdlib-too-new",
                 f"`{top}` is in the standard library only from Python {newer}, not on {self.ctx.target.runtime}",
-                f"deploy with runtime python_{newer.replace('.', '_')}, or avoid `{top}`", steps=steps,
+                f"deploy with runtime python_{newer.replace('.', '_')}, or avoid `{top}`",
+                steps=steps,
             )
         natives = self._unloadable(module) if "." not in module else []
         if natives:
-            provider = {"kind": "distribution", "path": natives[0].path, "distribution": natives[0].owner.display_name, "version": natives[0].owner.version} if natives[0].owner else None
-            return self._native_diagnosis(module, natives, steps, provider or {}, lead=self._only_native(module, natives))
+            provider = (
+                {
+                    "kind": "distribution",
+                    "path": natives[0].path,
+                    "distribution": natives[0].owner.display_name,
+                    "version": natives[0].owner.version,
+                }
+                if natives[0].owner
+                else None
+            )
+            return self._native_diagnosis(
+                module, natives, steps, provider or {}, lead=self._only_native(module, natives)
+            )
         wheel = self._in_raw_wheel(module, steps)
         if wheel is not None:
             return wheel
@@ -859,7 +1013,9 @@ class Explainer:
         misplaced = self._misplaced(key)
         if misplaced is not None:
             return Diagnosis(
-                module, "fails", "not-on-sys-path",
+                module,
+                "fails",
+                "not-on-sys-path",
                 f"`{key}` is in the bundle at {misplaced}, but that folder is not on sys.path (the runtime looks "
                 f"in {' and '.join(_label(e) for e in self.entries)})",
                 (
@@ -868,7 +1024,8 @@ class Explainer:
                     else "a virtual environment is never used by the runtime: install the requirements into packages/ "
                     "(agentzip build --mode bundled) and leave .venv/ out of the zip"
                 ),
-                steps=steps, paths=(misplaced,),
+                steps=steps,
+                paths=(misplaced,),
             )
         if self.ctx.target.mode == "bundled":
             return self._not_bundled(module, key, steps)
@@ -881,11 +1038,16 @@ class Explainer:
             if top in w.modules or (w.project is not None and canonicalize_name(w.project) in wanted):
                 who = f"{w.project} {w.version}" if w.project else w.path
                 return self._diagnosis_with_rule(
-                    "AZ201", [w.path], module, "fails", "raw-wheel",
+                    "AZ201",
+                    [w.path],
+                    module,
+                    "fails",
+                    "raw-wheel",
                     f"`{module}` is inside {w.path} ({who}, tags {w.tag_text}): a raw wheel, which the runtime "
                     "never installs, so nothing on sys.path provides the module",
                     f"install the wheel into the folder instead: {self._install(f'{w.path} --no-deps')} && rm {w.path}",
-                    steps=steps, paths=(w.path,),
+                    steps=steps,
+                    paths=(w.path,),
                 )
         return None
 
@@ -959,52 +1121,75 @@ class Explainer:
             if installed:
                 d = installed[0]
                 return self._diagnosis_with_rule(
-                    "AZ211", [d.path], module, "fails", "files-missing",
+                    "AZ211",
+                    [d.path],
+                    module,
+                    "fails",
+                    "files-missing",
                     f"{d.display_name} {d.version} is installed ({d.path}) but `{key}` is not among its files in {site}: "
                     "the install is incomplete, or the project's import name is not "
                     f"`{key}` (it provides {', '.join(sorted(d.import_names)) or 'no module'})",
                     f"reinstall it: {self._install(repr(str(req)))} --upgrade",
-                    steps=steps, paths=(d.path,),
+                    steps=steps,
+                    paths=(d.path,),
                 )
             return self._diagnosis_with_rule(
-                "AZ203", (), module, "fails", "requirement-not-bundled",
+                "AZ203",
+                (),
+                module,
+                "fails",
+                "requirement-not-bundled",
                 f"{ln.where} lists {req}, which provides `{key}`, but {site} has no {req.name} installed",
                 f"install the requirements for the target: {self._install('-r requirements.txt')} (or: agentzip build --mode bundled)",
-                steps=steps, paths=(ln.file,),
+                steps=steps,
+                paths=(ln.file,),
             )
         top = key.split(".", 1)[0]
         claimed = [] if top in NAMESPACE_ROOTS else self.index.provided_modules.get(top, [])
         if claimed:
             d = claimed[0]
             return Diagnosis(
-                module, "fails", "declared-not-installed",
+                module,
+                "fails",
+                "declared-not-installed",
                 f"{d.display_name} {d.version} names `{top}` among its modules (top_level.txt), but no `{top}` file "
                 f"or folder is installed in {site}: the distribution declares a module it does not ship",
                 f"import the module {d.display_name} really provides ({', '.join(sorted(n for n in d.import_names if n != top)) or 'none'})",
-                steps=steps, paths=(d.path,),
+                steps=steps,
+                paths=(d.path,),
             )
         requirers = self._requirers(module)
         if requirers:
             d, req_text = requirers[0]
             others = f" (and {len(requirers) - 1} more)" if len(requirers) > 1 else ""
             return self._diagnosis_with_rule(
-                "AZ204", (), module, "fails", "dependency-not-bundled",
+                "AZ204",
+                (),
+                module,
+                "fails",
+                "dependency-not-bundled",
                 f"{d.display_name} {d.version} requires {req_text}{others}, which provides `{key}`, but {site} lacks it: "
                 "packages/ was installed without its dependencies (--no-deps?) or partly deleted",
                 f"reinstall with dependencies: {self._install('-r requirements.txt')} (or: agentzip build --mode bundled)",
-                steps=steps, paths=(d.path,),
+                steps=steps,
+                paths=(d.path,),
             )
         return self._unknown_module(module, key, steps)
 
-    def _marker_excludes(self, module: str, ln: RequirementLine, steps: tuple[Step, ...], consequence: str) -> Diagnosis:
+    def _marker_excludes(
+        self, module: str, ln: RequirementLine, steps: tuple[Step, ...], consequence: str
+    ) -> Diagnosis:
         req = ln.requirement
         rebuild = f", then rebuild: {self._install('-r requirements.txt')}" if self.ctx.target.mode == "bundled" else ""
         return Diagnosis(
-            module, "fails", "marker-excludes",
+            module,
+            "fails",
+            "marker-excludes",
             f"{ln.where} lists {req} only where `{req.marker if req else ''}` holds, which is false on "
             f"{self.ctx.target.runtime} (Linux x86_64): {consequence}",
             f"drop or widen the marker on {ln.where}{rebuild}",
-            steps=steps, paths=(ln.file,),
+            steps=steps,
+            paths=(ln.file,),
         )
 
     def _remote(self, module: str, key: str, steps: tuple[Step, ...]) -> Diagnosis:
@@ -1016,18 +1201,26 @@ class Explainer:
             if not applies(req.marker, self.ctx.target.marker_environment()):
                 return self._marker_excludes(module, ln, steps, "the remote build skips it")
             return Diagnosis(
-                module, "unknown", "remote-build",
+                module,
+                "unknown",
+                "remote-build",
                 f"`{key}` is not in the zip; {ln.where} lists {req}, which the service's remote build installs. "
                 "If the runtime still cannot import it, the remote build failed or installed another version: "
                 "its log says which",
                 "predict the remote build locally: agentzip build --mode remote_build --dry-run",
-                steps=steps, paths=(ln.file,),
+                steps=steps,
+                paths=(ln.file,),
             )
         if self.index.requirements.path is None:
             return Diagnosis(
-                module, "fails", "no-requirements",
+                module,
+                "fails",
+                "no-requirements",
                 f"`{key}` is not in the zip, and there is no requirements.txt for the remote build to install it from",
-                f"add requirements.txt with {self._project_for(module)[0]}", code="AZ103", rule="requirements-missing", steps=steps,
+                f"add requirements.txt with {self._project_for(module)[0]}",
+                code="AZ103",
+                rule="requirements-missing",
+                steps=steps,
             )
         return self._unknown_module(module, key, steps)
 
@@ -1049,7 +1242,11 @@ class Explainer:
         """Not in the bundle, not required: the project to add, or close matches when agentzip cannot tell."""
         project, known = self._project_for(module)
         near = self._close_matches(key)
-        sites = [r.where for r in self.index.imports.imports if r.name == module or r.name.startswith(key + ".") or r.name == key]
+        sites = [
+            r.where
+            for r in self.index.imports.imports
+            if r.name == module or r.name.startswith(key + ".") or r.name == key
+        ]
         where = f" (imported at {sites[0]}{f' and {len(sites) - 1} more' if len(sites) > 1 else ''})" if sites else ""
         bundled = self.ctx.target.mode == "bundled"
         looked = "the agent's code" + (", packages/" if bundled else "") + f" or Python {self._v}'s standard library"
@@ -1058,7 +1255,9 @@ class Explainer:
                 f"`{key}`{where} is not in {looked}; it is installed by the PyPI project {project}, which "
                 f"{'no requirement or bundled distribution names' if bundled else 'requirements.txt does not list'}"
             )
-            fix = f"add `{project}` to requirements.txt" + (f", then: {self._install('-r requirements.txt')}" if bundled else "")
+            fix = f"add `{project}` to requirements.txt" + (
+                f", then: {self._install('-r requirements.txt')}" if bundled else ""
+            )
         else:
             did = f"; close names: {', '.join(near)}" if near else ""
             message = (
@@ -1071,13 +1270,21 @@ class Explainer:
             )
         code = "AZ402" if sites else None
         return Diagnosis(
-            module, "fails", "not-bundled" if known else "nowhere", message, fix,
-            code=code, rule="unresolved-import" if code else None, steps=steps,
+            module,
+            "fails",
+            "not-bundled" if known else "nowhere",
+            message,
+            fix,
+            code=code,
+            rule="unresolved-import" if code else None,
+            steps=steps,
             suggestions=((project,) if known else ()) + tuple(near),
         )
 
     def _close_matches(self, key: str) -> list[str]:
-        names: set[str] = set(stdlib_top_level(self.version)) | set(self.index.provided_modules) | set(self.index.local_modules)
+        names: set[str] = (
+            set(stdlib_top_level(self.version)) | set(self.index.provided_modules) | set(self.index.local_modules)
+        )
         names |= {n for n in IMPORT_TO_PROJECTS}
         for ln in self.index.requirements.requirements:
             if ln.requirement is not None:
@@ -1097,20 +1304,32 @@ class Explainer:
             if found:
                 f = found[0]
                 return Diagnosis(
-                    module, "fails", f.rule, f"nothing in the bundle can be imported: {f.message}", f.hint,
-                    code=f.code, rule=f.rule,
+                    module,
+                    "fails",
+                    f.rule,
+                    f"nothing in the bundle can be imported: {f.message}",
+                    f.hint,
+                    code=f.code,
+                    rule=f.rule,
                 )
-        return Diagnosis(module, "fails", "empty-bundle", "the bundle has no files", "", code="AZ104", rule="empty-bundle")
+        return Diagnosis(
+            module, "fails", "empty-bundle", "the bundle has no files", "", code="AZ104", rule="empty-bundle"
+        )
 
     def _wrapped(self, module: str, wrapper: str) -> Diagnosis:
         rel = module.replace(".", "/")
         inside = [
-            p for p in (f"{wrapper}/{rel}", f"{wrapper}/{PACKAGES}/{rel}")
+            p
+            for p in (f"{wrapper}/{rel}", f"{wrapper}/{PACKAGES}/{rel}")
             if p in self.index.dirs or any(p + s in self.files for s in (".py", *self.suffixes))
         ]
         found = f"; it is at {inside[0]}" if inside else ""
         return self._diagnosis_with_rule(
-            "AZ101", [wrapper + "/"], module, "fails", "wrapper-folder",
+            "AZ101",
+            [wrapper + "/"],
+            module,
+            "fails",
+            "wrapper-folder",
             f"everything in the bundle is inside `{wrapper}/`: the runtime looks for the entry point and the "
             f"modules at the zip root, where there is only that folder{found}",
             f"zip the folder's contents, not the folder: cd {wrapper} && zip -r ../agent-code.zip .",
@@ -1126,13 +1345,20 @@ class Explainer:
             paths = tuple(n.path for n in natives)
             owner = next((n.owner for n in natives if n.owner is not None), None)
             who = f" ({owner.display_name} {owner.version})" if owner else ""
-            where = f"{paths[0]}{who}" if paths else f"`{file}` (not found in this bundle: is the log from another build?)"
+            where = (
+                f"{paths[0]}{who}" if paths else f"`{file}` (not found in this bundle: is the log from another build?)"
+            )
             return self._diagnosis_with_rule(
-                "AZ305", list(paths), file, "fails", "glibc-too-new",
+                "AZ305",
+                list(paths),
+                file,
+                "fails",
+                "glibc-too-new",
                 f"{where} needs {detail}, which the runtime's glibc does not have",
                 "install wheels for an older manylinux: "
                 f"{self._install('-r requirements.txt')} (manylinux2014 is glibc 2.17), or pin an older release",
-                paths=paths, log=failure.line,
+                paths=paths,
+                log=failure.line,
             )
         library = detail
         vendored = sorted(p for p in self.files if p.rsplit("/", 1)[-1] == library)
@@ -1150,8 +1376,13 @@ class Explainer:
             "or deploy a container image that installs it"
         )
         return Diagnosis(
-            library, "fails", "system-library-missing", message, fix,
-            paths=tuple(n.path for n in needers) + tuple(vendored), log=failure.line,
+            library,
+            "fails",
+            "system-library-missing",
+            message,
+            fix,
+            paths=tuple(n.path for n in needers) + tuple(vendored),
+            log=failure.line,
         )
 
     def _needing(self, library: str) -> list[Native]:
@@ -1242,7 +1473,11 @@ def explain_all(ctx: Context, modules: Iterable[str], failures: Iterable[ImportF
 
 # -- output -------------------------------------------------------------------------------------
 
-_VERDICT = {"imports": ("imports", "green"), "fails": ("will not import", "red"), "unknown": ("may not import", "yellow")}
+_VERDICT = {
+    "imports": ("imports", "green"),
+    "fails": ("will not import", "red"),
+    "unknown": ("may not import", "yellow"),
+}
 
 
 def render_text(expl: Explanation, *, color: bool = False) -> str:
@@ -1265,13 +1500,20 @@ def render_text(expl: Explanation, *, color: bool = False) -> str:
         if d.suggestions and d.cause in ("nowhere", "no-submodule", "not-in-stdlib"):
             out.append(f"  close:  {', '.join(d.suggestions)}")
         if d.steps:
-            path = "; ".join(f"{s.where} {s.found or '-'}" if s.where != "stdlib" else f"stdlib {'yes' if s.found else '-'}" for s in d.steps)
+            path = "; ".join(
+                f"{s.where} {s.found or '-'}" if s.where != "stdlib" else f"stdlib {'yes' if s.found else '-'}"
+                for s in d.steps
+            )
             out.append(f"  looked: {path}")
         out.append("")
     s = expl.summary()
     n = len(expl.diagnoses)
     counts = ", ".join(f"{k} {v}" for v, k in s.items() if k) or "nothing to explain"
-    head = f"{expl.input.path}: {n} module{'' if n == 1 else 's'} explained ({counts})" if n else f"{expl.input.path}: nothing to explain"
+    head = (
+        f"{expl.input.path}: {n} module{'' if n == 1 else 's'} explained ({counts})"
+        if n
+        else f"{expl.input.path}: nothing to explain"
+    )
     out.append(style(head, color, fg="red" if s["fails"] else ("yellow" if s["unknown"] else "green"), bold=True))
     t = expl.target
     out.append(f"  target: {t['runtime']}, {t['mode']}, entry point {' '.join(t['entry_point'])}")

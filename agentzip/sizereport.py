@@ -88,7 +88,9 @@ def _can_draw_blocks() -> bool:
     return True
 
 
-def render(b: SizeBreakdown, *, color: bool = False, top: int = 12, width: int | None = None, ascii: bool | None = None) -> str:
+def render(
+    b: SizeBreakdown, *, color: bool = False, top: int = 12, width: int | None = None, ascii: bool | None = None
+) -> str:
     """The chart: a gauge of the limit, then one bar per contributor, largest first.
 
     Each bar is drawn to the scale of the largest unzipped contributor: the solid part is what
@@ -116,7 +118,12 @@ def render(b: SizeBreakdown, *, color: bool = False, top: int = 12, width: int |
     rest = b.rows[top:]
     if rest:
         shown.append(
-            Row(f"({len(rest)} more)", sum(r.zipped for r in rest), sum(r.unzipped for r in rest), sum(r.files for r in rest))
+            Row(
+                f"({len(rest)} more)",
+                sum(r.zipped for r in rest),
+                sum(r.unzipped for r in rest),
+                sum(r.files for r in rest),
+            )
         )
     if not shown:
         out.append("  (no files)")

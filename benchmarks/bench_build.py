@@ -89,9 +89,24 @@ def main() -> None:
         out = root / "agent-code.zip"
         pip_target = root / "pip-packages"
         ours = [*agentzip_build(), str(src), "-o", str(out), "--mode", "bundled", "--quiet"]
-        pip = [PY, "-m", "pip", "install", "-q", "-r", "requirements.txt", "--target", str(pip_target),
-               "--platform", "manylinux2014_x86_64", "--python-version", "3.13",
-               "--implementation", "cp", "--only-binary=:all:"]
+        pip = [
+            PY,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "-r",
+            "requirements.txt",
+            "--target",
+            str(pip_target),
+            "--platform",
+            "manylinux2014_x86_64",
+            "--python-version",
+            "3.13",
+            "--implementation",
+            "cp",
+            "--only-binary=:all:",
+        ]
         timed(ours, src)  # warm uv's cache
         timed(pip, src, before=pip_target)  # warm pip's cache
         ours_t: list[float] = []

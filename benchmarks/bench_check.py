@@ -46,7 +46,7 @@ def real_bundle() -> Path | None:
         return None
     try:
         path: Path = realwheels.bundle_zip("good")
-    except Exception as e:  # noqa: BLE001 - no network: say so and measure the rest
+    except Exception as e:
         print(f"real bundle unavailable ({e}); run with network to include it", file=sys.stderr)
         return None
     return path
@@ -65,16 +65,28 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--entries", type=int, default=20_000)
     ap.add_argument("--repeat", type=int, default=7)
-    ap.add_argument("--no-network", action="store_true", help="skip the bundle of real wheels (built from PyPI once, then cached)")
+    ap.add_argument(
+        "--no-network", action="store_true", help="skip the bundle of real wheels (built from PyPI once, then cached)"
+    )
     args = ap.parse_args()
     agentzip = [PY, "-m", "agentzip"]
     with tempfile.TemporaryDirectory() as tmp:
         z, folder = build_inputs(Path(tmp), args.entries)
         rows = []
-        floor = median_time([PY, "-c", "import zipfile,sys; zipfile.ZipFile(sys.argv[1]).infolist()", str(z)], args.repeat)
+        floor = median_time(
+            [PY, "-c", "import zipfile,sys; zipfile.ZipFile(sys.argv[1]).infolist()", str(z)], args.repeat
+        )
         ours = median_time([*agentzip, "check", str(z), "--format", "json"], args.repeat)
         rows.append((f"check zip ({args.entries:,} entries) / zipfile.infolist", ours, floor, 3.0))
-        floor_walk = median_time([PY, "-c", "import os,sys; [os.stat(os.path.join(d,f)) for d,_,fs in os.walk(sys.argv[1]) for f in fs]", str(folder)], args.repeat)
+        floor_walk = median_time(
+            [
+                PY,
+                "-c",
+                "import os,sys; [os.stat(os.path.join(d,f)) for d,_,fs in os.walk(sys.argv[1]) for f in fs]",
+                str(folder),
+            ],
+            args.repeat,
+        )
         ours_f = median_time([*agentzip, "check", str(folder)], args.repeat)
         rows.append((f"check folder ({args.entries:,} files) / os.walk+stat", ours_f, floor_walk, None))
         real = real_bundle() if not args.no_network else None
@@ -90,7 +102,9 @@ def main() -> None:
             ok = "" if budget is None else ("ok" if a / b <= budget else "OVER") + f" (<= {budget}x)"
             print(f"{name:60} {a * 1000:8.0f}ms {b * 1000:8.0f}ms {a / b:6.2f}  {ok}")
         extra = (version - floor_py) * 1000
-        print(f"{'agentzip --version minus python -c pass':60} {version * 1000:8.0f}ms {floor_py * 1000:8.0f}ms {extra:5.0f}ms  {'ok' if extra <= 100 else 'OVER'} (<= 100 ms)")
+        print(
+            f"{'agentzip --version minus python -c pass':60} {version * 1000:8.0f}ms {floor_py * 1000:8.0f}ms {extra:5.0f}ms  {'ok' if extra <= 100 else 'OVER'} (<= 100 ms)"
+        )
         print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, median of {args.repeat}")
 
 

@@ -75,7 +75,12 @@ def broken() -> dict[str, bytes]:
         "packages/markupsafe/_speedups.cp313-win_amd64.pyd": _pe_dll(),
     }
     files.update(
-        _dist_info("MarkupSafe", "3.0.2", "cp313-cp313-win_amd64", ["markupsafe/__init__.py", "markupsafe/_speedups.cp313-win_amd64.pyd"])
+        _dist_info(
+            "MarkupSafe",
+            "3.0.2",
+            "cp313-cp313-win_amd64",
+            ["markupsafe/__init__.py", "markupsafe/_speedups.cp313-win_amd64.pyd"],
+        )
     )
     return files
 

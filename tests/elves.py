@@ -63,7 +63,9 @@ def shared_object(
     phdrs = struct.pack("<IIQQQQQQ", PT_LOAD, 5, 0, 0, 0, size, size, 0x1000)
     phdrs += struct.pack("<IIQQQQQQ", PT_DYNAMIC, 6, dynamic_at, dynamic_at, dynamic_at, len(dynamic), len(dynamic), 8)
     if interp:
-        phdrs += struct.pack("<IIQQQQQQ", PT_INTERP, 4, interp_at, interp_at, interp_at, len(interp_bytes), len(interp_bytes), 1)
+        phdrs += struct.pack(
+            "<IIQQQQQQ", PT_INTERP, 4, interp_at, interp_at, interp_at, len(interp_bytes), len(interp_bytes), 1
+        )
     out = bytearray(size)
     out[: len(ehdr)] = ehdr
     out[64 : 64 + len(phdrs)] = phdrs

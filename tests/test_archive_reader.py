@@ -56,7 +56,11 @@ CASES: list[tuple[str, int, Expected]] = [
     ("utf8-unflagged-name", 2, []),
     ("invalid-utf8-flagged", 2, []),
     ("zip64", 2, []),
-    ("million-entries-claimed", 2, [("differential", None, "claims 1,000,000 entries but the central directory holds 2")]),
+    (
+        "million-entries-claimed",
+        2,
+        [("differential", None, "claims 1,000,000 entries but the central directory holds 2")],
+    ),
     ("terabyte-directory", 1, [("differential", None, "central directory is 1,099,511,627,776 bytes at offset")]),
     ("terabyte-sizes", 3, []),
     ("unicode-path-differs", 2, [("differential", "café.py", "Unicode Path extra field names this entry 'other.py'")]),
@@ -87,7 +91,9 @@ def test_fifield_bomb_is_listed_capped_and_never_inflated(tmp_path: Path, monkey
     kinds = [x.kind for x in a.anomalies]
     # every entry after the first points at the first one's local header: 1,999 of each
     assert kinds == ["differential"] * 21 + ["overlap"] * 21
-    assert a.anomalies[20] == Anomaly("differential", None, "1,979 more entries whose local header is missing or disagrees not listed")
+    assert a.anomalies[20] == Anomaly(
+        "differential", None, "1,979 more entries whose local header is missing or disagrees not listed"
+    )
     assert a.anomalies[21].path == "0001.txt" and "with '0000.txt'" in a.anomalies[21].message
     assert a.anomalies[41] == Anomaly("overlap", None, "1,979 more overlapping entries not listed")
 
@@ -125,7 +131,10 @@ def test_bad_directory_entry_keeps_the_ones_before(tmp_path: Path) -> None:
     a = open_bytes(tmp_path, bytes(data))
     assert [e.name for e in a.entries] == ["main.py", "requirements.txt"]
     assert [(x.kind, x.path) for x in a.anomalies] == [("corrupt", None)]
-    assert "entry 2 at offset" in a.anomalies[0].message and "the 2 entries before it were checked" in a.anomalies[0].message
+    assert (
+        "entry 2 at offset" in a.anomalies[0].message
+        and "the 2 entries before it were checked" in a.anomalies[0].message
+    )
 
 
 def test_missing_local_header(tmp_path: Path) -> None:
@@ -152,7 +161,9 @@ def test_entry_cap(tmp_path: Path) -> None:
     a = open_bytes(tmp_path, H.many_entries(1500), max_entries=1000)
     assert len(a.entries) == 1000
     assert a.anomalies == [
-        Anomaly("corrupt", None, "the central directory holds more than 1,000 entries; only the first 1,000 were checked")
+        Anomaly(
+            "corrupt", None, "the central directory holds more than 1,000 entries; only the first 1,000 were checked"
+        )
     ]
 
 
@@ -198,7 +209,12 @@ FIELD_CASES: list[tuple[str, str, Callable[[ZipEntry], object], object]] = [
     ("symlink", "main.py", lambda e: (e.is_symlink, e.unix_mode), (False, 0o100644)),
     ("encrypted", "secret.py", lambda e: (e.is_encrypted, e.flags & 1), (True, 1)),
     ("encrypted", "main.py", lambda e: e.is_encrypted, False),
-    ("deflate64", "big.bin", lambda e: (e.method, e.method_name, e.create_system, e.unix_mode), (9, "Deflate64", 0, 0o100644)),
+    (
+        "deflate64",
+        "big.bin",
+        lambda e: (e.method, e.method_name, e.create_system, e.unix_mode),
+        (9, "Deflate64", 0, 0o100644),
+    ),
     ("backslash-names", "lib\\", lambda e: (e.is_dir, e.create_system, e.unix_mode), (True, 0, None)),
     ("backslash-names", "lib\\util.py", lambda e: (e.is_dir, e.unix_mode), (False, None)),
     ("traversal-names", "../../etc/cron.d/x", lambda e: e.raw_name, b"../../etc/cron.d/x"),
@@ -208,17 +224,47 @@ FIELD_CASES: list[tuple[str, str, Callable[[ZipEntry], object], object]] = [
 
 
 @pytest.mark.parametrize(("fixture", "name", "get", "value"), FIELD_CASES)
-def test_entry_fields(tmp_path: Path, fixture: str, name: str, get: Callable[[ZipEntry], object], value: object) -> None:
+def test_entry_fields(
+    tmp_path: Path, fixture: str, name: str, get: Callable[[ZipEntry], object], value: object
+) -> None:
     assert get(entry(open_bytes(tmp_path, H.ALL[fixture]()), name)) == value
 
 
-@pytest.mark.parametrize("fixture", ["good", "zip64", "sfx-prepended", "duplicate-names", "symlink", "utf8-unflagged-name"])
+@pytest.mark.parametrize(
+    "fixture", ["good", "zip64", "sfx-prepended", "duplicate-names", "symlink", "utf8-unflagged-name"]
+)
 def test_agrees_with_zipfile(tmp_path: Path, fixture: str) -> None:
     data = H.ALL[fixture]()
     a = open_bytes(tmp_path, data)
     zf = zipfile.ZipFile(io.BytesIO(data))
-    ours = [(e.crc, e.compressed_size, e.file_size, e.method, e.flags, e.create_system, e.external_attr, e.local_header_offset, e.raw_name) for e in a.entries]
-    theirs = [(i.CRC, i.compress_size, i.file_size, i.compress_type, i.flag_bits, i.create_system, i.external_attr, i.header_offset, i.orig_filename.encode("utf-8" if i.flag_bits & 0x800 else "cp437")) for i in zf.infolist()]
+    ours = [
+        (
+            e.crc,
+            e.compressed_size,
+            e.file_size,
+            e.method,
+            e.flags,
+            e.create_system,
+            e.external_attr,
+            e.local_header_offset,
+            e.raw_name,
+        )
+        for e in a.entries
+    ]
+    theirs = [
+        (
+            i.CRC,
+            i.compress_size,
+            i.file_size,
+            i.compress_type,
+            i.flag_bits,
+            i.create_system,
+            i.external_attr,
+            i.header_offset,
+            i.orig_filename.encode("utf-8" if i.flag_bits & 0x800 else "cp437"),
+        )
+        for i in zf.infolist()
+    ]
     assert ours == theirs
     for e, i in zip(a.entries, zf.infolist()):
         assert a.read(e, 1 << 20) == zf.read(i)
@@ -331,6 +377,7 @@ def test_truncated_deflate_stream(tmp_path: Path) -> None:
 
 
 # -- bounded memory and time -------------------------------------------------------------------
+
 
 def _million_real_entries() -> bytes:
     """1,000,000 central-directory entries (47 MB), all naming one local header."""

@@ -54,7 +54,7 @@ def test_host_elf(path: Path) -> None:
 def test_elf_extent_is_enough(path: Path) -> None:
     data = path.read_bytes()
     assert _settled_extent(data) <= len(data)
-    assert elf_details(data[:_settled_extent(data)]) == elf_details(data)
+    assert elf_details(data[: _settled_extent(data)]) == elf_details(data)
 
 
 def _settled_extent(data: bytes) -> int:
@@ -95,28 +95,58 @@ def test_truncated_elf_never_raises(cut: int) -> None:
 MARKUPSAFE = "markupsafe==3.0.4"
 WHEELS: list[tuple[str, str, str, str, dict[str, Any]]] = [
     # id, spec, platform tag, member glob, expected BinaryInfo fields
-    ("win_amd64-pyd", MARKUPSAFE, "win_amd64", "*.pyd",
-     {"format": "pe", "arch": "x86_64", "bits": 64, "kind": "shared", "managed": False}),
+    (
+        "win_amd64-pyd",
+        MARKUPSAFE,
+        "win_amd64",
+        "*.pyd",
+        {"format": "pe", "arch": "x86_64", "bits": 64, "kind": "shared", "managed": False},
+    ),
     ("win32-pyd", MARKUPSAFE, "win32", "*.pyd", {"format": "pe", "arch": "i386", "bits": 32}),
     ("win_arm64-pyd", MARKUPSAFE, "win_arm64", "*.pyd", {"format": "pe", "arch": "arm64", "bits": 64}),
-    ("macos-arm64", MARKUPSAFE, "macosx_11_0_arm64", "*.so",
-     {"format": "macho", "arch": "arm64", "bits": 64, "endian": "little", "kind": "bundle"}),
+    (
+        "macos-arm64",
+        MARKUPSAFE,
+        "macosx_11_0_arm64",
+        "*.so",
+        {"format": "macho", "arch": "arm64", "bits": 64, "endian": "little", "kind": "bundle"},
+    ),
     ("macos-x86_64", MARKUPSAFE, "macosx_10_13_x86_64", "*.so", {"format": "macho", "arch": "x86_64"}),
-    ("macos-universal2", "markupsafe==3.0.2", "macosx_10_13_universal2", "*.so",
-     {"format": "macho", "arch": ("x86_64", "arm64"), "bits": 64, "kind": "universal"}),
-    ("manylinux-aarch64", MARKUPSAFE, "manylinux2014_aarch64", "*.so",
-     {"format": "elf", "arch": "aarch64", "bits": 64, "kind": "shared"}),
-    ("musllinux-x86_64", MARKUPSAFE, "musllinux_1_2_x86_64", "*.so",
-     {"format": "elf", "arch": "x86_64", "bits": 64, "kind": "shared"}),
+    (
+        "macos-universal2",
+        "markupsafe==3.0.2",
+        "macosx_10_13_universal2",
+        "*.so",
+        {"format": "macho", "arch": ("x86_64", "arm64"), "bits": 64, "kind": "universal"},
+    ),
+    (
+        "manylinux-aarch64",
+        MARKUPSAFE,
+        "manylinux2014_aarch64",
+        "*.so",
+        {"format": "elf", "arch": "aarch64", "bits": 64, "kind": "shared"},
+    ),
+    (
+        "musllinux-x86_64",
+        MARKUPSAFE,
+        "musllinux_1_2_x86_64",
+        "*.so",
+        {"format": "elf", "arch": "x86_64", "bits": 64, "kind": "shared"},
+    ),
     ("manylinux-x86_64", MARKUPSAFE, "manylinux2014_x86_64", "*.so", {"format": "elf", "arch": "x86_64"}),
     # pythonnet's managed assembly: a PE that dotnet runs anywhere, AnyCPU hence i386 in PE32
-    ("dotnet-assembly", "pythonnet==3.2.1", "any", "*/Python.Runtime.dll",
-     {"format": "pe", "arch": "i386", "bits": 32, "managed": True}),
+    (
+        "dotnet-assembly",
+        "pythonnet==3.2.1",
+        "any",
+        "*/Python.Runtime.dll",
+        {"format": "pe", "arch": "i386", "bits": 32, "managed": True},
+    ),
 ]
 RUNS = {"manylinux-x86_64", "musllinux-x86_64", "dotnet-assembly"}  # architecture-wise; musl aside
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _member(spec: str, platform_tag: str, pattern: str) -> bytes:
     from fixtures.realwheels import download, wheel_member
 
@@ -124,10 +154,12 @@ def _member(spec: str, platform_tag: str, pattern: str) -> bytes:
 
 
 @pytest.mark.network
-@pytest.mark.parametrize(("spec", "platform_tag", "pattern", "expected"),
-                         [w[1:] for w in WHEELS], ids=[w[0] for w in WHEELS])
-def test_wheel_binary(spec: str, platform_tag: str, pattern: str, expected: dict[str, Any],
-                      request: pytest.FixtureRequest) -> None:
+@pytest.mark.parametrize(
+    ("spec", "platform_tag", "pattern", "expected"), [w[1:] for w in WHEELS], ids=[w[0] for w in WHEELS]
+)
+def test_wheel_binary(
+    spec: str, platform_tag: str, pattern: str, expected: dict[str, Any], request: pytest.FixtureRequest
+) -> None:
     info = classify(_member(spec, platform_tag, pattern)[:HEAD_BYTES])
     assert info is not None
     assert {k: getattr(info, k) for k in expected} == expected
@@ -135,11 +167,14 @@ def test_wheel_binary(spec: str, platform_tag: str, pattern: str, expected: dict
 
 
 @pytest.mark.network
-@pytest.mark.parametrize(("platform_tag", "musl", "glibc_at_most"), [
-    ("manylinux2014_x86_64", False, (2, 17)),
-    ("manylinux2014_aarch64", False, (2, 17)),
-    ("musllinux_1_2_x86_64", True, None),
-])
+@pytest.mark.parametrize(
+    ("platform_tag", "musl", "glibc_at_most"),
+    [
+        ("manylinux2014_x86_64", False, (2, 17)),
+        ("manylinux2014_aarch64", False, (2, 17)),
+        ("musllinux_1_2_x86_64", True, None),
+    ],
+)
 def test_wheel_elf_details(platform_tag: str, musl: bool, glibc_at_most: tuple[int, int] | None) -> None:
     details = elf_details(_member(MARKUPSAFE, platform_tag, "*.so"))
     assert details.error is None
@@ -160,7 +195,7 @@ def test_strings_moved_to_the_end_by_patchelf() -> None:
     assert partial.error is not None and "DT_STRTAB" in partial.error and "" not in partial.needed
     full = elf_details(data)
     assert full.error is None and full.musl and full.needed == ("libc.musl-x86_64.so.1",)
-    assert elf_details(data[:_settled_extent(data)]) == full
+    assert elf_details(data[: _settled_extent(data)]) == full
 
 
 @pytest.mark.network
@@ -176,8 +211,9 @@ def test_windows_dll_renamed_to_so(tmp_path: Path) -> None:
     assert details.error is not None and details.needed == ()
 
 
-def elf_header(*, cls: int = 2, data: int = 1, machine: int = 62, osabi: int = 0, etype: int = 3,
-               version: int = 1) -> bytes:
+def elf_header(
+    *, cls: int = 2, data: int = 1, machine: int = 62, osabi: int = 0, etype: int = 3, version: int = 1
+) -> bytes:
     """An ELF header (gABI "ELF Header") with no program or section headers."""
     order = "<" if data == 1 else ">"
     ident = b"\x7fELF" + bytes([cls, data, version, osabi]) + bytes(8)
@@ -188,33 +224,54 @@ def elf_header(*, cls: int = 2, data: int = 1, machine: int = 62, osabi: int = 0
     return ident + rest
 
 
-@pytest.mark.parametrize(("header", "arch", "bits", "endian", "runs"), [
-    (elf_header(), "x86_64", 64, "little", True),
-    (elf_header(osabi=3), "x86_64", 64, "little", True),
-    (elf_header(osabi=9), "x86_64", 64, "little", False),  # FreeBSD: same CPU, another kernel
-    (elf_header(cls=1, machine=62), "x32", 32, "little", False),
-    (elf_header(cls=1, machine=3), "i386", 32, "little", False),
-    (elf_header(cls=1, machine=40), "arm", 32, "little", False),
-    (elf_header(machine=183), "aarch64", 64, "little", False),
-    (elf_header(machine=21), "ppc64le", 64, "little", False),
-    (elf_header(data=2, machine=21), "ppc64", 64, "big", False),
-    (elf_header(data=2, machine=22), "s390x", 64, "big", False),
-    (elf_header(machine=243), "riscv64", 64, "little", False),
-    (elf_header(machine=258), "loongarch64", 64, "little", False),
-    (elf_header(machine=0x1234), "unknown-0x1234", 64, "little", False),
-], ids=["x86_64", "x86_64-gnu-osabi", "x86_64-freebsd", "x32", "i386", "arm", "aarch64", "ppc64le",
-        "ppc64-be", "s390x", "riscv64", "loongarch64", "weird-machine"])
+@pytest.mark.parametrize(
+    ("header", "arch", "bits", "endian", "runs"),
+    [
+        (elf_header(), "x86_64", 64, "little", True),
+        (elf_header(osabi=3), "x86_64", 64, "little", True),
+        (elf_header(osabi=9), "x86_64", 64, "little", False),  # FreeBSD: same CPU, another kernel
+        (elf_header(cls=1, machine=62), "x32", 32, "little", False),
+        (elf_header(cls=1, machine=3), "i386", 32, "little", False),
+        (elf_header(cls=1, machine=40), "arm", 32, "little", False),
+        (elf_header(machine=183), "aarch64", 64, "little", False),
+        (elf_header(machine=21), "ppc64le", 64, "little", False),
+        (elf_header(data=2, machine=21), "ppc64", 64, "big", False),
+        (elf_header(data=2, machine=22), "s390x", 64, "big", False),
+        (elf_header(machine=243), "riscv64", 64, "little", False),
+        (elf_header(machine=258), "loongarch64", 64, "little", False),
+        (elf_header(machine=0x1234), "unknown-0x1234", 64, "little", False),
+    ],
+    ids=[
+        "x86_64",
+        "x86_64-gnu-osabi",
+        "x86_64-freebsd",
+        "x32",
+        "i386",
+        "arm",
+        "aarch64",
+        "ppc64le",
+        "ppc64-be",
+        "s390x",
+        "riscv64",
+        "loongarch64",
+        "weird-machine",
+    ],
+)
 def test_handmade_elf(header: bytes, arch: str, bits: int, endian: str, runs: bool) -> None:
     info = classify(header)
     assert info is not None
     assert (info.format, info.arch, info.bits, info.endian, info.runs_on_linux_x86_64) == (
-        "elf", arch, bits, endian, runs)
+        "elf",
+        arch,
+        bits,
+        endian,
+        runs,
+    )
     assert elf_extent(header) == (64 if bits == 64 else 52)
     assert elf_details(header) == ElfDetails()  # no program headers: nothing needed, nothing wrong
 
 
-def pe_file(machine: int, *, dll: bool = True, pe32plus: bool = True, clr: bool = False,
-            lfanew: int = 0x80) -> bytes:
+def pe_file(machine: int, *, dll: bool = True, pe32plus: bool = True, clr: bool = False, lfanew: int = 0x80) -> bytes:
     """MZ stub + PE signature + COFF header + optional header with 16 data directories."""
     opt_size = 240 if pe32plus else 224
     characteristics = 0x0002 | (0x2000 if dll else 0)
@@ -231,19 +288,22 @@ def pe_file(machine: int, *, dll: bool = True, pe32plus: bool = True, clr: bool 
     return bytes(stub) + b"PE\0\0" + coff + bytes(opt)
 
 
-@pytest.mark.parametrize(("data", "expected"), [
-    (pe_file(0x8664), BinaryInfo("pe", "x86_64", 64, "little", "shared")),
-    (pe_file(0x8664, dll=False), BinaryInfo("pe", "x86_64", 64, "little", "executable")),
-    (pe_file(0xAA64), BinaryInfo("pe", "arm64", 64, "little", "shared")),
-    (pe_file(0x014C, pe32plus=False), BinaryInfo("pe", "i386", 32, "little", "shared")),
-    (pe_file(0x014C, pe32plus=False, clr=True), BinaryInfo("pe", "i386", 32, "little", "shared", managed=True)),
-    # ReadyToRun assembly compiled for linux-x64: machine 0x8664 ^ 0x7B79
-    (pe_file(0x8664 ^ 0x7B79, clr=True), BinaryInfo("pe", "x86_64", 64, "little", "shared", "linux", True)),
-    (pe_file(0x8664 ^ 0x4644, clr=True), BinaryInfo("pe", "x86_64", 64, "little", "shared", "macos", True)),
-    (pe_file(0x1234), BinaryInfo("pe", "unknown-0x1234", 64, "little", "shared")),
-    (pe_file(0x8664, lfanew=0x400), BinaryInfo("pe", "x86_64", 64, "little", "shared")),
-], ids=["amd64-dll", "amd64-exe", "arm64", "i386", "dotnet-anycpu", "r2r-linux", "r2r-macos", "unknown",
-        "far-header"])
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (pe_file(0x8664), BinaryInfo("pe", "x86_64", 64, "little", "shared")),
+        (pe_file(0x8664, dll=False), BinaryInfo("pe", "x86_64", 64, "little", "executable")),
+        (pe_file(0xAA64), BinaryInfo("pe", "arm64", 64, "little", "shared")),
+        (pe_file(0x014C, pe32plus=False), BinaryInfo("pe", "i386", 32, "little", "shared")),
+        (pe_file(0x014C, pe32plus=False, clr=True), BinaryInfo("pe", "i386", 32, "little", "shared", managed=True)),
+        # ReadyToRun assembly compiled for linux-x64: machine 0x8664 ^ 0x7B79
+        (pe_file(0x8664 ^ 0x7B79, clr=True), BinaryInfo("pe", "x86_64", 64, "little", "shared", "linux", True)),
+        (pe_file(0x8664 ^ 0x4644, clr=True), BinaryInfo("pe", "x86_64", 64, "little", "shared", "macos", True)),
+        (pe_file(0x1234), BinaryInfo("pe", "unknown-0x1234", 64, "little", "shared")),
+        (pe_file(0x8664, lfanew=0x400), BinaryInfo("pe", "x86_64", 64, "little", "shared")),
+    ],
+    ids=["amd64-dll", "amd64-exe", "arm64", "i386", "dotnet-anycpu", "r2r-linux", "r2r-macos", "unknown", "far-header"],
+)
 def test_handmade_pe(data: bytes, expected: BinaryInfo) -> None:
     info = classify(data)
     assert info == expected
@@ -262,16 +322,20 @@ def fat(*slices: tuple[int, int], wide: bool = False) -> bytes:
     return out
 
 
-@pytest.mark.parametrize(("data", "arch", "bits", "endian", "kind"), [
-    (macho(0xFEEDFACF, 0x0100000C), "arm64", 64, "little", "bundle"),
-    (macho(0xFEEDFACF, 0x0100000C, 0x80000002, filetype=6), "arm64e", 64, "little", "shared"),
-    (macho(0xFEEDFACF, 0x01000007, filetype=2), "x86_64", 64, "little", "executable"),
-    (macho(0xFEEDFACE, 7), "i386", 32, "little", "bundle"),
-    (macho(0xFEEDFACE, 18, order=">"), "ppc", 32, "big", "bundle"),
-    (fat((0x01000007, 3), (0x0100000C, 0)), ("x86_64", "arm64"), 64, "big", "universal"),
-    (fat((7, 3), (18, 0)), ("i386", "ppc"), 32, "big", "universal"),
-    (fat((0x0100000C, 2), wide=True), ("arm64e",), 64, "big", "universal"),
-], ids=["arm64", "arm64e", "x86_64-exe", "i386", "ppc-be", "universal2", "fat32", "fat64"])
+@pytest.mark.parametrize(
+    ("data", "arch", "bits", "endian", "kind"),
+    [
+        (macho(0xFEEDFACF, 0x0100000C), "arm64", 64, "little", "bundle"),
+        (macho(0xFEEDFACF, 0x0100000C, 0x80000002, filetype=6), "arm64e", 64, "little", "shared"),
+        (macho(0xFEEDFACF, 0x01000007, filetype=2), "x86_64", 64, "little", "executable"),
+        (macho(0xFEEDFACE, 7), "i386", 32, "little", "bundle"),
+        (macho(0xFEEDFACE, 18, order=">"), "ppc", 32, "big", "bundle"),
+        (fat((0x01000007, 3), (0x0100000C, 0)), ("x86_64", "arm64"), 64, "big", "universal"),
+        (fat((7, 3), (18, 0)), ("i386", "ppc"), 32, "big", "universal"),
+        (fat((0x0100000C, 2), wide=True), ("arm64e",), 64, "big", "universal"),
+    ],
+    ids=["arm64", "arm64e", "x86_64-exe", "i386", "ppc-be", "universal2", "fat32", "fat64"],
+)
 def test_handmade_macho(data: bytes, arch: str | tuple[str, ...], bits: int, endian: str, kind: str) -> None:
     info = classify(data)
     assert info is not None
@@ -318,10 +382,16 @@ def test_every_prefix_of_a_header_is_clean(n: int) -> None:
 
 
 def test_glibc_versions_parse() -> None:
-    details = ElfDetails(version_needs=(
-        ("libc.so.6", "GLIBC_2.2.5"), ("libc.so.6", "GLIBC_2.14"), ("libm.so.6", "GLIBC_2.29"),
-        ("libc.so.6", "GLIBC_PRIVATE"), ("libc.so.6", "GLIBC_ABI_DT_RELR"), ("libstdc++.so.6", "GLIBCXX_3.4.29"),
-    ))
+    details = ElfDetails(
+        version_needs=(
+            ("libc.so.6", "GLIBC_2.2.5"),
+            ("libc.so.6", "GLIBC_2.14"),
+            ("libm.so.6", "GLIBC_2.29"),
+            ("libc.so.6", "GLIBC_PRIVATE"),
+            ("libc.so.6", "GLIBC_ABI_DT_RELR"),
+            ("libstdc++.so.6", "GLIBCXX_3.4.29"),
+        )
+    )
     assert details.glibc_versions == ((2, 2), (2, 14), (2, 29))
     assert details.glibc_max == (2, 29)
     assert ElfDetails(interpreter="/lib/ld-musl-x86_64.so.1").musl

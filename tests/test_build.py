@@ -14,8 +14,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from agentzip.builder import BuildOptions, build
-from agentzip.builder import install, settings, staging
+from agentzip.builder import BuildOptions, build, install, settings, staging
 from agentzip.builder.zipwriter import DOS_EPOCH, Member, write_zip
 from agentzip.errors import BuildError, UsageError
 from tests.conftest import Files, write_folder
@@ -70,9 +69,16 @@ STAGING_CASES: list[tuple[str, Files, set[str]]] = [
     ),
     (
         ".agentignore: folders, globs and negation (gitignore syntax)",
-        {**AGENT, ".agentignore": "data/\ntests/\n*.log\n!keep.log\n/docs\n",
-         "data/big.bin": b"\x00", "tests/test_x.py": "", "a.log": "", "keep.log": "",
-         "docs/x.md": "", "lib/docs/y.md": ""},
+        {
+            **AGENT,
+            ".agentignore": "data/\ntests/\n*.log\n!keep.log\n/docs\n",
+            "data/big.bin": b"\x00",
+            "tests/test_x.py": "",
+            "a.log": "",
+            "keep.log": "",
+            "docs/x.md": "",
+            "lib/docs/y.md": "",
+        },
         {"main.py", "requirements.txt", ".agentignore", "keep.log", "lib/docs/y.md"},
     ),
     (
@@ -143,7 +149,10 @@ def test_zip_layout_modes_and_timestamps(tmp_path: Path) -> None:
         assert all(i.compress_type == zipfile.ZIP_DEFLATED for i in infos)
         assert all("\\" not in i.filename for i in infos)
         assert {i.filename: stat.S_IMODE(i.external_attr >> 16) for i in infos} == {
-            "pkg/a/b/c.txt": 0o644, "pkg/a/z.py": 0o644, "pkg/b.py": 0o644, "pkg/run.sh": 0o755,
+            "pkg/a/b/c.txt": 0o644,
+            "pkg/a/z.py": 0o644,
+            "pkg/b.py": 0o644,
+            "pkg/run.sh": 0o755,
         }
         assert all(stat.S_ISREG(i.external_attr >> 16) for i in infos)
         assert all(i.date_time == (1980, 1, 1, 0, 0, 0) for i in infos)
@@ -154,7 +163,9 @@ def test_zip_layout_modes_and_timestamps(tmp_path: Path) -> None:
     "epoch,expected",
     [("1700000000", (2023, 11, 14, 22, 13, 20)), ("0", (1980, 1, 1, 0, 0, 0)), ("junk", (1980, 1, 1, 0, 0, 0))],
 )
-def test_source_date_epoch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, epoch: str, expected: tuple[int, ...]) -> None:
+def test_source_date_epoch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, epoch: str, expected: tuple[int, ...]
+) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
     write_zip(tmp_path / "o.zip", _tree(tmp_path / "t", time.time()))
     with zipfile.ZipFile(tmp_path / "o.zip") as zf:
@@ -187,8 +198,16 @@ def _job(installer: str, glibc: tuple[int, int] = (2, 17), version: tuple[int, i
     "glibc,uv,pip",
     [
         ((2, 17), "x86_64-manylinux_2_17", ["manylinux2014_x86_64"]),
-        ((2, 28), "x86_64-manylinux_2_28", [f"manylinux_2_{m}_x86_64" for m in range(28, 17, -1)] + ["manylinux2014_x86_64"]),
-        ((2, 27), "x86_64-manylinux_2_17", [f"manylinux_2_{m}_x86_64" for m in range(27, 17, -1)] + ["manylinux2014_x86_64"]),
+        (
+            (2, 28),
+            "x86_64-manylinux_2_28",
+            [f"manylinux_2_{m}_x86_64" for m in range(28, 17, -1)] + ["manylinux2014_x86_64"],
+        ),
+        (
+            (2, 27),
+            "x86_64-manylinux_2_17",
+            [f"manylinux_2_{m}_x86_64" for m in range(27, 17, -1)] + ["manylinux2014_x86_64"],
+        ),
         ((2, 99), "x86_64-manylinux_2_40", None),
     ],
 )
@@ -207,8 +226,13 @@ def test_uv_command_line() -> None:
     cmd = install.command(_job("uv", version=(3, 14)))
     assert cmd[1:3] == ["pip", "install"]
     text = " ".join(cmd)
-    for part in ("--target /tmp/t/packages", "--python-platform x86_64-manylinux_2_17",
-                 "--python-version 3.14", "--only-binary :all:", "-r requirements.txt"):
+    for part in (
+        "--target /tmp/t/packages",
+        "--python-platform x86_64-manylinux_2_17",
+        "--python-version 3.14",
+        "--only-binary :all:",
+        "-r requirements.txt",
+    ):
         assert part in text
 
 
@@ -216,8 +240,14 @@ def test_pip_command_line_never_compiles() -> None:
     cmd = install.command(_job("pip"))
     assert cmd[:4] == [sys.executable, "-m", "pip", "install"]
     text = " ".join(cmd)
-    for part in ("--platform manylinux2014_x86_64", "--python-version 3.13", "--implementation cp",
-                 "--only-binary=:all:", "--no-compile", "--target /tmp/t/packages"):
+    for part in (
+        "--platform manylinux2014_x86_64",
+        "--python-version 3.13",
+        "--implementation cp",
+        "--only-binary=:all:",
+        "--no-compile",
+        "--target /tmp/t/packages",
+    ):
         assert part in text
 
 
@@ -255,13 +285,21 @@ def test_failure_message_keeps_the_installer_output_and_says_the_ways_out() -> N
 
 
 def test_settings_from_azure_yaml_and_flags(tmp_path: Path) -> None:
-    write_folder(tmp_path, {
-        "azure.yaml": "services:\n  a:\n    host: azure.ai.agent\n    project: src/a\n"
-                      "    codeConfiguration: {runtime: python_3_14, entryPoint: app.py, dependencyResolution: remote_build}\n",
-        "src/a/app.py": "",
-    })
+    write_folder(
+        tmp_path,
+        {
+            "azure.yaml": "services:\n  a:\n    host: azure.ai.agent\n    project: src/a\n"
+            "    codeConfiguration: {runtime: python_3_14, entryPoint: app.py, dependencyResolution: remote_build}\n",
+            "src/a/app.py": "",
+        },
+    )
     s = settings.resolve(tmp_path / "src/a", None, None, None)
-    assert (s.runtime, s.mode, s.entry_point, s.python_version) == ("python_3_14", "remote_build", ("python", "app.py"), (3, 14))
+    assert (s.runtime, s.mode, s.entry_point, s.python_version) == (
+        "python_3_14",
+        "remote_build",
+        ("python", "app.py"),
+        (3, 14),
+    )
     s = settings.resolve(tmp_path / "src/a", "python_3_13", "bundled", None)
     assert (s.runtime, s.mode, s.sources["mode"]) == ("python_3_13", "bundled", "flag")
     s = settings.resolve(tmp_path / "nowhere", None, None, None)
@@ -269,12 +307,15 @@ def test_settings_from_azure_yaml_and_flags(tmp_path: Path) -> None:
 
 
 def test_settings_from_config_and_the_definition_above(tmp_path: Path) -> None:
-    write_folder(tmp_path, {
-        "pyproject.toml": "[tool.agentzip]\nmode = 'remote_build'\nglibc-floor = '2.28'\n",
-        "azure.yaml": "services:\n  a:\n    host: azure.ai.agent\n    project: src/a\n"
-                      "    codeConfiguration: {runtime: python_3_14, entryPoint: app.py, dependencyResolution: bundled}\n",
-        "src/a/app.py": "",
-    })
+    write_folder(
+        tmp_path,
+        {
+            "pyproject.toml": "[tool.agentzip]\nmode = 'remote_build'\nglibc-floor = '2.28'\n",
+            "azure.yaml": "services:\n  a:\n    host: azure.ai.agent\n    project: src/a\n"
+            "    codeConfiguration: {runtime: python_3_14, entryPoint: app.py, dependencyResolution: bundled}\n",
+            "src/a/app.py": "",
+        },
+    )
     s = settings.resolve(tmp_path / "src/a", None, None, None)
     # config beats the definition, as in check; the definition fills in the rest
     assert (s.mode, s.sources["mode"], s.glibc, s.runtime) == ("remote_build", "config", (2, 28), "python_3_14")
@@ -285,10 +326,14 @@ def test_settings_from_config_and_the_definition_above(tmp_path: Path) -> None:
 
 def test_several_agents_need_a_service(tmp_path: Path) -> None:
     svc = "    host: azure.ai.agent\n    project: {0}\n    codeConfiguration: {{runtime: python_3_13, entryPoint: main.py}}\n"
-    write_folder(tmp_path, {
-        "azure.yaml": "services:\n  a:\n" + svc.format("a") + "  b:\n" + svc.format("b"),
-        "a/main.py": "", "b/main.py": "",
-    })
+    write_folder(
+        tmp_path,
+        {
+            "azure.yaml": "services:\n  a:\n" + svc.format("a") + "  b:\n" + svc.format("b"),
+            "a/main.py": "",
+            "b/main.py": "",
+        },
+    )
     with pytest.raises(UsageError, match="several agents"):
         settings.resolve(tmp_path, None, None, None)
     assert settings.resolve(tmp_path, None, None, None, service="b").src.name == "b"
@@ -318,7 +363,7 @@ def test_bundled_without_requirements_exits_2(tmp_path: Path) -> None:
 def test_unwritable_output_exits_2(tmp_path: Path, output: str) -> None:
     src = write_folder(tmp_path / "a", AGENT)
     code, out = run_build(str(src), "-o", str(tmp_path / output), "--mode", "remote_build")
-    assert code == 2 and "cannot write" in out or "is a folder" in out
+    assert (code == 2 and "cannot write" in out) or "is a folder" in out
 
 
 def test_bad_glibc_exits_2(tmp_path: Path) -> None:
@@ -414,8 +459,10 @@ def test_sample_agent_bundled_end_to_end(tmp_path: Path) -> None:
 
 @pytest.mark.network
 def test_binary_wheel_for_the_target_not_the_host(tmp_path: Path) -> None:
-    src = write_folder(tmp_path / "a", {"main.py": "import markupsafe\n",
-                                        "requirements.txt": "markupsafe==3.0.3\ntomli; python_version < '3.12'\n"})
+    src = write_folder(
+        tmp_path / "a",
+        {"main.py": "import markupsafe\n", "requirements.txt": "markupsafe==3.0.3\ntomli; python_version < '3.12'\n"},
+    )
     result, _ = _build(src, tmp_path / "o.zip", mode="bundled", runtime="python_3_14", check=False)
     listed = names(tmp_path / "o.zip")
     assert any(n.startswith("packages/markupsafe/_speedups.cpython-314-x86_64-linux-gnu") for n in listed)
@@ -473,7 +520,11 @@ def test_a_zip_that_fails_check_is_kept_and_exits_1(tmp_path: Path, monkeypatch:
     assert code == 1 and "requirements-missing" in out and "kept at" in out
     assert (tmp_path / "o.zip").exists()
     assert seen["path"] == tmp_path / "o.zip"
-    assert (seen["runtime"], seen["mode"], seen["entry_point"]) == ("python_3_14", "remote_build", ["python", "main.py"])
+    assert (seen["runtime"], seen["mode"], seen["entry_point"]) == (
+        "python_3_14",
+        "remote_build",
+        ["python", "main.py"],
+    )
 
 
 class _Tty:

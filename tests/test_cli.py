@@ -51,13 +51,18 @@ def test_json_contract(tmp_path: Path) -> None:
     assert set(doc) == {"agentzip", "schema", "input", "target", "findings", "summary"}
     assert doc["agentzip"] == __version__ and doc["schema"] == 1
     assert doc["input"] == {
-        "path": str(z), "kind": "zip", "bytes": z.stat().st_size,
+        "path": str(z),
+        "kind": "zip",
+        "bytes": z.stat().st_size,
         "sha256": hashlib.sha256(z.read_bytes()).hexdigest(),
     }
     assert doc["target"] == {"runtime": "python_3_13", "mode": "remote_build", "entry_point": ["python", "main.py"]}
     (f,) = doc["findings"]
     assert {k: f[k] for k in ("code", "rule", "severity", "path")} == {
-        "code": "AZ101", "rule": "wrapper-folder", "severity": "error", "path": "my-agent/",
+        "code": "AZ101",
+        "rule": "wrapper-folder",
+        "severity": "error",
+        "path": "my-agent/",
     }
     assert f["message"] and f["hint"]
     assert doc["summary"] == {"error": 1, "warning": 0, "info": 0}

@@ -34,7 +34,9 @@ def run(*args: str) -> tuple[int, str]:
 
 
 def test_found_by_walking_up_and_applied(tmp_path: Path) -> None:
-    root = repo(tmp_path, pyproject='[project]\nname = "x"\n\n[tool.agentzip]\nruntime = "python_3_14"\nfail-on = "warning"\n')
+    root = repo(
+        tmp_path, pyproject='[project]\nname = "x"\n\n[tool.agentzip]\nruntime = "python_3_14"\nfail-on = "warning"\n'
+    )
     assert find(root / "agent") == root / "pyproject.toml"
     (report,) = api.check_all(root / "agent")
     assert report.target["runtime"] == "python_3_14"
@@ -118,9 +120,13 @@ def test_every_key(tmp_path: Path) -> None:
     assert report.target["entry_point"] == ["python", "app.py"]
     assert "junk-file" not in [f.rule for f in report.findings]  # per-path ignore
     doc = json.loads(run("check", str(root / "agent"), "--format", "json", "--select", "AZ6")[1])
-    assert [f["rule"] for f in doc["findings"]] == []  # --select replaced the file's select; .DS_Store still ignored there
+    assert [
+        f["rule"] for f in doc["findings"]
+    ] == []  # --select replaced the file's select; .DS_Store still ignored there
 
 
-@pytest.mark.parametrize(("text", "n"), [(262144000, 262144000), ("250MiB", 262144000), ("200 MB", 200_000_000), ("1.5GB", 1_500_000_000)])
+@pytest.mark.parametrize(
+    ("text", "n"), [(262144000, 262144000), ("250MiB", 262144000), ("200 MB", 200_000_000), ("1.5GB", 1_500_000_000)]
+)
 def test_parse_size(text: str | int, n: int) -> None:
     assert parse_size(text) == n

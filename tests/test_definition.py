@@ -73,7 +73,10 @@ def test_no_definition_no_definition_findings(tmp_path: Path) -> None:
 
 
 def _svc(**over: Any) -> dict[str, Any]:
-    svc: dict[str, Any] = {"codeConfiguration": dict(CLEAN_CODE), "container": {"resources": {"cpu": "1", "memory": "2Gi"}}}
+    svc: dict[str, Any] = {
+        "codeConfiguration": dict(CLEAN_CODE),
+        "container": {"resources": {"cpu": "1", "memory": "2Gi"}},
+    }
     for key, value in over.items():
         if key in CLEAN_CODE:
             if value is None:
@@ -138,7 +141,9 @@ def test_definition_rules_azure_yaml(
 
 def test_config_nested_container_block_is_read(tmp_path: Path) -> None:
     """Older scaffolds put container resources under `config:`."""
-    root = azure_yaml(tmp_path / "repo", {"a": {"codeConfiguration": CLEAN_CODE, "config": {"container": _res("1", "3Gi")}}})
+    root = azure_yaml(
+        tmp_path / "repo", {"a": {"codeConfiguration": CLEAN_CODE, "config": {"container": _res("1", "3Gi")}}}
+    )
     assert rules_fired(root) == ["invalid-resource-tier"]
 
 
@@ -153,7 +158,12 @@ def test_agent_yaml_snake_case(tmp_path: Path) -> None:
     )
     (report,) = api.check_all(folder)
     fired = {f.rule: f for f in report.findings if f.code.startswith("AZ7")}
-    assert set(fired) == {"unsupported-runtime", "dependency-resolution-unset", "reserved-env-var", "invalid-agent-name"}
+    assert set(fired) == {
+        "unsupported-runtime",
+        "dependency-resolution-unset",
+        "reserved-env-var",
+        "invalid-agent-name",
+    }
     assert fired["invalid-agent-name"].severity.label == "error"
     assert fired["reserved-env-var"].line == 5  # the list item naming it
     assert "code_configuration.runtime" in fired["unsupported-runtime"].message
@@ -162,9 +172,50 @@ def test_agent_yaml_snake_case(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("doc", "expected"),
     [
-        ({"name": "my-agent", "definition": {"kind": "hosted", "code_configuration": {"runtime": "python_3_13", "entry_point": ["python", "main.py"], "dependency_resolution": "remote_build"}, "cpu": "1", "memory": "2Gi", "environment_variables": {"MODEL": "x"}}}, []),
-        ({"name": "my-agent", "definition": {"code_configuration": {"runtime": "python_3_13", "entry_point": "main.py", "dependency_resolution": "bundled"}, "cpu": "2", "memory": "2Gi"}}, ["entry-point-form", "invalid-resource-tier"]),
-        ({"name": "-x-", "code_configuration": {"runtime": "python_3_13", "entry_point": ["python", "main.py"], "dependency_resolution": "remote_build"}, "environment_variables": {"FOUNDRY_PROJECT_ENDPOINT": "x"}}, ["invalid-agent-name", "reserved-env-var"]),
+        (
+            {
+                "name": "my-agent",
+                "definition": {
+                    "kind": "hosted",
+                    "code_configuration": {
+                        "runtime": "python_3_13",
+                        "entry_point": ["python", "main.py"],
+                        "dependency_resolution": "remote_build",
+                    },
+                    "cpu": "1",
+                    "memory": "2Gi",
+                    "environment_variables": {"MODEL": "x"},
+                },
+            },
+            [],
+        ),
+        (
+            {
+                "name": "my-agent",
+                "definition": {
+                    "code_configuration": {
+                        "runtime": "python_3_13",
+                        "entry_point": "main.py",
+                        "dependency_resolution": "bundled",
+                    },
+                    "cpu": "2",
+                    "memory": "2Gi",
+                },
+            },
+            ["entry-point-form", "invalid-resource-tier"],
+        ),
+        (
+            {
+                "name": "-x-",
+                "code_configuration": {
+                    "runtime": "python_3_13",
+                    "entry_point": ["python", "main.py"],
+                    "dependency_resolution": "remote_build",
+                },
+                "environment_variables": {"FOUNDRY_PROJECT_ENDPOINT": "x"},
+            },
+            ["invalid-agent-name", "reserved-env-var"],
+        ),
     ],
 )
 def test_metadata_json(tmp_path: Path, doc: dict[str, Any], expected: list[str]) -> None:

@@ -39,7 +39,12 @@ def native_dist(name: str, files: dict[str, bytes | str], tags: tuple[str, ...])
 def test_bundled_distribution_imports_and_names_its_provider(make_bundle) -> None:  # type: ignore[no-untyped-def]
     d = one(make_bundle({**MAIN, **PYYAML}), "yaml.loader")
     assert d.verdict == "imports" and d.code is None
-    assert d.provider == {"kind": "distribution", "path": "packages/yaml/loader.py", "distribution": "PyYAML", "version": "6.0.2"}
+    assert d.provider == {
+        "kind": "distribution",
+        "path": "packages/yaml/loader.py",
+        "distribution": "PyYAML",
+        "version": "6.0.2",
+    }
     assert [s.where for s in d.steps] == ["./", "packages/"]
 
 
@@ -95,19 +100,33 @@ def test_requirement_not_bundled_names_the_line(make_bundle) -> None:  # type: i
 
 
 def test_dependency_of_a_bundled_distribution_missing(make_bundle) -> None:  # type: ignore[no-untyped-def]
-    identity = dist("azure-identity", "1.19.0", requires=["msal>=1.30.0", "pywin32; sys_platform == 'win32'"], modules=["azure/identity/__init__.py"])
+    identity = dist(
+        "azure-identity",
+        "1.19.0",
+        requires=["msal>=1.30.0", "pywin32; sys_platform == 'win32'"],
+        modules=["azure/identity/__init__.py"],
+    )
     files = {"main.py": "import azure.identity\n", "requirements.txt": "azure-identity\n", **identity}
     d = one(make_bundle(files), "msal")
     assert (d.verdict, d.code) == ("fails", "AZ204")
     assert "azure-identity 1.19.0 requires msal>=1.30.0" in d.message
     # a dependency whose marker is false on Linux is not one; one whose marker holds there is
     assert one(make_bundle(files), "win32api").code != "AZ204"
-    linux = dist("azure-identity", "1.19.0", requires=["uvloop; sys_platform == 'linux' and python_version >= '3.13'"], modules=["azure/identity/__init__.py"])
+    linux = dist(
+        "azure-identity",
+        "1.19.0",
+        requires=["uvloop; sys_platform == 'linux' and python_version >= '3.13'"],
+        modules=["azure/identity/__init__.py"],
+    )
     assert one(make_bundle({**files, **linux}), "uvloop").code == "AZ204"
 
 
 def test_missing_module_with_a_known_project_gives_the_line_to_add(make_bundle) -> None:  # type: ignore[no-untyped-def]
-    files = {"main.py": "import cv2\nfrom dotenv import load_dotenv\n", "requirements.txt": "requests\n", **dist("requests", "2.32.3")}
+    files = {
+        "main.py": "import cv2\nfrom dotenv import load_dotenv\n",
+        "requirements.txt": "requests\n",
+        **dist("requests", "2.32.3"),
+    }
     d = one(make_bundle(files), "cv2")
     assert (d.verdict, d.cause, d.code) == ("fails", "not-bundled", "AZ402")
     assert "opencv-python" in d.fix and "main.py:1" in d.message
@@ -150,7 +169,10 @@ def test_module_in_a_venv_is_not_on_sys_path(make_bundle) -> None:  # type: igno
 
 
 def test_raw_wheel(make_bundle) -> None:  # type: ignore[no-untyped-def]
-    files = {**MAIN, "packages/PyYAML-6.0.2-cp313-cp313-manylinux_2_17_x86_64.manylinux2014_x86_64.whl": b"PK\x05\x06" + b"\0" * 18}
+    files = {
+        **MAIN,
+        "packages/PyYAML-6.0.2-cp313-cp313-manylinux_2_17_x86_64.manylinux2014_x86_64.whl": b"PK\x05\x06" + b"\0" * 18,
+    }
     d = one(make_bundle(files), "yaml")
     assert (d.verdict, d.code) == ("fails", "AZ201") and "raw wheel" in d.message
     assert "pip install" in d.fix
@@ -181,7 +203,11 @@ def test_native_code_that_will_not_load(make_bundle, binary: bytes, suffix: str,
     files = {
         "main.py": "import fastcore\n",
         "requirements.txt": "fastcore\n",
-        **native_dist("fastcore", {"fastcore/__init__.py": "from ._core import run\n", f"fastcore/_core{suffix}": binary}, ("cp313-cp313-win_amd64",)),
+        **native_dist(
+            "fastcore",
+            {"fastcore/__init__.py": "from ._core import run\n", f"fastcore/_core{suffix}": binary},
+            ("cp313-cp313-win_amd64",),
+        ),
     }
     bundle = make_bundle(files)
     d = one(bundle, "fastcore")
@@ -199,7 +225,11 @@ def test_native_with_a_pure_python_fallback_still_imports(make_bundle) -> None: 
         **MAIN,
         **native_dist(
             "fastcore",
-            {"fastcore/__init__.py": init, "fastcore/_core_py.py": "def run(): pass\n", "fastcore/_core.cpython-312-x86_64-linux-gnu.so": shared_object()},
+            {
+                "fastcore/__init__.py": init,
+                "fastcore/_core_py.py": "def run(): pass\n",
+                "fastcore/_core.cpython-312-x86_64-linux-gnu.so": shared_object(),
+            },
             ("cp312-cp312-manylinux2014_x86_64",),
         ),
     }
@@ -213,7 +243,10 @@ def test_good_native_is_fine(make_bundle) -> None:  # type: ignore[no-untyped-de
         **MAIN,
         **native_dist(
             "fastcore",
-            {"fastcore/__init__.py": "from ._core import run\n", "fastcore/_core.cpython-313-x86_64-linux-gnu.so": shared_object()},
+            {
+                "fastcore/__init__.py": "from ._core import run\n",
+                "fastcore/_core.cpython-313-x86_64-linux-gnu.so": shared_object(),
+            },
             ("cp313-cp313-manylinux_2_17_x86_64",),
         ),
     }
@@ -280,7 +313,11 @@ ModuleNotFoundError: No module named 'yaml'
 
 
 def test_log_explains_each_distinct_error_once(make_bundle) -> None:  # type: ignore[no-untyped-def]
-    files = {"main.py": "from openai import OpenAI\nimport yaml\n", "requirements.txt": "openai\nPyYAML\n", **dist("openai", "0.28.1")}
+    files = {
+        "main.py": "from openai import OpenAI\nimport yaml\n",
+        "requirements.txt": "openai\nPyYAML\n",
+        **dist("openai", "0.28.1"),
+    }
     result = explain(make_bundle(files), log=LOG, **B)
     assert [(d.module, d.name) for d in result.diagnoses] == [("openai", "OpenAI"), ("yaml", None)]
     first, second = result.diagnoses
@@ -296,15 +333,27 @@ def test_cannot_import_name_that_the_module_defines_is_not_blamed_on_it(make_bun
 
 
 def test_module_a_distribution_declares_but_does_not_ship(make_bundle) -> None:  # type: ignore[no-untyped-def]
-    files = {**MAIN, **PYYAML, **dist("azure-identity", "1.27.0", modules=["azure/identity/__init__.py"], top_level="azure\nimages\n")}
+    files = {
+        **MAIN,
+        **PYYAML,
+        **dist("azure-identity", "1.27.0", modules=["azure/identity/__init__.py"], top_level="azure\nimages\n"),
+    }
     d = one(make_bundle(files), "images")
     assert (d.verdict, d.cause) == ("fails", "declared-not-installed") and "azure-identity 1.27.0" in d.message
     assert one(make_bundle(files), "azure").verdict == "imports"  # a namespace alone
 
 
 def test_loader_errors_in_a_log(make_bundle) -> None:  # type: ignore[no-untyped-def]
-    cv = native_dist("opencv-python", {"cv2/__init__.py": "", "cv2/cv2.abi3.so": shared_object(("libGL.so.1", "libc.so.6"))}, ("cp37-abi3-linux_x86_64",))
-    new = native_dist("fastcore", {"fastcore/__init__.py": "", "fastcore/_core.abi3.so": shared_object(glibc=("GLIBC_2.34",))}, ("cp313-abi3-linux_x86_64",))
+    cv = native_dist(
+        "opencv-python",
+        {"cv2/__init__.py": "", "cv2/cv2.abi3.so": shared_object(("libGL.so.1", "libc.so.6"))},
+        ("cp37-abi3-linux_x86_64",),
+    )
+    new = native_dist(
+        "fastcore",
+        {"fastcore/__init__.py": "", "fastcore/_core.abi3.so": shared_object(glibc=("GLIBC_2.34",))},
+        ("cp313-abi3-linux_x86_64",),
+    )
     log = (
         "ImportError: libGL.so.1: cannot open shared object file: No such file or directory\n"
         "ImportError: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.34' not found (required by /app/packages/fastcore/_core.abi3.so)\n"
@@ -359,7 +408,7 @@ def test_cli_usage_errors_exit_2_without_a_traceback(make_bundle, args: list[str
     path = str(make_bundle(MAIN))
     result = CliRunner().invoke(main, [a.replace("{path}", path) for a in args])
     assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
+    assert ("Traceback" not in result.output and result.exception is None) or isinstance(result.exception, SystemExit)
 
 
 @pytest.mark.parametrize(("data", "code"), [(b"PK\x03\x04 not really a zip", "AZ001"), (b"", "AZ001")])

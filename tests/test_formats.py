@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from agentzip.cli import main
 from agentzip.validator.findings import Finding, InputInfo, Report, Severity
-from agentzip.validator.reporters import github, junit, render_all, sarif
+from agentzip.validator.reporters import github, render_all, sarif
 from tests.conftest import write_folder
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,7 +74,11 @@ def test_sarif_locations_and_rules(user_repo: Path) -> None:
 
 
 def _report(kind: str, path: str, findings: list[Finding]) -> Report:
-    return Report.build(InputInfo(path, kind, 1, None), {"runtime": "python_3_13", "mode": "bundled", "entry_point": ["python", "main.py"]}, findings)
+    return Report.build(
+        InputInfo(path, kind, 1, None),
+        {"runtime": "python_3_13", "mode": "bundled", "entry_point": ["python", "main.py"]},
+        findings,
+    )
 
 
 def test_sarif_zip_member_is_a_logical_location(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -91,7 +95,9 @@ def test_sarif_zip_member_is_a_logical_location(tmp_path: Path, monkeypatch: pyt
 
 def test_sarif_of_several_reports_is_one_run(tmp_path: Path) -> None:
     f = Finding("AZ104", "empty-bundle", Severity.ERROR, None, "empty")
-    doc = json.loads(render_all("sarif", [_report("folder", str(tmp_path / "a"), [f]), _report("folder", str(tmp_path / "b"), [f])]))
+    doc = json.loads(
+        render_all("sarif", [_report("folder", str(tmp_path / "a"), [f]), _report("folder", str(tmp_path / "b"), [f])])
+    )
     assert len(doc["runs"]) == 1 and len(doc["runs"][0]["results"]) == 2
     prints = [r["partialFingerprints"]["agentzipFinding/v1"] for r in doc["runs"][0]["results"]]
     assert len(set(prints)) == 2

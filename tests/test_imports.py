@@ -39,37 +39,82 @@ RECORD_SIX = "six.py,,\nsix-1.16.0.dist-info/METADATA,,\n"
 
 CASES: list[tuple[str, Files, set[tuple[str, str, int]]]] = [
     # (what, files, expected (name, file, line) set)
-    ("plain and from", {"main.py": "import os, json as j\nfrom azure.identity import DefaultAzureCredential\n"},
-     {("os", "main.py", 1), ("json", "main.py", 1), ("azure.identity", "main.py", 2)}),
-    ("relative imports resolved against the package",
-     {"main.py": "import app\n", "app/__init__.py": "from . import util\nfrom .sub import x\n",
-      "app/util.py": "", "app/sub/__init__.py": "from .. import util\nfrom ..util import y\n"},
-     {("app", "main.py", 1), ("app", "app/__init__.py", 1), ("app.sub", "app/__init__.py", 2),
-      ("app", "app/sub/__init__.py", 1), ("app.util", "app/sub/__init__.py", 2)}),
-    ("relative in a plain module of a package", {"app/__init__.py": "", "app/m.py": "from .n import z\n"},
-     {("app.n", "app/m.py", 1)}),
-    ("dynamic imports with literals only",
-     {"main.py": "import importlib\nimportlib.import_module('yaml')\n__import__('json')\n"
-                 "importlib.import_module(name)\nimportlib.import_module('.x', package='app')\n"},
-     {("importlib", "main.py", 1), ("yaml", "main.py", 2), ("json", "main.py", 3), ("app.x", "main.py", 5)}),
-    ("a file that does not parse is skipped, the others are read",
-     {"main.py": "import httpx\n", "broken.py": "def f(:\n    import nope\n"}, {("httpx", "main.py", 1)}),
-    ("Python 2 and non-UTF-8 files are skipped",
-     {"main.py": "import a\n", "old.py": "print 'hi'\nimport urllib2\n", "latin.py": b"x = '\xe9'\nimport b\n"},
-     {("a", "main.py", 1)}),
-    ("a coding cookie is honoured", {"main.py": b"# -*- coding: latin-1 -*-\nx = '\xe9'\nimport c\n"},
-     {("c", "main.py", 3)}),
-    ("dependencies, junk and root-installed distributions are not the agent's code",
-     {"main.py": "import six\n", "packages/requests/__init__.py": "import urllib3\n",
-      ".venv/lib/x.py": "import junk\n", "six.py": "import nope\n",
-      "six-1.16.0.dist-info/METADATA": "Name: six\nVersion: 1.16.0\n", "six-1.16.0.dist-info/RECORD": RECORD_SIX},
-     {("six", "main.py", 1)}),
-    ("a namespace folder is read only when the agent imports it",
-     {"main.py": "import tools.a\n", "tools/a.py": "import numpy\n", "scripts/deploy.py": "import fabric\n"},
-     {("tools.a", "main.py", 1), ("numpy", "tools/a.py", 1)}),
-    ("a regular package is read even if nothing imports it", {"main.py": "", "pkg/__init__.py": "import pandas\n"},
-     {("pandas", "pkg/__init__.py", 1)}),
-    ("a folder whose name cannot be imported is not read", {"main.py": "", "my-scripts/x.py": "import fabric\n"}, set()),
+    (
+        "plain and from",
+        {"main.py": "import os, json as j\nfrom azure.identity import DefaultAzureCredential\n"},
+        {("os", "main.py", 1), ("json", "main.py", 1), ("azure.identity", "main.py", 2)},
+    ),
+    (
+        "relative imports resolved against the package",
+        {
+            "main.py": "import app\n",
+            "app/__init__.py": "from . import util\nfrom .sub import x\n",
+            "app/util.py": "",
+            "app/sub/__init__.py": "from .. import util\nfrom ..util import y\n",
+        },
+        {
+            ("app", "main.py", 1),
+            ("app", "app/__init__.py", 1),
+            ("app.sub", "app/__init__.py", 2),
+            ("app", "app/sub/__init__.py", 1),
+            ("app.util", "app/sub/__init__.py", 2),
+        },
+    ),
+    (
+        "relative in a plain module of a package",
+        {"app/__init__.py": "", "app/m.py": "from .n import z\n"},
+        {("app.n", "app/m.py", 1)},
+    ),
+    (
+        "dynamic imports with literals only",
+        {
+            "main.py": "import importlib\nimportlib.import_module('yaml')\n__import__('json')\n"
+            "importlib.import_module(name)\nimportlib.import_module('.x', package='app')\n"
+        },
+        {("importlib", "main.py", 1), ("yaml", "main.py", 2), ("json", "main.py", 3), ("app.x", "main.py", 5)},
+    ),
+    (
+        "a file that does not parse is skipped, the others are read",
+        {"main.py": "import httpx\n", "broken.py": "def f(:\n    import nope\n"},
+        {("httpx", "main.py", 1)},
+    ),
+    (
+        "Python 2 and non-UTF-8 files are skipped",
+        {"main.py": "import a\n", "old.py": "print 'hi'\nimport urllib2\n", "latin.py": b"x = '\xe9'\nimport b\n"},
+        {("a", "main.py", 1)},
+    ),
+    (
+        "a coding cookie is honoured",
+        {"main.py": b"# -*- coding: latin-1 -*-\nx = '\xe9'\nimport c\n"},
+        {("c", "main.py", 3)},
+    ),
+    (
+        "dependencies, junk and root-installed distributions are not the agent's code",
+        {
+            "main.py": "import six\n",
+            "packages/requests/__init__.py": "import urllib3\n",
+            ".venv/lib/x.py": "import junk\n",
+            "six.py": "import nope\n",
+            "six-1.16.0.dist-info/METADATA": "Name: six\nVersion: 1.16.0\n",
+            "six-1.16.0.dist-info/RECORD": RECORD_SIX,
+        },
+        {("six", "main.py", 1)},
+    ),
+    (
+        "a namespace folder is read only when the agent imports it",
+        {"main.py": "import tools.a\n", "tools/a.py": "import numpy\n", "scripts/deploy.py": "import fabric\n"},
+        {("tools.a", "main.py", 1), ("numpy", "tools/a.py", 1)},
+    ),
+    (
+        "a regular package is read even if nothing imports it",
+        {"main.py": "", "pkg/__init__.py": "import pandas\n"},
+        {("pandas", "pkg/__init__.py", 1)},
+    ),
+    (
+        "a folder whose name cannot be imported is not read",
+        {"main.py": "", "my-scripts/x.py": "import fabric\n"},
+        set(),
+    ),
 ]
 
 
@@ -140,7 +185,11 @@ def test_local_modules(make_bundle: MakeBundle) -> None:
     }
     local = index_of(make_bundle, files).local_modules
     assert {n: m.kind for n, m in local.items()} == {
-        "main": "module", "foo": "package", "ns": "namespace", "fast": "extension", "abi": "extension",
+        "main": "module",
+        "foo": "package",
+        "ns": "namespace",
+        "fast": "extension",
+        "abi": "extension",
     }
     assert local["foo"].path == "foo/"
 

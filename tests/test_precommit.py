@@ -33,7 +33,11 @@ def test_try_repo_fails_the_commit_with_the_finding(tmp_path: Path) -> None:
     subprocess.run([git, "add", "-A"], cwd=user, check=True, env=env)
     result = subprocess.run(
         [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "agentzip-folder", "--all-files"],
-        cwd=user, capture_output=True, text=True, env=env, timeout=600,
+        cwd=user,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
     )
     assert result.returncode == 1, result.stdout + result.stderr
     assert "AZ401 removed-stdlib-module" in result.stdout and "cgi" in result.stdout

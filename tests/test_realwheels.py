@@ -131,7 +131,9 @@ def test_native_code_without_dist_info_is_caught_from_its_bytes(tmp_path: Path) 
     (agent / "requirements.txt").write_text("")
     shutil.copy(src, agent / "vendor/_rust.cpython-313-x86_64-linux-gnu.so")
     report = check(agent, select=["AZ3"])
-    assert [(f.rule, f.path) for f in report.findings] == [("macos-binary", "vendor/_rust.cpython-313-x86_64-linux-gnu.so")]
+    assert [(f.rule, f.path) for f in report.findings] == [
+        ("macos-binary", "vendor/_rust.cpython-313-x86_64-linux-gnu.so")
+    ]
 
 
 # -- agentzip explain on the same bundles ---------------------------------------------------------
@@ -157,7 +159,12 @@ def test_explain_finds_every_module_of_the_good_bundle_importable() -> None:
     from agentzip.api import explain
 
     path = _bundle("good", "zip")
-    modules = [*_installed_modules(path), "azure.identity", "azure.ai.agentserver.responses", "cryptography.hazmat.bindings._rust"]
+    modules = [
+        *_installed_modules(path),
+        "azure.identity",
+        "azure.ai.agentserver.responses",
+        "cryptography.hazmat.bindings._rust",
+    ]
     result = explain(path, modules=modules, mode="bundled", runtime="python_3_13")
     wrong = [(d.module, d.cause, d.message) for d in result.diagnoses if d.verdict != "imports"]
     assert wrong == [] and len(result.diagnoses) > 30

@@ -14,8 +14,17 @@ from tests.conftest import codes
 
 GOOD = {"main.py": "print('hi')\n", "requirements.txt": "requests==2.32.3\n", "lib/util.py": "X = 1\n"}
 RULES = [
-    "corrupt-archive", "unsafe-path", "backslash-path", "duplicate-entry", "case-collision", "symlink-entry",
-    "encrypted-entry", "unsupported-compression", "overlapping-entries", "archive-differential", "non-utf8-name",
+    "corrupt-archive",
+    "unsafe-path",
+    "backslash-path",
+    "duplicate-entry",
+    "case-collision",
+    "symlink-entry",
+    "encrypted-entry",
+    "unsupported-compression",
+    "overlapping-entries",
+    "archive-differential",
+    "non-utf8-name",
 ]
 
 
@@ -90,7 +99,11 @@ def test_hints_name_the_command(tmp_path: Path) -> None:
     assert "Windows Explorer" in d64.message and "tar -a -c -f agent-code.zip *" in d64.hint
     assert d64.paths == ("big.bin",)
     (bs,) = check(_zip(tmp_path, H.backslash_names()), select=["backslash-path"]).findings
-    assert "`lib\\util.py` extracts as one file with backslashes in its name, at the root, not as `util.py` inside `lib/`" in bs.message and set(bs.paths) == {"lib\\util.py", "lib\\"}
+    assert (
+        "`lib\\util.py` extracts as one file with backslashes in its name, at the root, not as `util.py` inside `lib/`"
+        in bs.message
+        and set(bs.paths) == {"lib\\util.py", "lib\\"}
+    )
 
 
 def test_control_characters_never_reach_the_report(tmp_path: Path) -> None:

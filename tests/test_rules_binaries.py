@@ -45,7 +45,12 @@ CASES = [
     ("windows-binary", {**MAIN, ".venv/lib/x.pyd": WIN_DLL}, {}, False),  # junk-file's business
     # bad: the name lies, the header does not
     ("windows-binary", {**MAIN, f"native/{EXT313}": WIN_DLL}, {}, True),
-    ("windows-binary", {**MAIN, **owned("fast", ("cp313-cp313-win_amd64",), {"fast/_x.cp313-win_amd64.pyd": WIN_DLL})}, BUNDLED, True),
+    (
+        "windows-binary",
+        {**MAIN, **owned("fast", ("cp313-cp313-win_amd64",), {"fast/_x.cp313-win_amd64.pyd": WIN_DLL})},
+        BUNDLED,
+        True,
+    ),
     ("windows-binary", {**MAIN, "bin/tool.exe": pe_file(0x8664, dll=False)}, {}, True),
     ("macos-binary", {**MAIN, f"native/{EXT313}": GNU}, {}, False),
     ("macos-binary", {**MAIN, "packages/cryptography/hazmat/bindings/_rust.abi3.so": MAC_ARM64}, BUNDLED, True),
@@ -63,13 +68,33 @@ CASES = [
     ("glibc-too-new", {**MAIN, f"native/{EXT313}": GNU}, {}, False),
     ("glibc-too-new", {**MAIN, f"native/{EXT313}": NEW_GLIBC}, {"glibc_floor": (2, 34)}, False),
     ("glibc-too-new", {**MAIN, f"native/{EXT313}": NEW_GLIBC}, {}, True),
-    ("glibc-too-new", {**MAIN, **owned("fast", ("cp313-cp313-linux_x86_64",), {f"fast/{EXT313}": NEW_GLIBC})}, BUNDLED, True),
+    (
+        "glibc-too-new",
+        {**MAIN, **owned("fast", ("cp313-cp313-linux_x86_64",), {f"fast/{EXT313}": NEW_GLIBC})},
+        BUNDLED,
+        True,
+    ),
     ("extension-abi-mismatch", {**MAIN, f"native/{EXT313}": GNU}, {}, False),
-    ("extension-abi-mismatch", {**MAIN, "native/_x.cpython-314-x86_64-linux-gnu.so": GNU}, {"runtime": "python_3_14"}, False),
-    ("extension-abi-mismatch", {**MAIN, **owned("fast", ("cp39-abi3-manylinux2014_x86_64",), {"fast/_x.abi3.so": GNU})}, BUNDLED, False),
+    (
+        "extension-abi-mismatch",
+        {**MAIN, "native/_x.cpython-314-x86_64-linux-gnu.so": GNU},
+        {"runtime": "python_3_14"},
+        False,
+    ),
+    (
+        "extension-abi-mismatch",
+        {**MAIN, **owned("fast", ("cp39-abi3-manylinux2014_x86_64",), {"fast/_x.abi3.so": GNU})},
+        BUNDLED,
+        False,
+    ),
     ("extension-abi-mismatch", {**MAIN, "native/_x.cpython-312-x86_64-linux-gnu.so": GNU}, {}, True),
     ("extension-abi-mismatch", {**MAIN, "native/_x.cpython-313t-x86_64-linux-gnu.so": GNU}, {}, True),
-    ("extension-abi-mismatch", {**MAIN, **owned("fast", ("cp314-abi3-manylinux2014_x86_64",), {"fast/_x.abi3.so": GNU})}, BUNDLED, True),
+    (
+        "extension-abi-mismatch",
+        {**MAIN, **owned("fast", ("cp314-abi3-manylinux2014_x86_64",), {"fast/_x.abi3.so": GNU})},
+        BUNDLED,
+        True,
+    ),
 ]
 
 
@@ -81,9 +106,13 @@ def test_binary_rule(make_bundle, rule, files, kwargs, fires) -> None:  # type: 
 
 def test_one_finding_per_distribution_with_count_and_every_path(make_bundle) -> None:  # type: ignore[no-untyped-def]
     pyds = {f"aaa/_m{i}.cp313-win_amd64.pyd": WIN_DLL for i in range(5)}
-    files = {**MAIN, **owned("aaa", ("cp313-cp313-win_amd64",), pyds),
-             **owned("bbb", ("cp313-cp313-win_amd64",), {"bbb/_b.cp313-win_amd64.pyd": WIN_DLL}),
-             "vendored/x.dll": WIN_DLL, "vendored/y.dll": WIN_DLL}
+    files = {
+        **MAIN,
+        **owned("aaa", ("cp313-cp313-win_amd64",), pyds),
+        **owned("bbb", ("cp313-cp313-win_amd64",), {"bbb/_b.cp313-win_amd64.pyd": WIN_DLL}),
+        "vendored/x.dll": WIN_DLL,
+        "vendored/y.dll": WIN_DLL,
+    }
     report = check(make_bundle(files), select=["windows-binary"], mode="bundled")
     by_path = {f.path: f for f in report.findings}
     assert sorted(by_path) == ["packages/aaa-1.0.dist-info", "packages/bbb-1.0.dist-info", "vendored/x.dll"]
@@ -111,10 +140,13 @@ def test_a_manylinux_tag_vouches_for_glibc(make_bundle) -> None:  # type: ignore
 
 
 def test_dotnet_runtime_folders_for_other_platforms_are_left_alone(make_bundle) -> None:  # type: ignore[no-untyped-def]
-    files = {"MyAgent.dll": DOTNET_IL, "runtimes/win-x64/native/e_sqlite3.dll": WIN_DLL,
-             "runtimes/osx-arm64/native/libe_sqlite3.dylib": MAC_ARM64,
-             "runtimes/linux-musl-x64/native/libe_sqlite3.so": MUSL,
-             "runtimes/linux-x64/native/libe_sqlite3.so": GNU}
+    files = {
+        "MyAgent.dll": DOTNET_IL,
+        "runtimes/win-x64/native/e_sqlite3.dll": WIN_DLL,
+        "runtimes/osx-arm64/native/libe_sqlite3.dylib": MAC_ARM64,
+        "runtimes/linux-musl-x64/native/libe_sqlite3.so": MUSL,
+        "runtimes/linux-x64/native/libe_sqlite3.so": GNU,
+    }
     kw: dict[str, Any] = {"runtime": "dotnet_10", "entry_point": ["dotnet", "MyAgent.dll"], "select": ["AZ3"]}
     assert check(make_bundle(files), **kw).findings == ()
     bad = check(make_bundle({**files, "e_sqlite3.dll": WIN_DLL}), **kw)
@@ -139,8 +171,13 @@ def test_text_files_are_not_read(make_bundle, monkeypatch) -> None:  # type: ign
         return real(self, f, n)
 
     monkeypatch.setattr(bundle.Bundle, "head", spy)
-    files = {**MAIN, "lib/util.py": "x = 1\n" * 10, "data/info.json": "{}" * 20, "native/_x.so": GNU,
-             "packages/a-1.0.dist-info/LICENSE": "MIT" * 20}
+    files = {
+        **MAIN,
+        "lib/util.py": "x = 1\n" * 10,
+        "data/info.json": "{}" * 20,
+        "native/_x.so": GNU,
+        "packages/a-1.0.dist-info/LICENSE": "MIT" * 20,
+    }
     check(make_bundle(files), select=["AZ3"])
     assert read == ["native/_x.so"]
 

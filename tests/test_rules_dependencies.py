@@ -64,7 +64,9 @@ def wheel_bytes(name: str = "requests", version: str = "2.32.3") -> bytes:
     stem = f"{name}-{version}.dist-info"
     with zipfile.ZipFile(buf, "w") as zf:
         zf.writestr(f"{name}/__init__.py", "x = 1\n")
-        zf.writestr(f"{stem}/METADATA", f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\nRequires-Dist: idna\n")
+        zf.writestr(
+            f"{stem}/METADATA", f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\nRequires-Dist: idna\n"
+        )
         zf.writestr(f"{stem}/WHEEL", "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n")
         zf.writestr(f"{stem}/RECORD", f"{name}/__init__.py,,\n{stem}/METADATA,,\n{stem}/WHEEL,,\n{stem}/RECORD,,\n")
     return buf.getvalue()
@@ -77,7 +79,11 @@ REMOTE = {"mode": "remote_build"}
 GOOD = {
     **MAIN,
     **reqs("requests[socks]==2.32.3"),
-    **dist("requests", "2.32.3", requires=["idna>=2.5", 'PySocks!=1.5.7,>=1.5.6; extra == "socks"', 'chardet<6; extra == "charset"']),
+    **dist(
+        "requests",
+        "2.32.3",
+        requires=["idna>=2.5", 'PySocks!=1.5.7,>=1.5.6; extra == "socks"', 'chardet<6; extra == "charset"'],
+    ),
     **dist("idna", "3.10", requires_python=">=3.6"),
     **dist("PySocks", "1.7.1", modules=["socks.py", "sockshandler.py"]),
 }
@@ -85,9 +91,23 @@ GOOD = {
 CASES = [
     # (rule, files, check kwargs, fires)
     ("raw-wheel", GOOD, BUNDLED, False),
-    ("raw-wheel", {**MAIN, **reqs("requests"), "packages/requests-2.32.3-py3-none-any.whl": wheel_bytes()}, BUNDLED, True),
+    (
+        "raw-wheel",
+        {**MAIN, **reqs("requests"), "packages/requests-2.32.3-py3-none-any.whl": wheel_bytes()},
+        BUNDLED,
+        True,
+    ),
     ("raw-wheel", {**GOOD, "wheels/numpy-2.1.0-cp313-cp313-win_amd64.whl": b"PK"}, BUNDLED, True),
-    ("raw-wheel", {**MAIN, **reqs("./wheels/requests-2.32.3-py3-none-any.whl"), "wheels/requests-2.32.3-py3-none-any.whl": wheel_bytes()}, REMOTE, False),
+    (
+        "raw-wheel",
+        {
+            **MAIN,
+            **reqs("./wheels/requests-2.32.3-py3-none-any.whl"),
+            "wheels/requests-2.32.3-py3-none-any.whl": wheel_bytes(),
+        },
+        REMOTE,
+        False,
+    ),
     ("packages-missing", GOOD, BUNDLED, False),
     ("packages-missing", {**MAIN, **reqs("requests==2.32.3")}, BUNDLED, True),
     ("packages-missing", {**MAIN, **reqs("# nothing yet", "")}, BUNDLED, False),
@@ -96,36 +116,165 @@ CASES = [
     ("requirement-not-bundled", GOOD, BUNDLED, False),
     ("requirement-not-bundled", {**GOOD, **reqs("requests[socks]==2.32.3", "azure-identity>=1.19")}, BUNDLED, True),
     ("requirement-not-bundled", {**GOOD, **reqs("requests==2.31.0")}, BUNDLED, True),
-    ("requirement-not-bundled", {**GOOD, **reqs("Requests[socks]==2.32.3", "IDNA>=3")}, BUNDLED, False),  # names normalised
+    (
+        "requirement-not-bundled",
+        {**GOOD, **reqs("Requests[socks]==2.32.3", "IDNA>=3")},
+        BUNDLED,
+        False,
+    ),  # names normalised
     ("requirement-not-bundled", {**GOOD, **reqs("requests", "pywin32; sys_platform == 'win32'")}, BUNDLED, False),
     # the host-marker trap: markers are the target's (3.13), never the host's
     ("requirement-not-bundled", {**GOOD, **reqs("requests", 'tomli; python_version < "3.12"')}, BUNDLED, False),
-    ("requirement-not-bundled", {**GOOD, **reqs("requests", 'typing_extensions; python_version >= "3.12"')}, BUNDLED, True),
-    ("requirement-not-bundled", {**GOOD, **reqs("requests", 'typing_extensions; python_version >= "3.12"'), **dist("typing-extensions", "4.12.2", modules=["typing_extensions.py"])}, BUNDLED, False),
+    (
+        "requirement-not-bundled",
+        {**GOOD, **reqs("requests", 'typing_extensions; python_version >= "3.12"')},
+        BUNDLED,
+        True,
+    ),
+    (
+        "requirement-not-bundled",
+        {
+            **GOOD,
+            **reqs("requests", 'typing_extensions; python_version >= "3.12"'),
+            **dist("typing-extensions", "4.12.2", modules=["typing_extensions.py"]),
+        },
+        BUNDLED,
+        False,
+    ),
     ("dependency-not-bundled", GOOD, BUNDLED, False),
-    ("dependency-not-bundled", {**MAIN, **reqs("requests[socks]"), **dist("requests", requires=["idna>=2.5"])}, BUNDLED, True),
-    ("dependency-not-bundled", {**MAIN, **reqs("requests"), **dist("requests", requires=["idna>=2.5"]), **dist("idna", "2.0")}, BUNDLED, True),
+    (
+        "dependency-not-bundled",
+        {**MAIN, **reqs("requests[socks]"), **dist("requests", requires=["idna>=2.5"])},
+        BUNDLED,
+        True,
+    ),
+    (
+        "dependency-not-bundled",
+        {**MAIN, **reqs("requests"), **dist("requests", requires=["idna>=2.5"]), **dist("idna", "2.0")},
+        BUNDLED,
+        True,
+    ),
     # an extra nobody asked for is not needed; one a dependent asked for is
-    ("dependency-not-bundled", {**MAIN, **reqs("requests"), **dist("requests", requires=['PySocks; extra == "socks"'])}, BUNDLED, False),
-    ("dependency-not-bundled", {**MAIN, **reqs("app"), **dist("app", requires=["requests[socks]"]), **dist("requests", requires=['PySocks; extra == "socks"'])}, BUNDLED, True),
-    ("dependency-not-bundled", {**MAIN, **dist("app", requires=['tomli; python_version < "3.11"', 'exceptiongroup; python_version < "3.11"'])}, BUNDLED, False),
-    ("dependency-not-bundled", {**MAIN, **dist("app", requires=['typing-extensions>=4; python_version >= "3.12"'])}, BUNDLED, True),
+    (
+        "dependency-not-bundled",
+        {**MAIN, **reqs("requests"), **dist("requests", requires=['PySocks; extra == "socks"'])},
+        BUNDLED,
+        False,
+    ),
+    (
+        "dependency-not-bundled",
+        {
+            **MAIN,
+            **reqs("app"),
+            **dist("app", requires=["requests[socks]"]),
+            **dist("requests", requires=['PySocks; extra == "socks"']),
+        },
+        BUNDLED,
+        True,
+    ),
+    (
+        "dependency-not-bundled",
+        {**MAIN, **dist("app", requires=['tomli; python_version < "3.11"', 'exceptiongroup; python_version < "3.11"'])},
+        BUNDLED,
+        False,
+    ),
+    (
+        "dependency-not-bundled",
+        {**MAIN, **dist("app", requires=['typing-extensions>=4; python_version >= "3.12"'])},
+        BUNDLED,
+        True,
+    ),
     ("incompatible-wheel-tag", GOOD, BUNDLED, False),
-    ("incompatible-wheel-tag", {**GOOD, **dist("pydantic-core", "2.27.2", tags=["cp313-cp313-manylinux_2_17_x86_64", "cp313-cp313-manylinux2014_x86_64"])}, BUNDLED, False),
-    ("incompatible-wheel-tag", {**GOOD, **dist("cryptography", "44.0.0", tags=["cp39-abi3-manylinux_2_17_x86_64"])}, BUNDLED, False),
-    ("incompatible-wheel-tag", {**GOOD, **dist("pydantic-core", "2.27.2", tags=["cp313-cp313-win_amd64"])}, BUNDLED, True),
-    ("incompatible-wheel-tag", {**GOOD, **dist("pydantic-core", "2.27.2", tags=["cp312-cp312-manylinux_2_17_x86_64"])}, BUNDLED, True),
-    ("incompatible-wheel-tag", {**GOOD, **dist("pydantic-core", "2.27.2", tags=["cp313-cp313-macosx_11_0_arm64"])}, BUNDLED, True),
-    ("incompatible-wheel-tag", {**GOOD, **dist("pydantic-core", "2.27.2", tags=["cp313-cp313-manylinux_2_17_aarch64"])}, BUNDLED, True),
-    ("incompatible-wheel-tag", {**GOOD, **dist("pydantic-core", "2.27.2", tags=["cp313-cp313-musllinux_1_2_x86_64"])}, BUNDLED, True),
-    ("incompatible-wheel-tag", {**GOOD, **dist("onnxruntime", "1.20.1", tags=["cp313-cp313-manylinux_2_28_x86_64"])}, BUNDLED, True),
+    (
+        "incompatible-wheel-tag",
+        {
+            **GOOD,
+            **dist(
+                "pydantic-core",
+                "2.27.2",
+                tags=["cp313-cp313-manylinux_2_17_x86_64", "cp313-cp313-manylinux2014_x86_64"],
+            ),
+        },
+        BUNDLED,
+        False,
+    ),
+    (
+        "incompatible-wheel-tag",
+        {**GOOD, **dist("cryptography", "44.0.0", tags=["cp39-abi3-manylinux_2_17_x86_64"])},
+        BUNDLED,
+        False,
+    ),
+    (
+        "incompatible-wheel-tag",
+        {**GOOD, **dist("pydantic-core", "2.27.2", tags=["cp313-cp313-win_amd64"])},
+        BUNDLED,
+        True,
+    ),
+    (
+        "incompatible-wheel-tag",
+        {**GOOD, **dist("pydantic-core", "2.27.2", tags=["cp312-cp312-manylinux_2_17_x86_64"])},
+        BUNDLED,
+        True,
+    ),
+    (
+        "incompatible-wheel-tag",
+        {**GOOD, **dist("pydantic-core", "2.27.2", tags=["cp313-cp313-macosx_11_0_arm64"])},
+        BUNDLED,
+        True,
+    ),
+    (
+        "incompatible-wheel-tag",
+        {**GOOD, **dist("pydantic-core", "2.27.2", tags=["cp313-cp313-manylinux_2_17_aarch64"])},
+        BUNDLED,
+        True,
+    ),
+    (
+        "incompatible-wheel-tag",
+        {**GOOD, **dist("pydantic-core", "2.27.2", tags=["cp313-cp313-musllinux_1_2_x86_64"])},
+        BUNDLED,
+        True,
+    ),
+    (
+        "incompatible-wheel-tag",
+        {**GOOD, **dist("onnxruntime", "1.20.1", tags=["cp313-cp313-manylinux_2_28_x86_64"])},
+        BUNDLED,
+        True,
+    ),
     ("requires-python-mismatch", GOOD, BUNDLED, False),
     ("requires-python-mismatch", {**GOOD, **dist("oldlib", requires_python="<3.13,>=3.8")}, BUNDLED, True),
-    ("requires-python-mismatch", {**GOOD, **dist("oldlib", requires_python="<3.13,>=3.8")}, {"mode": "bundled", "runtime": "python_3_14"}, True),
-    ("requires-python-mismatch", {**GOOD, **dist("newlib", requires_python=">=3.14")}, {"mode": "bundled", "runtime": "python_3_14"}, False),
+    (
+        "requires-python-mismatch",
+        {**GOOD, **dist("oldlib", requires_python="<3.13,>=3.8")},
+        {"mode": "bundled", "runtime": "python_3_14"},
+        True,
+    ),
+    (
+        "requires-python-mismatch",
+        {**GOOD, **dist("newlib", requires_python=">=3.14")},
+        {"mode": "bundled", "runtime": "python_3_14"},
+        False,
+    ),
     ("editable-install", GOOD, BUNDLED, False),
-    ("editable-install", {**GOOD, **dist("mylib", "0.1", modules=["__editable__.mylib-0.1.pth"], direct_url='{"url": "file:///home/me/src/mylib", "dir_info": {"editable": true}}')}, BUNDLED, True),
-    ("editable-install", {**GOOD, **dist("mylib", "0.1", direct_url='{"url": "file:///home/me/src/mylib", "dir_info": {}}')}, BUNDLED, False),
+    (
+        "editable-install",
+        {
+            **GOOD,
+            **dist(
+                "mylib",
+                "0.1",
+                modules=["__editable__.mylib-0.1.pth"],
+                direct_url='{"url": "file:///home/me/src/mylib", "dir_info": {"editable": true}}',
+            ),
+        },
+        BUNDLED,
+        True,
+    ),
+    (
+        "editable-install",
+        {**GOOD, **dist("mylib", "0.1", direct_url='{"url": "file:///home/me/src/mylib", "dir_info": {}}')},
+        BUNDLED,
+        False,
+    ),
     ("editable-install", {**GOOD, "packages/mylib.egg-link": "/home/me/src/mylib\n."}, BUNDLED, True),
     ("sdist-in-bundle", GOOD, BUNDLED, False),
     ("sdist-in-bundle", {**GOOD, "packages/pyyaml-6.0.2.tar.gz": b"\x1f\x8b"}, BUNDLED, True),
@@ -134,18 +283,58 @@ CASES = [
     ("duplicate-distribution", GOOD, BUNDLED, False),
     ("duplicate-distribution", {**GOOD, **dist("requests", "2.31.0")}, BUNDLED, True),
     ("duplicate-distribution", {**GOOD, **dist("idna", "3.10", site="")}, BUNDLED, True),
-    ("remote-requirement-unbuildable", {**MAIN, **reqs("-i https://pypi.org/simple", "requests==2.32.3 --hash=sha256:abc", "pywin32; sys_platform == 'win32'")}, REMOTE, False),
+    (
+        "remote-requirement-unbuildable",
+        {
+            **MAIN,
+            **reqs(
+                "-i https://pypi.org/simple", "requests==2.32.3 --hash=sha256:abc", "pywin32; sys_platform == 'win32'"
+            ),
+        },
+        REMOTE,
+        False,
+    ),
     ("remote-requirement-unbuildable", {**MAIN, **reqs("requests==2.32.3", "-e ../shared-lib")}, REMOTE, True),
     ("remote-requirement-unbuildable", {**MAIN, **reqs("mylib @ file:///home/me/mylib")}, REMOTE, True),
-    ("remote-requirement-unbuildable", {**MAIN, **reqs("mylib @ git+ssh://git@github.com/org/mylib.git")}, REMOTE, True),
-    ("remote-requirement-unbuildable", {**MAIN, **reqs("--extra-index-url https://pkgs.dev.azure.com/org/_packaging/feed/pypi/simple/", "mylib")}, REMOTE, True),
+    (
+        "remote-requirement-unbuildable",
+        {**MAIN, **reqs("mylib @ git+ssh://git@github.com/org/mylib.git")},
+        REMOTE,
+        True,
+    ),
+    (
+        "remote-requirement-unbuildable",
+        {**MAIN, **reqs("--extra-index-url https://pkgs.dev.azure.com/org/_packaging/feed/pypi/simple/", "mylib")},
+        REMOTE,
+        True,
+    ),
     ("remote-requirement-unbuildable", {**MAIN, **reqs("--find-links ./wheels", "mylib")}, REMOTE, True),
     ("remote-requirement-unbuildable", {**MAIN, **reqs("-e ../shared-lib")}, BUNDLED, False),
     ("dist-info-broken", GOOD, BUNDLED, False),
-    ("dist-info-broken", {**GOOD, **dist("broken", metadata="Metadata-Version: 2.1\nSummary: no name\n")}, BUNDLED, True),
-    ("dist-info-broken", {**GOOD, **dist("torch", record_extra=["torch/bin/torch_shm_manager", "torch/lib/libtorch.so"])}, BUNDLED, True),
-    ("dist-info-broken", {**GOOD, **dist("black", record_extra=["../../bin/black", "black/__pycache__/x.cpython-313.pyc"])}, BUNDLED, False),
-    ("dist-info-broken", {**GOOD, **dist("black", record_extra=["bin/black"])}, BUNDLED, False),  # uv's scripts; azd drops bin/
+    (
+        "dist-info-broken",
+        {**GOOD, **dist("broken", metadata="Metadata-Version: 2.1\nSummary: no name\n")},
+        BUNDLED,
+        True,
+    ),
+    (
+        "dist-info-broken",
+        {**GOOD, **dist("torch", record_extra=["torch/bin/torch_shm_manager", "torch/lib/libtorch.so"])},
+        BUNDLED,
+        True,
+    ),
+    (
+        "dist-info-broken",
+        {**GOOD, **dist("black", record_extra=["../../bin/black", "black/__pycache__/x.cpython-313.pyc"])},
+        BUNDLED,
+        False,
+    ),
+    (
+        "dist-info-broken",
+        {**GOOD, **dist("black", record_extra=["bin/black"])},
+        BUNDLED,
+        False,
+    ),  # uv's scripts; azd drops bin/
 ]
 
 
@@ -161,7 +350,10 @@ def test_good_bundle_is_clean_under_every_dependency_rule(make_bundle) -> None: 
 
 
 def test_host_marker_trap(make_bundle) -> None:  # type: ignore[no-untyped-def]
-    files = {**GOOD, **reqs("requests[socks]", 'tomli; python_version < "3.12"', 'typing_extensions; python_version >= "3.12"')}
+    files = {
+        **GOOD,
+        **reqs("requests[socks]", 'tomli; python_version < "3.12"', 'typing_extensions; python_version >= "3.12"'),
+    }
     (f,) = check(make_bundle(files), select=["requirement-not-bundled"], mode="bundled").findings
     assert "typing_extensions" in f.message and f.line == 3
 
@@ -208,7 +400,9 @@ def test_packages_missing_says_where_it_looked(make_bundle) -> None:  # type: ig
 
 def test_broken_record_is_one_finding_with_every_path(make_bundle) -> None:  # type: ignore[no-untyped-def]
     gone = [f"torch/lib/lib{i}.so" for i in range(40)]
-    (f,) = check(make_bundle({**GOOD, **dist("torch", record_extra=gone)}), select=["dist-info-broken"], mode="bundled").findings
+    (f,) = check(
+        make_bundle({**GOOD, **dist("torch", record_extra=gone)}), select=["dist-info-broken"], mode="bundled"
+    ).findings
     assert "40 file(s)" in f.message and len(f.paths) == 40
 
 
@@ -238,8 +432,14 @@ def test_root_site_is_accepted_and_named(make_bundle) -> None:  # type: ignore[n
 
 
 def test_platform_reasons_are_named(make_bundle) -> None:  # type: ignore[no-untyped-def]
-    files = {**GOOD, **dist("cffi", "2.0", tags=["cp313-cp313-manylinux_2_17_aarch64"]), **dist("mc", tags=["cp313-cp313-musllinux_1_2_x86_64"])}
-    found = {f.path: f.message for f in check(make_bundle(files), select=["incompatible-wheel-tag"], mode="bundled").findings}
+    files = {
+        **GOOD,
+        **dist("cffi", "2.0", tags=["cp313-cp313-manylinux_2_17_aarch64"]),
+        **dist("mc", tags=["cp313-cp313-musllinux_1_2_x86_64"]),
+    }
+    found = {
+        f.path: f.message for f in check(make_bundle(files), select=["incompatible-wheel-tag"], mode="bundled").findings
+    }
     assert "another CPU than x86_64" in found["packages/cffi-2.0.dist-info"]
     assert "musl" in found["packages/mc-1.0.dist-info"]
 
@@ -269,10 +469,18 @@ def test_requirements_parsing(make_bundle) -> None:  # type: ignore[no-untyped-d
     r = index.requirements
     assert r.files == ("requirements.txt", "more.txt", "constraints.txt")
     names = [(ln.where, ln.requirement.name if ln.requirement else None) for ln in r.requirements]
-    assert names == [("requirements.txt:2", "requests"), ("more.txt:2", "idna"), ("requirements.txt:6", None), ("requirements.txt:7", "bee")]
+    assert names == [
+        ("requirements.txt:2", "requests"),
+        ("more.txt:2", "idna"),
+        ("requirements.txt:6", None),
+        ("requirements.txt:7", "bee"),
+    ]
     assert r.requirements[0].hashes == ("sha256:abc",) and r.requirements[2].editable
     assert [ln.line for ln in r.problems] == [8]
-    assert [(ln.option, ln.value) for ln in r.options][:2] == [("--requirement", "more.txt"), ("--constraint", "constraints.txt")]
+    assert [(ln.option, ln.value) for ln in r.options][:2] == [
+        ("--requirement", "more.txt"),
+        ("--constraint", "constraints.txt"),
+    ]
     assert any(ln.constraint and ln.requirement and ln.requirement.name == "urllib3" for ln in r.lines)
 
 

@@ -30,7 +30,11 @@ CASES = [
     ("secret-file", {**GOOD, "config.py": f"KEY = '{OPENAI}'\n"}, True),
     ("secret-file", {**GOOD, "settings.json": f'{{"aws": "{AWS}"}}'}, True),
     ("secret-file", {**GOOD, "certs/agent.pem": PEM}, True),
-    ("secret-file", {**GOOD, "certs/agent.pem": "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"}, False),
+    (
+        "secret-file",
+        {**GOOD, "certs/agent.pem": "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"},
+        False,
+    ),
     ("secret-file", {**GOOD, ".pypirc": "[pypi]\npassword = x\n"}, True),
     # dependencies ship test keys of their own: not the user's secret
     ("secret-file", {**GOOD, "packages/lib/tests/key.pem": PEM}, False),

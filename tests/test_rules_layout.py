@@ -13,7 +13,12 @@ CASES = [
     # (rule, files, check kwargs, fires)
     ("wrapper-folder", GOOD, {}, False),
     ("wrapper-folder", {"my-agent/main.py": "x=1\n", "my-agent/requirements.txt": ""}, {}, True),
-    ("wrapper-folder", {"my-agent/main.py": "x=1\n", "__MACOSX/my-agent/._main.py": b"\0", ".DS_Store": b"\0"}, {}, True),
+    (
+        "wrapper-folder",
+        {"my-agent/main.py": "x=1\n", "__MACOSX/my-agent/._main.py": b"\0", ".DS_Store": b"\0"},
+        {},
+        True,
+    ),
     ("wrapper-folder", {"src/main.py": "x=1\n", "requirements.txt": ""}, {}, False),
     ("wrapper-folder", {"app/main.py": "x=1\n"}, {"entry_point": "app/main.py"}, False),
     ("entry-point-missing", GOOD, {}, False),

@@ -8,7 +8,9 @@ from agentzip.api import check
 from tests.conftest import codes
 
 
-def dist(name: str, version: str, files: dict[str, str], site: str = "packages", import_names: str = "") -> dict[str, str]:
+def dist(
+    name: str, version: str, files: dict[str, str], site: str = "packages", import_names: str = ""
+) -> dict[str, str]:
     """An installed distribution as pip leaves it: its files plus a dist-info with METADATA and RECORD."""
     prefix = f"{site}/" if site else ""
     info = f"{prefix}{name.replace('-', '_')}-{version}.dist-info"
@@ -49,36 +51,114 @@ CASES = [
     ("removed-stdlib-module", {"main.py": "from telnetlib import Telnet\n", **req()}, P313, True),
     ("removed-stdlib-module", {"main.py": "import distutils.core\n", **req()}, P313, True),
     ("removed-stdlib-module", {"main.py": "import asyncore\n", **req()}, P314, True),
-    ("removed-stdlib-module", {"main.py": "import imp\n", **req()}, {"runtime": "dotnet_10", "entry_point": "main.py"}, False),
-    ("removed-stdlib-module", {"main.py": "try:\n    import cgi\nexcept ImportError:\n    cgi = None\n", **req()}, P313, False),
+    (
+        "removed-stdlib-module",
+        {"main.py": "import imp\n", **req()},
+        {"runtime": "dotnet_10", "entry_point": "main.py"},
+        False,
+    ),
+    (
+        "removed-stdlib-module",
+        {"main.py": "try:\n    import cgi\nexcept ImportError:\n    cgi = None\n", **req()},
+        P313,
+        False,
+    ),
     ("removed-stdlib-module", {"main.py": TYPE_CHECKING_CGI, **req()}, P313, False),
     ("removed-stdlib-module", {"main.py": "", "tests/test_form.py": "import cgi\n", **req()}, P313, False),
     ("removed-stdlib-module", {"main.py": "import cgi\n", **req("legacy-cgi"), **LEGACY_CGI}, {**P313, **B}, False),
     ("removed-stdlib-module", {"main.py": "import cgi\n", **req("legacy-cgi")}, {**P313, **R}, False),
-    ("removed-stdlib-module", {"main.py": "import cgi\n", **req("legacy-cgi")}, {**P313, **B}, True),  # listed, not bundled
+    (
+        "removed-stdlib-module",
+        {"main.py": "import cgi\n", **req("legacy-cgi")},
+        {**P313, **B},
+        True,
+    ),  # listed, not bundled
     ("removed-stdlib-module", {"main.py": "import cgi\n", "cgi.py": "", **req()}, P313, False),  # vendored copy
-    ("removed-stdlib-module", {"main.py": "import app\n", "app/__init__.py": "from . import forms\n",
-                               "app/forms.py": "import pipes\n", **req()}, P313, True),
+    (
+        "removed-stdlib-module",
+        {
+            "main.py": "import app\n",
+            "app/__init__.py": "from . import forms\n",
+            "app/forms.py": "import pipes\n",
+            **req(),
+        },
+        P313,
+        True,
+    ),
     # -- AZ402 unresolved-import
     ("unresolved-import", {"main.py": "import json, yaml\n", **req("PyYAML"), **PYYAML}, B, False),
     ("unresolved-import", {"main.py": "import httpx\n", **req("PyYAML"), **PYYAML}, B, True),
     ("unresolved-import", {"main.py": "import yaml\n", **req("PyYAML")}, R, False),
     ("unresolved-import", {"main.py": "import yaml\n", **req("requests")}, R, True),
-    ("unresolved-import", {"main.py": "import cv2\nfrom PIL import Image\n", **req("opencv-python-headless", "pillow")}, R, False),
-    ("unresolved-import", {"main.py": "from azure.identity import DefaultAzureCredential\n", **req("azure-identity")}, R, False),
+    (
+        "unresolved-import",
+        {"main.py": "import cv2\nfrom PIL import Image\n", **req("opencv-python-headless", "pillow")},
+        R,
+        False,
+    ),
+    (
+        "unresolved-import",
+        {"main.py": "from azure.identity import DefaultAzureCredential\n", **req("azure-identity")},
+        R,
+        False,
+    ),
     ("unresolved-import", {"main.py": "import azure.identity\n", **req("azure-core"), **AZURE_CORE}, B, True),
-    ("unresolved-import", {"main.py": "import azure.identity\n", **req("azure-identity"), **AZURE_CORE, **AZURE_IDENTITY}, B, False),
-    ("unresolved-import", {"main.py": "import yaml\n", **req("PyYAML"), **dist("PyYAML", "6.0.2", {"yaml/__init__.py": ""}, site="")}, B, False),
-    ("unresolved-import", {"main.py": "import helpers\nfrom app import x\n", "helpers.py": "", "app/__init__.py": "from .x import y\n",
-                           "app/x.py": "", **req()}, R, False),
+    (
+        "unresolved-import",
+        {"main.py": "import azure.identity\n", **req("azure-identity"), **AZURE_CORE, **AZURE_IDENTITY},
+        B,
+        False,
+    ),
+    (
+        "unresolved-import",
+        {"main.py": "import yaml\n", **req("PyYAML"), **dist("PyYAML", "6.0.2", {"yaml/__init__.py": ""}, site="")},
+        B,
+        False,
+    ),
+    (
+        "unresolved-import",
+        {
+            "main.py": "import helpers\nfrom app import x\n",
+            "helpers.py": "",
+            "app/__init__.py": "from .x import y\n",
+            "app/x.py": "",
+            **req(),
+        },
+        R,
+        False,
+    ),
     ("unresolved-import", {"main.py": "from . import helpers\n", "helpers.py": "", **req()}, R, True),
-    ("unresolved-import", {"main.py": "try:\n    import httpx\nexcept ImportError:\n    httpx = None\n", **req(), "packages/x/__init__.py": ""}, B, False),
-    ("unresolved-import", {"main.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import mypy_boto3_s3\n", **req()}, R, False),
+    (
+        "unresolved-import",
+        {
+            "main.py": "try:\n    import httpx\nexcept ImportError:\n    httpx = None\n",
+            **req(),
+            "packages/x/__init__.py": "",
+        },
+        B,
+        False,
+    ),
+    (
+        "unresolved-import",
+        {"main.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import mypy_boto3_s3\n", **req()},
+        R,
+        False,
+    ),
     ("unresolved-import", {"main.py": "import winreg\n", **req()}, R, True),
-    ("unresolved-import", {"main.py": "import sys\nif sys.platform == 'win32':\n    import winreg\n", **req()}, R, False),
+    (
+        "unresolved-import",
+        {"main.py": "import sys\nif sys.platform == 'win32':\n    import winreg\n", **req()},
+        R,
+        False,
+    ),
     ("unresolved-import", {"main.py": "import httpx\n"}, R, False),  # no requirements.txt: requirements-missing's
     ("unresolved-import", {"main.py": "import json\n", "tests/test_main.py": "import pytest\n", **req()}, R, False),
-    ("unresolved-import", {"main.py": "import json\n", "broken.py": "def f(:\n", **req()}, R, True),  # warning: not checked
+    (
+        "unresolved-import",
+        {"main.py": "import json\n", "broken.py": "def f(:\n", **req()},
+        R,
+        True,
+    ),  # warning: not checked
     ("unresolved-import", {"main.py": "import annotationlib\n", **req()}, P313, True),
     ("unresolved-import", {"main.py": "import annotationlib\n", **req()}, P314, False),
     # -- AZ403 shadowed-module
@@ -87,23 +167,53 @@ CASES = [
     ("shadowed-module", {"main.py": "", "openai.py": "", **req("openai")}, R, True),
     ("shadowed-module", {"main.py": "", "openai.py": "", **req()}, R, False),
     ("shadowed-module", {"main.py": "", "openai.py": "", **req("openai"), **OPENAI}, B, True),
-    ("shadowed-module", {"main.py": "", **req("openai"), **dist("openai", "1.59.0", {"openai/__init__.py": ""}, site="")}, B, False),
+    (
+        "shadowed-module",
+        {"main.py": "", **req("openai"), **dist("openai", "1.59.0", {"openai/__init__.py": ""}, site="")},
+        B,
+        False,
+    ),
     ("shadowed-module", {"main.py": "", "azure/__init__.py": "", **req("azure-identity")}, R, True),
-    ("shadowed-module", {"main.py": "", "azure/__init__.py": "", **req("azure-identity"), **AZURE_CORE, **AZURE_IDENTITY}, B, True),
+    (
+        "shadowed-module",
+        {"main.py": "", "azure/__init__.py": "", **req("azure-identity"), **AZURE_CORE, **AZURE_IDENTITY},
+        B,
+        True,
+    ),
     ("shadowed-module", {"main.py": "", "azure/deploy.py": "", **req("azure-identity")}, R, False),  # namespace: merges
     ("shadowed-module", {"main.py": "", "azure/identity/__init__.py": "", **req("azure-identity")}, R, True),
-    ("shadowed-module", {"main.py": "", "azure/identity/__init__.py": "", **req("azure-identity"), **AZURE_IDENTITY}, B, True),
-    ("shadowed-module", {"main.py": "", "os.py": "", "test/__init__.py": "", **req()}, R, False),  # loaded before the script
+    (
+        "shadowed-module",
+        {"main.py": "", "azure/identity/__init__.py": "", **req("azure-identity"), **AZURE_IDENTITY},
+        B,
+        True,
+    ),
+    (
+        "shadowed-module",
+        {"main.py": "", "os.py": "", "test/__init__.py": "", **req()},
+        R,
+        False,
+    ),  # loaded before the script
     ("shadowed-module", {"main.py": "", "email/templates.txt": "", **req()}, R, False),  # namespace folder: stdlib wins
     ("shadowed-module", {"main.py": "", "email/__init__.py": "", **req()}, R, True),
     # -- AZ404 foreign-bytecode
     ("foreign-bytecode", {"main.py": "", "__pycache__/main.cpython-313.pyc": pyc(3571)}, P313, False),
     ("foreign-bytecode", {"main.py": "", "__pycache__/main.cpython-311.pyc": pyc(3495)}, P313, True),
-    ("foreign-bytecode", {"main.py": "", "packages/requests/__pycache__/api.cpython-311.opt-1.pyc": pyc(3495)}, P313, True),
+    (
+        "foreign-bytecode",
+        {"main.py": "", "packages/requests/__pycache__/api.cpython-311.opt-1.pyc": pyc(3495)},
+        P313,
+        True,
+    ),
     ("foreign-bytecode", {"main.py": "", "__pycache__/main.cpython-313.pyc": pyc(3571)}, P314, True),
     ("foreign-bytecode", {"main.py": "", "legacy.pyc": pyc(3571)}, P313, False),
     ("foreign-bytecode", {"main.py": "", "legacy.pyc": pyc(3627)}, P313, True),
-    ("foreign-bytecode", {"main.py": "", ".venv/lib/__pycache__/x.cpython-311.pyc": pyc(3495)}, P313, False),  # junk-file's
+    (
+        "foreign-bytecode",
+        {"main.py": "", ".venv/lib/__pycache__/x.cpython-311.pyc": pyc(3495)},
+        P313,
+        False,
+    ),  # junk-file's
 ]
 
 

@@ -69,11 +69,22 @@ def command(job: Install) -> list[str]:
     major, minor = job.python_version
     if job.installer == "uv":
         cmd = [
-            uv_binary(), "pip", "install", "-r", str(job.requirements), "--target", str(job.target_dir),
-            "--python-platform", uv_platform(job.glibc), "--python-version", f"{major}.{minor}",
-            "--only-binary", ":all:",
+            uv_binary(),
+            "pip",
+            "install",
+            "-r",
+            str(job.requirements),
+            "--target",
+            str(job.target_dir),
+            "--python-platform",
+            uv_platform(job.glibc),
+            "--python-version",
+            f"{major}.{minor}",
+            "--only-binary",
+            ":all:",
             # uv needs an interpreter even for --target; ours avoids a search or a download
-            "--python", sys.executable,
+            "--python",
+            sys.executable,
             # output is captured (to explain failures); a spinner shows progress instead
             "--no-progress",
         ]
@@ -83,9 +94,17 @@ def command(job: Install) -> list[str]:
         for platform in pip_platforms(job.glibc):
             cmd += ["--platform", platform]
         cmd += [
-            "--python-version", f"{major}.{minor}", "--implementation", "cp", "--only-binary=:all:",
+            "--python-version",
+            f"{major}.{minor}",
+            "--implementation",
+            "cp",
+            "--only-binary=:all:",
             # pip would byte-compile with the host interpreter: .pyc files the runtime never reads
-            "--no-compile", "--disable-pip-version-check", "--no-input", "--progress-bar", "off",
+            "--no-compile",
+            "--disable-pip-version-check",
+            "--no-input",
+            "--progress-bar",
+            "off",
         ]
         return cmd
     raise UsageError(f"unknown installer {job.installer!r}; choose from {', '.join(INSTALLERS)}")
@@ -95,10 +114,13 @@ def run(job: Install, echo: Callable[[str], None]) -> str:
     """Run the installer and return its output; BuildError with that output and the ways out."""
     cmd = command(job)
     if job.installer == "pip":
-        echo("warning: " + PIP_HOST_MARKER_WARNING.format(
-            host=f"{sys.version_info[0]}.{sys.version_info[1]}",
-            target=f"{job.python_version[0]}.{job.python_version[1]}",
-        ))
+        echo(
+            "warning: "
+            + PIP_HOST_MARKER_WARNING.format(
+                host=f"{sys.version_info[0]}.{sys.version_info[1]}",
+                target=f"{job.python_version[0]}.{job.python_version[1]}",
+            )
+        )
     env = dict(os.environ)
     # A build must not run code from the package index: --only-binary says so; these keep the
     # installer from asking questions or colouring captured output.
@@ -139,7 +161,12 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # uv: "Wheels are required for `docopt` because building from source is disabled"
     ("sdist-only", re.compile(r"Wheels are required for `([^`]+)`")),
     # uv: "onnxruntime==1.20.1 has no wheels with a matching platform tag"
-    ("platform", re.compile(r"\b([A-Za-z0-9][A-Za-z0-9._-]*(?:[=<>!~]=?[^\s,]+)?) has no wheels with a matching (?:platform|Python ABI|Python implementation) tag")),
+    (
+        "platform",
+        re.compile(
+            r"\b([A-Za-z0-9][A-Za-z0-9._-]*(?:[=<>!~]=?[^\s,]+)?) has no wheels with a matching (?:platform|Python ABI|Python implementation) tag"
+        ),
+    ),
     # uv: "Because nosuchpkg was not found in the package registry"
     ("not-found", re.compile(r"\b([A-Za-z0-9][A-Za-z0-9._-]*) was not found in the package registry")),
     # pip: "ERROR: No matching distribution found for docopt==0.6.2"

@@ -34,8 +34,15 @@ def build(options: BuildOptions, echo: Echo) -> BuildResult:
     if not src.is_dir():
         raise UsageError(f"{src}: not a folder (build takes the agent's source folder)")
     target = settings.resolve(
-        src, options.runtime, options.mode, options.entry_point, glibc=options.glibc,
-        config=options.config, no_config=options.no_config, definition=options.definition, service=options.service,
+        src,
+        options.runtime,
+        options.mode,
+        options.entry_point,
+        glibc=options.glibc,
+        config=options.config,
+        no_config=options.no_config,
+        definition=options.definition,
+        service=options.service,
     )
     src = target.src
     options = replace(options, glibc=target.glibc)
@@ -125,9 +132,7 @@ def build(options: BuildOptions, echo: Echo) -> BuildResult:
     return result
 
 
-def _dry_run(
-    target: settings.Settings, job: install.Install, described: str, say: Echo, progress: bool
-) -> BuildResult:
+def _dry_run(target: settings.Settings, job: install.Install, described: str, say: Echo, progress: bool) -> BuildResult:
     """Resolve requirements.txt for the target with wheels only; no install, no zip."""
     if not job.requirements.is_file():
         raise UsageError(f"nothing to resolve: {job.requirements} does not exist")
@@ -264,4 +269,3 @@ def _check(result: BuildResult, options: BuildOptions, echo: Echo, say: Echo) ->
         if f.hint:
             lines.append(f"    fix: {f.hint}")
     raise BuildError("\n".join(lines))
-

@@ -8,7 +8,13 @@ import subprocess
 import sys
 
 from agentzip.builder.install import (
-    Failure, Install, explain_failure, failures, pip_platforms, uv_binary, uv_platform,
+    Failure,
+    Install,
+    explain_failure,
+    failures,
+    pip_platforms,
+    uv_binary,
+    uv_platform,
 )
 from agentzip.errors import BuildError, UsageError
 
@@ -22,26 +28,58 @@ def command(job: Install) -> list[str]:
     major, minor = job.python_version
     if job.installer == "uv":
         return [
-            uv_binary(), "pip", "compile", str(job.requirements),
-            "--python-platform", uv_platform(job.glibc), "--python-version", f"{major}.{minor}",
-            "--only-binary", ":all:", "--no-header", "--no-annotate", "--no-progress",
-            "--python", sys.executable,
+            uv_binary(),
+            "pip",
+            "compile",
+            str(job.requirements),
+            "--python-platform",
+            uv_platform(job.glibc),
+            "--python-version",
+            f"{major}.{minor}",
+            "--only-binary",
+            ":all:",
+            "--no-header",
+            "--no-annotate",
+            "--no-progress",
+            "--python",
+            sys.executable,
         ]
     if job.installer == "pip":
-        cmd = [sys.executable, "-m", "pip", "install", "-r", str(job.requirements), "--dry-run",
-               "--ignore-installed", "--report", "-", "--quiet", "--target", str(job.target_dir)]
+        cmd = [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "-r",
+            str(job.requirements),
+            "--dry-run",
+            "--ignore-installed",
+            "--report",
+            "-",
+            "--quiet",
+            "--target",
+            str(job.target_dir),
+        ]
         for platform in pip_platforms(job.glibc):
             cmd += ["--platform", platform]
-        return cmd + ["--python-version", f"{major}.{minor}", "--implementation", "cp",
-                      "--only-binary=:all:", "--disable-pip-version-check", "--no-input"]
+        return cmd + [
+            "--python-version",
+            f"{major}.{minor}",
+            "--implementation",
+            "cp",
+            "--only-binary=:all:",
+            "--disable-pip-version-check",
+            "--no-input",
+        ]
     raise UsageError(f"unknown installer {job.installer!r}; choose uv or pip")
 
 
 def pins(installer: str, stdout: str) -> list[str]:
     """`name==version` lines from uv's requirements output or pip's JSON report."""
     if installer == "uv":
-        return [line.strip() for line in stdout.splitlines()
-                if line.strip() and not line.lstrip().startswith(("#", "-"))]
+        return [
+            line.strip() for line in stdout.splitlines() if line.strip() and not line.lstrip().startswith(("#", "-"))
+        ]
     try:
         report = json.loads(stdout)
     except ValueError:
@@ -58,8 +96,13 @@ def resolve(job: Install) -> list[str]:
     env = dict(os.environ, NO_COLOR="1", PIP_NO_INPUT="1")
     try:
         proc = subprocess.run(
-            command(job), cwd=job.cwd, env=env, capture_output=True, text=True,
-            errors="replace", check=False,
+            command(job),
+            cwd=job.cwd,
+            env=env,
+            capture_output=True,
+            text=True,
+            errors="replace",
+            check=False,
         )
     except OSError as e:
         raise BuildError(f"cannot run {job.installer}: {e.strerror}") from None

@@ -73,14 +73,17 @@ def resolve(
         return default
 
     d_entry = defn.entry_point if defn is not None else None
-    runtime = pick("runtime", (runtime, "flag"), (cfg.runtime, "config"), (defn and defn.runtime, origin), default="python_3_13")
+    runtime = pick(
+        "runtime", (runtime, "flag"), (cfg.runtime, "config"), (defn and defn.runtime, origin), default="python_3_13"
+    )
     if runtime not in PYTHON_RUNTIMES:
         raise UsageError(
-            f"agentzip build makes Python bundles; the runtime is {runtime!r} "
-            f"(choose {' or '.join(PYTHON_RUNTIMES)})"
+            f"agentzip build makes Python bundles; the runtime is {runtime!r} (choose {' or '.join(PYTHON_RUNTIMES)})"
         )
     # The documented build (FOUNDRY.md) is the bundled one; the summary says it was a default.
-    mode = pick("mode", (mode, "flag"), (cfg.mode, "config"), (defn and defn.dependency_resolution, origin), default="bundled")
+    mode = pick(
+        "mode", (mode, "flag"), (cfg.mode, "config"), (defn and defn.dependency_resolution, origin), default="bundled"
+    )
     if mode not in MODES:
         raise UsageError(f"unknown dependency resolution {mode!r} (choose remote_build or bundled)")
     raw = pick("entry_point", (entry_point, "flag"), (cfg.entry_point, "config"), (d_entry, origin), default="main.py")

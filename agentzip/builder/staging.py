@@ -17,17 +17,53 @@ AGENTIGNORE = ".agentignore"
 # Never useful in the runtime, and some are harmful (secrets, a host venv, host bytecode): these
 # apply even when the user's .agentignore replaces azd's defaults (FOUNDRY.md: it does, entirely).
 ALWAYS_EXCLUDED: tuple[str, ...] = (
-    ".venv/", "venv/", ".git/", ".hg/", ".svn/", ".env", ".env.*", "__pycache__/", "*.pyc", "*.pyo",
-    ".mypy_cache/", ".pytest_cache/", ".ruff_cache/", ".tox/", ".nox/", ".ipynb_checkpoints/",
-    ".DS_Store", "__MACOSX/", "node_modules/", ".azure/",
+    ".venv/",
+    "venv/",
+    ".git/",
+    ".hg/",
+    ".svn/",
+    ".env",
+    ".env.*",
+    "__pycache__/",
+    "*.pyc",
+    "*.pyo",
+    ".mypy_cache/",
+    ".pytest_cache/",
+    ".ruff_cache/",
+    ".tox/",
+    ".nox/",
+    ".ipynb_checkpoints/",
+    ".DS_Store",
+    "__MACOSX/",
+    "node_modules/",
+    ".azure/",
 )
 
 # azd's own defaults (FOUNDRY.md, "The tools users already have"), used when there is no
 # .agentignore, so the zip is the one `azd up` would have made.
 AZD_DEFAULTS: tuple[str, ...] = (
-    "agent.yaml", "azure.yaml", ".agentignore", ".env", ".env.*", ".azure/", ".git/",
-    "__pycache__/", ".venv/", "venv/", "*.pyc", "*.pyo", ".mypy_cache/", ".pytest_cache/",
-    "bin/", "obj/", "*.user", "*.suo", ".vs/", "node_modules/", "Dockerfile", ".dockerignore",
+    "agent.yaml",
+    "azure.yaml",
+    ".agentignore",
+    ".env",
+    ".env.*",
+    ".azure/",
+    ".git/",
+    "__pycache__/",
+    ".venv/",
+    "venv/",
+    "*.pyc",
+    "*.pyo",
+    ".mypy_cache/",
+    ".pytest_cache/",
+    "bin/",
+    "obj/",
+    "*.user",
+    "*.suo",
+    ".vs/",
+    "node_modules/",
+    "Dockerfile",
+    ".dockerignore",
 )
 
 # The build installs dependencies afresh into packages/; an old copy from SRC would mix with them.

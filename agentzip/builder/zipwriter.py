@@ -153,8 +153,18 @@ def write_zip(out: Path, members: Iterable[Member], epoch: int | None = None) ->
             header_offset = offset
             emit(
                 struct.pack(
-                    "<IHHHHHIIIHH", 0x04034B50, VERSION_NEEDED, FLAG_UTF8, DEFLATED,
-                    dos_time, dos_date, crc, len(data), size, len(name), 0,
+                    "<IHHHHHIIIHH",
+                    0x04034B50,
+                    VERSION_NEEDED,
+                    FLAG_UTF8,
+                    DEFLATED,
+                    dos_time,
+                    dos_date,
+                    crc,
+                    len(data),
+                    size,
+                    len(name),
+                    0,
                 )
                 + name
             )
@@ -162,9 +172,24 @@ def write_zip(out: Path, members: Iterable[Member], epoch: int | None = None) ->
             mode = 0o100755 if m.executable else 0o100644
             central.append(
                 struct.pack(
-                    "<IHHHHHHIIIHHHHHII", 0x02014B50, VERSION_MADE_BY, VERSION_NEEDED, FLAG_UTF8,
-                    DEFLATED, dos_time, dos_date, crc, len(data), size, len(name), 0, 0, 0, 0,
-                    mode << 16, header_offset,
+                    "<IHHHHHHIIIHHHHHII",
+                    0x02014B50,
+                    VERSION_MADE_BY,
+                    VERSION_NEEDED,
+                    FLAG_UTF8,
+                    DEFLATED,
+                    dos_time,
+                    dos_date,
+                    crc,
+                    len(data),
+                    size,
+                    len(name),
+                    0,
+                    0,
+                    0,
+                    0,
+                    mode << 16,
+                    header_offset,
                 )
                 + name
             )
@@ -180,8 +205,17 @@ def write_zip(out: Path, members: Iterable[Member], epoch: int | None = None) ->
             zip64_offset = offset
             emit(
                 struct.pack(
-                    "<IQHHIIQQQQ", 0x06064B50, 44, VERSION_MADE_BY, 45, 0, 0,
-                    count, count, cd_size, cd_offset,
+                    "<IQHHIIQQQQ",
+                    0x06064B50,
+                    44,
+                    VERSION_MADE_BY,
+                    45,
+                    0,
+                    0,
+                    count,
+                    count,
+                    cd_size,
+                    cd_offset,
                 )
             )
             emit(struct.pack("<IIQI", 0x07064B50, 0, zip64_offset, 1))

@@ -14,7 +14,9 @@ from agentzip.validator.registry import rule
 
 # A hostile zip repeats one problem thousands of times: name this many, then one hit for the rest.
 MAX_HITS = 50
-REBUILD = "rebuild the zip from the source folder: cd my-agent && zip -r ../agent-code.zip . (or agentzip build my-agent)"
+REBUILD = (
+    "rebuild the zip from the source folder: cd my-agent && zip -r ../agent-code.zip . (or agentzip build my-agent)"
+)
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # One search per name finds every candidate; _unsafe() then says why (most names never get there).
@@ -242,7 +244,8 @@ def case_collision(ctx: Context) -> Iterator[Hit]:
         (
             Hit(
                 _shown(ps[0]),
-                "paths that differ only in case: " + ", ".join(f"`{_shown(p)}`" for p in ps)
+                "paths that differ only in case: "
+                + ", ".join(f"`{_shown(p)}`" for p in ps)
                 + "; Windows and macOS keep only one of them",
                 hint,
                 paths=tuple(_shown(p) for p in ps),
@@ -323,8 +326,12 @@ def encrypted_entry(ctx: Context) -> Iterator[Hit]:
     hint = "re-create the zip without a password (no -e / -P): zip -r agent-code.zip ."
     yield from _capped(
         (
-            Hit(_shown(e.name), f"encrypted ({'WinZip AES' if e.method == 99 else 'PKWARE traditional'}): "
-                "the runtime cannot extract it without the password", hint)
+            Hit(
+                _shown(e.name),
+                f"encrypted ({'WinZip AES' if e.method == 99 else 'PKWARE traditional'}): "
+                "the runtime cannot extract it without the password",
+                hint,
+            )
             for e in a.entries
             if e.is_encrypted
         ),
@@ -334,8 +341,8 @@ def encrypted_entry(ctx: Context) -> Iterator[Hit]:
 
 
 _WHO_WRITES = {
-    9: "Windows Explorer's \"Send to > Compressed (zipped) folder\" switches to it for large inputs "
-       "(around 2 GB and more), and 7-Zip writes it when chosen",
+    9: 'Windows Explorer\'s "Send to > Compressed (zipped) folder" switches to it for large inputs '
+    "(around 2 GB and more), and 7-Zip writes it when chosen",
     12: "7-Zip or `zip -Z bzip2` wrote it",
     14: "7-Zip wrote it",
     93: "7-Zip (with the zstd codec) or WinZip wrote it",
@@ -408,7 +415,9 @@ def overlapping_entries(ctx: Context) -> Iterator[Hit]:
     Do not deploy it. Rebuild the zip from the source files and find out where this one came
     from.
     """
-    yield from _anomaly_hits(ctx, "overlap", "do not deploy this zip: rebuild it from the source files (agentzip build)")
+    yield from _anomaly_hits(
+        ctx, "overlap", "do not deploy this zip: rebuild it from the source files (agentzip build)"
+    )
 
 
 @rule("AZ010", "archive-differential", Severity.ERROR)

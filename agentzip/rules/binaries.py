@@ -61,13 +61,18 @@ def _hits(ctx: Context, problem: str) -> Iterator[Hit]:
             need = max(n.elf.glibc_max for n in natives if n.elf is not None and n.elf.glibc_max is not None)
             why = (
                 f"the only documented promise is glibc {t.glibc_floor[0]}.{t.glibc_floor[1]} (manylinux2014); on an older "
-                f"glibc the loader fails with \"version `GLIBC_{need[0]}.{need[1]}' not found\""
+                f'glibc the loader fails with "version `GLIBC_{need[0]}.{need[1]}\' not found"'
             )
         else:
             py = python_version(t)
             why = _WHY[problem].format(py=py, tag=py.replace(".", ""))
         message = f"{who}: {_counted(len(paths), problem)} ({facts}) in {_shown(paths)}; {why}"
-        yield Hit(key if owner is not None else paths[0], message, _fix(ctx, problem, owner is not None, key), paths=tuple(paths))
+        yield Hit(
+            key if owner is not None else paths[0],
+            message,
+            _fix(ctx, problem, owner is not None, key),
+            paths=tuple(paths),
+        )
 
 
 def _fix(ctx: Context, problem: str, owned: bool, key: str) -> str:

@@ -15,7 +15,13 @@ from agentzip.validator.target import MODES, RUNTIMES
 
 RESERVED_PREFIXES = ("FOUNDRY_", "AGENT_")
 INJECTED = frozenset(
-    {"FOUNDRY_PROJECT_ENDPOINT", "FOUNDRY_AGENT_ID", "FOUNDRY_AGENT_NAME", "FOUNDRY_AGENT_VERSION", "FOUNDRY_AGENT_SESSION_ID"}
+    {
+        "FOUNDRY_PROJECT_ENDPOINT",
+        "FOUNDRY_AGENT_ID",
+        "FOUNDRY_AGENT_NAME",
+        "FOUNDRY_AGENT_VERSION",
+        "FOUNDRY_AGENT_SESSION_ID",
+    }
 )
 # CPU range: 0.5-3.5 is accepted by every source; 0.25 and 3.75-4.0 only by some (FOUNDRY.md).
 CPU_STEP = Decimal("0.25")
@@ -138,7 +144,12 @@ def invalid_resource_tier(ctx: Context) -> Iterator[Hit]:
         return
     cpu, mem = _cpu(d.cpu), _memory_gi(d.memory)
     if cpu is None or cpu <= 0:
-        yield Hit(d.display, f"cpu {d.cpu!r} is not a number of cores like '0.5' or '1'", "write cpu as a string: cpu: '1'", line=d.origin("cpu").line)
+        yield Hit(
+            d.display,
+            f"cpu {d.cpu!r} is not a number of cores like '0.5' or '1'",
+            "write cpu as a string: cpu: '1'",
+            line=d.origin("cpu").line,
+        )
         return
     if mem is None:
         yield Hit(
@@ -217,7 +228,9 @@ def dependency_resolution_unset(ctx: Context) -> Iterator[Hit]:
             d.display,
             f"{key} is not set and sources disagree on the default (SDK docs: bundled; azd: rejected); "
             f"checked as {mode} ({where})",
-            f'add "{short}": "{mode}" to code_configuration' if d.kind == "metadata" else f"add `{short}: {mode}` to the code configuration",
+            f'add "{short}": "{mode}" to code_configuration'
+            if d.kind == "metadata"
+            else f"add `{short}: {mode}` to the code configuration",
             line=d.origin("dependency_resolution").line,
         )
     elif d.dependency_resolution not in MODES:
@@ -267,7 +280,7 @@ def reserved_env_var(ctx: Context) -> Iterator[Hit]:
             hint = f"remove {name} from the definition; the runtime sets it"
         else:
             msg = f"{name} uses the reserved {prefix} prefix"
-            hint = f"rename it, e.g. APP_{name[len(prefix):]}, and read that name in the code"
+            hint = f"rename it, e.g. APP_{name[len(prefix) :]}, and read that name in the code"
         yield Hit(d.display, msg, hint, line=o.line)
 
 
@@ -322,10 +335,20 @@ def entry_point_form(ctx: Context) -> Iterator[Hit]:
     py = any(w.endswith(".py") for w in words) or words[0] in ("python", "python3")
     dll = any(w.endswith(".dll") for w in words) or words[0] == "dotnet"
     if is_dotnet and py:
-        yield Hit(d.display, f"entry point `{shown}` runs Python, but the runtime is {runtime}", "point the entry point at the published dll (MyAgent.dll), or pick a python runtime", line=line)
+        yield Hit(
+            d.display,
+            f"entry point `{shown}` runs Python, but the runtime is {runtime}",
+            "point the entry point at the published dll (MyAgent.dll), or pick a python runtime",
+            line=line,
+        )
         return
     if not is_dotnet and dll:
-        yield Hit(d.display, f"entry point `{shown}` runs .NET, but the runtime is {runtime}", "set runtime: dotnet_10, or point the entry point at main.py", line=line)
+        yield Hit(
+            d.display,
+            f"entry point `{shown}` runs .NET, but the runtime is {runtime}",
+            "set runtime: dotnet_10, or point the entry point at main.py",
+            line=line,
+        )
         return
     if d.kind == AZURE_YAML and (isinstance(d.entry_point, list) or len(words) > 1):
         file = next((w for w in words if w.endswith((".py", ".dll"))), words[-1])
@@ -344,7 +367,7 @@ def entry_point_form(ctx: Context) -> Iterator[Hit]:
         yield Hit(
             d.display,
             f"code_configuration.entry_point is the string {d.entry_point!r}; the REST API takes a list",
-            "\"entry_point\": [" + ", ".join(f'"{w}"' for w in as_list) + "]",
+            '"entry_point": [' + ", ".join(f'"{w}"' for w in as_list) + "]",
             line=line,
             severity=Severity.WARNING,
         )

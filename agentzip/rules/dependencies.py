@@ -78,7 +78,11 @@ def raw_wheel(ctx: Context) -> Iterator[Hit]:
             facts.append("modules " + ", ".join(w.modules[:5]))
         if w.dependencies:
             facts.append(f"{len(w.dependencies)} dependencies ({', '.join(w.dependencies[:5])})")
-        fit = "" if w.fits is None else ("; its tags fit the target" if w.fits else f"; its tags do NOT fit {target_description(ctx.target)}")
+        fit = (
+            ""
+            if w.fits is None
+            else ("; its tags fit the target" if w.fits else f"; its tags do NOT fit {target_description(ctx.target)}")
+        )
         if w.problem:
             fit += f"; wheel-inspect: {w.problem}"
         msg = f"raw wheel ({'; '.join(facts)}): the runtime does not install wheels, so its modules cannot be imported{fit}"
@@ -128,18 +132,28 @@ def packages_missing(ctx: Context) -> Iterator[Hit]:
     """
     if not _bundled(ctx) or ctx.index.distributions or ctx.index.wrapper_dir is not None:
         return
-    wanted = [ln for ln in ctx.index.requirements.requirements if ln.requirement is None or applies(ln.requirement.marker, ctx.target.marker_environment())]
+    wanted = [
+        ln
+        for ln in ctx.index.requirements.requirements
+        if ln.requirement is None or applies(ln.requirement.marker, ctx.target.marker_environment())
+    ]
     if not wanted:
         return
     seen: list[str] = []
     in_packages = [f for f in ctx.index.files if f.path.startswith(PACKAGES + "/")]
     if in_packages:
         wheels = [f for f in in_packages if f.name.endswith(".whl")]
-        what = f"{len(in_packages)} files, {len(wheels)} of them raw .whl files" if wheels else f"{len(in_packages)} files but no *.dist-info (modules copied without their metadata?)"
+        what = (
+            f"{len(in_packages)} files, {len(wheels)} of them raw .whl files"
+            if wheels
+            else f"{len(in_packages)} files but no *.dist-info (modules copied without their metadata?)"
+        )
         seen.append(f"packages/ holds {what}")
     deeper = sorted({d for d in ctx.index.dirs if d.endswith(".dist-info") and not ctx.index.is_junk(d + "/x")})
     if deeper:
-        seen.append(f"{len(deeper)} *.dist-info elsewhere ({_names(deeper)}): the runtime is only known to use packages/ or the root")
+        seen.append(
+            f"{len(deeper)} *.dist-info elsewhere ({_names(deeper)}): the runtime is only known to use packages/ or the root"
+        )
     found = "; " + "; ".join(seen) if seen else ""
     yield Hit(
         PACKAGES + "/",
@@ -373,7 +387,10 @@ def requires_python_mismatch(ctx: Context) -> Iterator[Hit]:
             yield Hit(
                 d.path,
                 f"{d.display_name} {d.version} requires Python {d.requires_python}; the target runs Python {version}",
-                install_command(ctx, repr(d.display_name)) + " --upgrade (or pin a release that supports " + version + ")",
+                install_command(ctx, repr(d.display_name))
+                + " --upgrade (or pin a release that supports "
+                + version
+                + ")",
             )
 
 
@@ -474,7 +491,9 @@ def sdist_in_bundle(ctx: Context) -> Iterator[Hit]:
             f"{install_command(ctx, repr(pin))} && rm {f.path} (no wheel for the target? build one on Linux x86_64 or pick another release)",
         )
     dists = {d.name for d in ctx.index.distributions}
-    eggs = sorted(d for d in ctx.index.dirs if d.startswith(PACKAGES + "/") and d.count("/") == 1 and d.endswith(".egg-info"))
+    eggs = sorted(
+        d for d in ctx.index.dirs if d.startswith(PACKAGES + "/") and d.count("/") == 1 and d.endswith(".egg-info")
+    )
     for egg in eggs:
         stem = egg.rsplit("/", 1)[-1][: -len(".egg-info")]
         name = canonicalize_name(stem.split("-", 1)[0])
@@ -516,7 +535,11 @@ def duplicate_distribution(ctx: Context) -> Iterator[Hit]:
         if len(found) < 2 or not name:
             continue
         versions = ", ".join(f"{d.version} in {d.path}" for d in found)
-        where = "packages/ and the zip root" if len({d.location for d in found}) > 1 else (_sites(ctx) if found[0].site else "the zip root")
+        where = (
+            "packages/ and the zip root"
+            if len({d.location for d in found}) > 1
+            else (_sites(ctx) if found[0].site else "the zip root")
+        )
         yield Hit(
             found[0].path,
             f"{found[0].display_name} is installed {len(found)} times ({where}): {versions}",
@@ -561,21 +584,37 @@ def _unbuildable(ctx: Context, ln: RequirementLine) -> Hit | None:
     bundled_hint = "or deploy in bundled mode with everything installed: agentzip build --mode bundled"
     at = f"`{ln.text}`"
     if ln.option == "--no-index":
-        return Hit(ln.file, f"{at}: the remote build may not use PyPI, so nothing can be installed", f"remove --no-index, {bundled_hint}")
+        return Hit(
+            ln.file,
+            f"{at}: the remote build may not use PyPI, so nothing can be installed",
+            f"remove --no-index, {bundled_hint}",
+        )
     if ln.option in ("--index-url", "--extra-index-url", "--find-links") and ln.value:
         return _remote_source(ctx, ln, at, ln.value, bundled_hint)
     url = ln.url
     if url is None:
         return None
-    scheme = url.split(":", 1)[0].lower() if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", url) and not re.match(r"^[A-Za-z]:[\\/]", url) else ""
+    scheme = (
+        url.split(":", 1)[0].lower()
+        if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", url) and not re.match(r"^[A-Za-z]:[\\/]", url)
+        else ""
+    )
     authority = url.split("//", 1)[-1].split("/", 1)[0]
     if url.startswith("git@"):  # scp-style `git@github.com:org/repo.git`
         scheme = "ssh"
     if scheme.startswith(("git+", "hg+", "svn+", "bzr+")) or scheme in ("git", "ssh"):
         if "ssh" in scheme or scheme == "git" or authority.startswith("git@"):
-            return Hit(ln.file, f"{at}: a VCS URL over SSH; the remote build has no SSH key", f"publish {_req_name(ln)} to PyPI or vendor it into the zip, {bundled_hint}")
+            return Hit(
+                ln.file,
+                f"{at}: a VCS URL over SSH; the remote build has no SSH key",
+                f"publish {_req_name(ln)} to PyPI or vendor it into the zip, {bundled_hint}",
+            )
         if "${" in url:
-            return Hit(ln.file, f"{at}: the URL's credentials come from an environment variable the remote build does not have", f"publish it to PyPI or vendor it into the zip, {bundled_hint}")
+            return Hit(
+                ln.file,
+                f"{at}: the URL's credentials come from an environment variable the remote build does not have",
+                f"publish it to PyPI or vendor it into the zip, {bundled_hint}",
+            )
         return Hit(
             ln.file,
             f"{at}: a VCS URL needs git and network access in the remote build, which is undocumented, and fails for a private repository",
@@ -584,7 +623,11 @@ def _unbuildable(ctx: Context, ln: RequirementLine) -> Hit | None:
         )
     if scheme in ("http", "https"):
         if "${" in url or _private_host(urlsplit(url).hostname or ""):
-            return Hit(ln.file, f"{at}: a URL the remote build cannot reach (a private host or credentials from the environment)", f"publish it to PyPI or vendor it into the zip, {bundled_hint}")
+            return Hit(
+                ln.file,
+                f"{at}: a URL the remote build cannot reach (a private host or credentials from the environment)",
+                f"publish it to PyPI or vendor it into the zip, {bundled_hint}",
+            )
         return None
     local = _local(ln, url)
     if local is None:
@@ -611,7 +654,11 @@ def _remote_source(ctx: Context, ln: RequirementLine, at: str, value: str, bundl
         if host in PYPI_HOSTS:
             return None
         if "${" in value or _private_host(host) or any(host == f.lstrip(".") or f in host for f in PRIVATE_FEEDS):
-            return Hit(ln.file, f"{at}: a private package feed; the remote build cannot reach it or authenticate to it", f"remove {ln.option} and use packages from PyPI, {bundled_hint}")
+            return Hit(
+                ln.file,
+                f"{at}: a private package feed; the remote build cannot reach it or authenticate to it",
+                f"remove {ln.option} and use packages from PyPI, {bundled_hint}",
+            )
         if parts.username or parts.password:
             return Hit(
                 ln.file,
@@ -636,7 +683,9 @@ def _remote_source(ctx: Context, ln: RequirementLine, at: str, value: str, bundl
             f"install from PyPI, {bundled_hint}",
             severity=Severity.WARNING if inside else None,
         )
-    return Hit(ln.file, f"{at}: the remote build cannot use a local or non-HTTP package source", f"use PyPI, {bundled_hint}")
+    return Hit(
+        ln.file, f"{at}: the remote build cannot use a local or non-HTTP package source", f"use PyPI, {bundled_hint}"
+    )
 
 
 def _local(ln: RequirementLine, target: str) -> str | None:

@@ -97,15 +97,39 @@ _BINARY_KEYSTORES = (".pfx", ".p12", ".jks", ".keystore")
 TEXT_LIMIT = 64 * 1024  # scan small text files only: secrets live in config, not in data
 SCAN_BUDGET = 8 * 1024 * 1024  # bounded work on a pathological bundle
 _TEXT_SUFFIXES = (
-    ".py", ".txt", ".json", ".yaml", ".yml", ".toml", ".cfg", ".ini", ".conf", ".sh", ".ps1",
-    ".js", ".ts", ".md", ".properties", ".xml", ".config", ".ipynb",
+    ".py",
+    ".txt",
+    ".json",
+    ".yaml",
+    ".yml",
+    ".toml",
+    ".cfg",
+    ".ini",
+    ".conf",
+    ".sh",
+    ".ps1",
+    ".js",
+    ".ts",
+    ".md",
+    ".properties",
+    ".xml",
+    ".config",
+    ".ipynb",
 )
 # High-confidence token shapes only: a false error here teaches users to ignore the rule.
 _SECRETS: list[tuple[str, re.Pattern[bytes]]] = [
-    ("a private key", re.compile(rb"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----")),
+    (
+        "a private key",
+        re.compile(rb"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----"),
+    ),
     ("an AWS access key", re.compile(rb"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
     ("a GitHub token", re.compile(rb"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{60,})")),
-    ("an OpenAI API key", re.compile(rb"\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}|\bsk-proj-[A-Za-z0-9_-]{40,}")),
+    (
+        "an OpenAI API key",
+        re.compile(
+            rb"\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}|\bsk-proj-[A-Za-z0-9_-]{40,}"
+        ),
+    ),
     ("an Anthropic API key", re.compile(rb"\bsk-ant-[a-z0-9]{2,10}-[A-Za-z0-9_-]{80,}")),
     ("an Azure storage account key", re.compile(rb"AccountKey=[A-Za-z0-9+/]{86}==")),
     ("an Azure shared access key", re.compile(rb"SharedAccessKey=[A-Za-z0-9+/]{42,44}=")),
@@ -167,12 +191,25 @@ def secret_file(ctx: Context) -> Iterator[Hit]:
                 )
             continue
         if name in _CREDENTIAL_FILES:
-            yield Hit(f.path, f"{_CREDENTIAL_FILES[name]} would ship with the code", "remove it from the zip and rotate what it holds")
+            yield Hit(
+                f.path,
+                f"{_CREDENTIAL_FILES[name]} would ship with the code",
+                "remove it from the zip and rotate what it holds",
+            )
             continue
         if name.lower().endswith(_BINARY_KEYSTORES):
-            yield Hit(f.path, "a certificate key store (it usually holds a private key) would ship with the code", "remove it from the zip; load certificates from Key Vault")
+            yield Hit(
+                f.path,
+                "a certificate key store (it usually holds a private key) would ship with the code",
+                "remove it from the zip; load certificates from Key Vault",
+            )
             continue
-        textual = name.lower().endswith(_TEXT_SUFFIXES) or "." not in name or name in _KEY_NAMES or name.endswith((".pem", ".key"))
+        textual = (
+            name.lower().endswith(_TEXT_SUFFIXES)
+            or "." not in name
+            or name in _KEY_NAMES
+            or name.endswith((".pem", ".key"))
+        )
         if not textual or f.size > TEXT_LIMIT or f.size == 0 or budget <= 0:
             continue
         try:
@@ -224,4 +261,8 @@ def deployment_manifest_shipped(ctx: Context) -> Iterator[Hit]:
         return  # the project folder is where these files belong; azd leaves them out of the zip
     for name in sorted(ctx.index.root_files):
         if name in _MANIFESTS:
-            yield Hit(name, f"{_MANIFESTS[name]} ships inside the code zip; the runtime never reads it", f"leave it out: zip -d {ctx.bundle.path.name} {name}")
+            yield Hit(
+                name,
+                f"{_MANIFESTS[name]} ships inside the code zip; the runtime never reads it",
+                f"leave it out: zip -d {ctx.bundle.path.name} {name}",
+            )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from agentzip.validator.bundle import PACKAGES
 from agentzip.validator.engine import Context
 from agentzip.validator.findings import Hit, Severity
-from agentzip.validator.bundle import PACKAGES
 from agentzip.validator.registry import rule
 
 ENTRY_NEAR_MISSES = ("app.py", "agent.py", "server.py", "__main__.py", "run.py")
@@ -89,9 +89,7 @@ def entry_point_missing(ctx: Context) -> Iterator[Hit]:
     lower = entry.lower()
     base = entry.rsplit("/", 1)[-1]
     for f in ctx.index.agent_files:
-        if f.path.lower() == lower and f.path != entry:
-            near.append(f.path)
-        elif f.path.count("/") == 1 and f.name == base:
+        if (f.path.lower() == lower and f.path != entry) or (f.path.count("/") == 1 and f.name == base):
             near.append(f.path)
     if ctx.target.is_python:
         near += [n for n in ENTRY_NEAR_MISSES if n in ctx.index.root_files and n != entry]
@@ -166,7 +164,11 @@ def empty_bundle(ctx: Context) -> Iterator[Hit]:
     if ctx.bundle.archive is not None and not ctx.bundle.archive.entries and ctx.bundle.archive.anomalies:
         return  # not a readable zip at all: corrupt-archive says so
     if not ctx.index.files:
-        yield Hit(None, "the bundle contains no files", "zip the agent's files: zip -r agent-code.zip main.py requirements.txt")
+        yield Hit(
+            None,
+            "the bundle contains no files",
+            "zip the agent's files: zip -r agent-code.zip main.py requirements.txt",
+        )
 
 
 @rule("AZ105", "packages-in-remote-build", Severity.WARNING)

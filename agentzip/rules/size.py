@@ -10,6 +10,7 @@ from agentzip.validator.findings import Hit, Severity
 from agentzip.validator.registry import rule
 from agentzip.validator.sizes import NEAR
 
+
 def _mb(n: int) -> str:
     return f"{n / 1e6:,.1f} MB"
 

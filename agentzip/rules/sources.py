@@ -98,7 +98,11 @@ def _required_provider(ctx: Context, name: str) -> str | None:
 def _install_hint(ctx: Context, project: str, listed: bool = False) -> str:
     v = ctx.target.python_version or (3, 13)
     if ctx.target.mode == "bundled":
-        first = "reinstall packages/ from requirements.txt" if listed else f"add {project} to requirements.txt and reinstall packages/"
+        first = (
+            "reinstall packages/ from requirements.txt"
+            if listed
+            else f"add {project} to requirements.txt and reinstall packages/"
+        )
         return (
             f"{first}: pip install -r requirements.txt "
             f"--target packages/ --platform manylinux2014_x86_64 --python-version {v[0]}.{v[1]} "
@@ -237,7 +241,7 @@ def unresolved_import(ctx: Context) -> Iterator[Hit]:
             yield Hit(
                 refs[0].file,
                 f"`{key}` is a Windows-only standard module; the runtime is Linux: imported at {_more(wheres)}",
-                "guard the import with `if sys.platform == \"win32\":` or remove it",
+                'guard the import with `if sys.platform == "win32":` or remove it',
                 paths=wheres,
             )
             continue
@@ -315,7 +319,9 @@ def _unresolved(ctx: Context, key: str, refs: list[ImportRef], required: str | N
             f"`{key}` is imported at {_more(wheres)} but requirements.txt names no project that "
             f"installs it (expected {project}; a listed project may still pull it in)"
         )
-    return Hit(refs[0].file, msg, _install_hint(ctx, project, listed=required is not None), paths=wheres, severity=severity)
+    return Hit(
+        refs[0].file, msg, _install_hint(ctx, project, listed=required is not None), paths=wheres, severity=severity
+    )
 
 
 def _elsewhere(ctx: Context, top: str) -> str | None:
@@ -401,7 +407,11 @@ def shadowed_module(ctx: Context) -> Iterator[Hit]:
             shown,
             f"`{shown}` hides {what}: the zip root comes first on sys.path, so `import {name}` gets this {local.kind}",
             f"rename `{shown}` and update the imports of it"
-            + (f"; an `{name}/` folder without __init__.py only hides the subpackages it shares" if name in NAMESPACE_ROOTS else ""),
+            + (
+                f"; an `{name}/` folder without __init__.py only hides the subpackages it shares"
+                if name in NAMESPACE_ROOTS
+                else ""
+            ),
         )
 
 

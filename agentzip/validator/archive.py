@@ -49,10 +49,27 @@ STORED = 0
 DEFLATED = 8
 # 4.4.5; 9 is what Windows Explorer's "Send to compressed folder" writes for large inputs.
 METHOD_NAMES = {
-    0: "stored", 1: "shrunk", 2: "reduced", 3: "reduced", 4: "reduced", 5: "reduced",
-    6: "imploded", 8: "deflate", 9: "Deflate64", 10: "PKWARE DCL imploded", 12: "bzip2",
-    14: "LZMA", 18: "IBM TERSE", 19: "IBM LZ77", 93: "Zstandard", 94: "MP3", 95: "xz",
-    96: "JPEG", 97: "WavPack", 98: "PPMd", 99: "WinZip AES",
+    0: "stored",
+    1: "shrunk",
+    2: "reduced",
+    3: "reduced",
+    4: "reduced",
+    5: "reduced",
+    6: "imploded",
+    8: "deflate",
+    9: "Deflate64",
+    10: "PKWARE DCL imploded",
+    12: "bzip2",
+    14: "LZMA",
+    18: "IBM TERSE",
+    19: "IBM LZ77",
+    93: "Zstandard",
+    94: "MP3",
+    95: "xz",
+    96: "JPEG",
+    97: "WavPack",
+    98: "PPMd",
+    99: "WinZip AES",
 }
 SYSTEM_UNIX = 3
 
@@ -73,8 +90,19 @@ class ZipEntry:
     """One central-directory entry, decoded. Slotted: a bundle can hold 200,000 of them."""
 
     __slots__ = (
-        "index", "name", "raw_name", "encoding", "compressed_size", "file_size", "method",
-        "flags", "crc", "create_system", "external_attr", "local_header_offset", "data_offset",
+        "compressed_size",
+        "crc",
+        "create_system",
+        "data_offset",
+        "encoding",
+        "external_attr",
+        "file_size",
+        "flags",
+        "index",
+        "local_header_offset",
+        "method",
+        "name",
+        "raw_name",
     )
 
     def __init__(
@@ -376,7 +404,8 @@ class _Parser:
                 self.add("corrupt", None, "truncated: starts like a zip but has no end-of-central-directory record")
             else:
                 self.add(
-                    "corrupt", None,
+                    "corrupt",
+                    None,
                     "not a zip archive: no end-of-central-directory record in the last 65,557 bytes",
                 )
             return
@@ -385,7 +414,8 @@ class _Parser:
         trailing = size - (eocd + 22 + clen)
         if trailing:
             self.add(
-                "differential", None,
+                "differential",
+                None,
                 f"{trailing:,} bytes of data after the end record's comment: readers that search "
                 "for the end record differently see different archives",
             )
@@ -393,7 +423,8 @@ class _Parser:
             self.add("differential", None, f"the end record names disk {disk} / {cd_disk}: a split archive")
         if n_disk != n_total:
             self.add(
-                "differential", None,
+                "differential",
+                None,
                 f"the end record counts {n_disk:,} entries on this disk but {n_total:,} in total",
             )
         cd_end = eocd
@@ -407,7 +438,8 @@ class _Parser:
             ):
                 if classic != sentinel and classic != wide:
                     self.add(
-                        "differential", None,
+                        "differential",
+                        None,
                         f"the end record gives {what} {classic:,} but the zip64 end record {wide:,}: "
                         "readers that honour one or the other see different archives",
                     )
@@ -420,9 +452,9 @@ class _Parser:
         complete = self._read_directory(start, cd_end, prefix)
         if complete and len(self.entries) != n_total:
             self.add(
-                "differential", None,
-                f"the end record claims {n_total:,} entries but the central directory holds "
-                f"{len(self.entries):,}",
+                "differential",
+                None,
+                f"the end record claims {n_total:,} entries but the central directory holds {len(self.entries):,}",
             )
         self._check_local_headers()
         self._check_overlaps(start, cd_end)
@@ -454,11 +486,12 @@ class _Parser:
         adjacent = loc - _EOCD64.size
         candidates = [rec_offset, adjacent] if rec_offset != adjacent else [rec_offset]
         for pos in candidates:
-            if 0 <= pos and pos + _EOCD64.size <= loc and buf[pos : pos + 4] == _EOCD64_SIG:
+            if pos >= 0 and pos + _EOCD64.size <= loc and buf[pos : pos + 4] == _EOCD64_SIG:
                 (_, _, _, _, _, _, _, total, cd_size, cd_offset) = _EOCD64.unpack_from(buf, pos)
                 return pos, total, cd_size, cd_offset
         self.add(
-            "differential", None,
+            "differential",
+            None,
             f"the zip64 locator points at offset {rec_offset:,}, where there is no zip64 end record",
         )
         return None
@@ -468,7 +501,7 @@ class _Parser:
         buf = self.buf
 
         def is_cd(pos: int) -> bool:
-            return 0 <= pos and pos + 4 <= cd_end and buf[pos : pos + 4] == _CEN_SIG
+            return pos >= 0 and pos + 4 <= cd_end and buf[pos : pos + 4] == _CEN_SIG
 
         start = cd_end - cd_size
         prefix = start - cd_offset
@@ -476,7 +509,8 @@ class _Parser:
             return start, 0
         if cd_offset < cd_end and is_cd(cd_offset):
             self.add(
-                "differential", None,
+                "differential",
+                None,
                 f"the end record says the central directory is {cd_size:,} bytes at offset "
                 f"{cd_offset:,}, but it runs {cd_end - cd_offset:,} bytes to the end record",
             )
@@ -484,20 +518,23 @@ class _Parser:
         if start >= 0 and (is_cd(start) or (cd_size == 0 and claimed == 0)):
             if prefix > 0:
                 self.add(
-                    "differential", None,
+                    "differential",
+                    None,
                     f"{prefix:,} bytes of data before the archive (a self-extractor stub or a file "
                     "glued in front): offsets in the archive are off by that much",
                 )
             else:
                 self.add(
-                    "differential", None,
+                    "differential",
+                    None,
                     f"the end record puts the central directory at offset {cd_offset:,}, "
                     f"{-prefix:,} bytes after where it is",
                 )
             return start, prefix
         if cd_size > cd_end or cd_offset + cd_size > self.size:
             self.add(
-                "corrupt", None,
+                "corrupt",
+                None,
                 f"truncated: the central directory ({cd_size:,} bytes at offset {cd_offset:,}) "
                 f"runs past the end of the {self.size:,}-byte file",
             )
@@ -524,14 +561,16 @@ class _Parser:
                 break
             if i >= max_entries:
                 self.add(
-                    "corrupt", None,
+                    "corrupt",
+                    None,
                     f"the central directory holds more than {max_entries:,} entries; only the first "
                     f"{max_entries:,} were checked",
                 )
                 break
             if pos + 46 > cd_end:
                 self.add(
-                    "corrupt", None,
+                    "corrupt",
+                    None,
                     f"central-directory entry {i} at offset {pos:,} runs past the end of the "
                     f"directory; the {i:,} entries before it were checked",
                 )
@@ -539,14 +578,34 @@ class _Parser:
             if pos + 46 > stop:
                 cut = True
                 break
-            (sig, _, create_system, _, _, flags, method, _, _, crc, csize, usize,
-             nlen, xlen, clen, _, _, external_attr, offset) = unpack(buf, pos)
+            (
+                sig,
+                _,
+                create_system,
+                _,
+                _,
+                flags,
+                method,
+                _,
+                _,
+                crc,
+                csize,
+                usize,
+                nlen,
+                xlen,
+                clen,
+                _,
+                _,
+                external_attr,
+                offset,
+            ) = unpack(buf, pos)
             if sig != _CEN_SIG:
                 if sig == _DIGSIG_SIG:
                     complete = True
                     break
                 self.add(
-                    "corrupt", None,
+                    "corrupt",
+                    None,
                     f"central-directory entry {i} at offset {pos:,} has a bad signature; the "
                     f"{i:,} entries before it were checked",
                 )
@@ -555,7 +614,8 @@ class _Parser:
             end = name_at + nlen + xlen + clen
             if end > cd_end:
                 self.add(
-                    "corrupt", None,
+                    "corrupt",
+                    None,
                     f"central-directory entry {i} at offset {pos:,} runs past the end of the "
                     f"directory; the {i:,} entries before it were checked",
                 )
@@ -571,7 +631,11 @@ class _Parser:
                 if usize == _U32 or csize == _U32 or offset == _U32:
                     wide = _zip64_fields(x, usize, csize, offset)
                     if wide is None:
-                        zip64_broken.add("corrupt", name, "sizes or offset are 0xFFFFFFFF but the zip64 extra field is missing or short")
+                        zip64_broken.add(
+                            "corrupt",
+                            name,
+                            "sizes or offset are 0xFFFFFFFF but the zip64 extra field is missing or short",
+                        )
                         usable = False
                     else:
                         usize, csize, offset = wide
@@ -579,7 +643,8 @@ class _Parser:
                     other = _unicode_path(x, raw)
                     if other is not None and other != name:
                         upath.add(
-                            "differential", name,
+                            "differential",
+                            name,
                             f"the Unicode Path extra field names this entry {other!r}: Info-ZIP "
                             "unzip uses that name, Python's zipfile the header's",
                         )
@@ -587,8 +652,18 @@ class _Parser:
                 zip64_broken.add("corrupt", name, "sizes or offset are 0xFFFFFFFF but there is no zip64 extra field")
                 usable = False
             entry = ZipEntry(
-                i, name, raw, encoding, csize, usize, method, flags, crc, create_system,
-                external_attr, offset + prefix,
+                i,
+                name,
+                raw,
+                encoding,
+                csize,
+                usize,
+                method,
+                flags,
+                crc,
+                create_system,
+                external_attr,
+                offset + prefix,
             )
             if not usable:
                 entry.data_offset = -2  # not -1: tells _check_local_headers to skip it silently
@@ -597,7 +672,8 @@ class _Parser:
             i += 1
         if cut:
             self.add(
-                "corrupt", None,
+                "corrupt",
+                None,
                 f"the central directory is {cd_end - start:,} bytes, more than the "
                 f"{self.max_cd_bytes:,} read; only the first {i:,} entries were checked",
             )
@@ -621,7 +697,8 @@ class _Parser:
             (sig, _, _, flags, method, _, _, crc, csize, usize, nlen, xlen) = unpack(buf, off)
             if sig != _LOC_SIG:
                 listed.add(
-                    "differential", e.name,
+                    "differential",
+                    e.name,
                     f"no local header at offset {off:,} where the central directory points",
                 )
                 continue
@@ -647,7 +724,8 @@ class _Parser:
                     )
             if problems:
                 listed.add(
-                    "differential", e.name,
+                    "differential",
+                    e.name,
                     "the local header disagrees with the central directory: " + ", ".join(problems),
                 )
             if data > size:
@@ -671,7 +749,8 @@ class _Parser:
                 continue
             if start < cd_end and end > cd_start:
                 into_cd.add(
-                    "overlap", e.name,
+                    "overlap",
+                    e.name,
                     f"bytes {start:,}-{end:,} overlap the central directory at {cd_start:,}-{cd_end:,}",
                 )
             spans.append((start, end, e.index))
@@ -685,7 +764,8 @@ class _Parser:
             if start < reach:
                 a, b = entries[holder], entries[idx]
                 pairs.add(
-                    "overlap", b.name,
+                    "overlap",
+                    b.name,
                     f"shares bytes {start:,}-{min(end, reach):,} with {a.name!r}: entries that "
                     "overlap are how zip bombs multiply one compressed kernel",
                 )

@@ -21,9 +21,22 @@ Endian = Literal["little", "big"]
 
 # ELF gABI, e_machine (Linux include/uapi/linux/elf-em.h). Names follow `uname -m` / wheel tags.
 ELF_MACHINES = {
-    2: "sparc", 3: "i386", 8: "mips", 15: "parisc", 18: "sparc", 20: "ppc", 21: "ppc64", 22: "s390x",
-    40: "arm", 43: "sparc64", 50: "ia64", 62: "x86_64", 183: "aarch64", 243: "riscv64",
-    247: "bpf", 258: "loongarch64",
+    2: "sparc",
+    3: "i386",
+    8: "mips",
+    15: "parisc",
+    18: "sparc",
+    20: "ppc",
+    21: "ppc64",
+    22: "s390x",
+    40: "arm",
+    43: "sparc64",
+    50: "ia64",
+    62: "x86_64",
+    183: "aarch64",
+    243: "riscv64",
+    247: "bpf",
+    258: "loongarch64",
 }
 EM_X86_64, EM_PPC64, EM_S390 = 62, 21, 22
 PT_LOAD, PT_DYNAMIC, PT_INTERP = 1, 2, 3  # p_type values elf_extent reads
@@ -36,8 +49,14 @@ ELF_OSABI_NAMES = {0: "sysv", 3: "linux", 6: "solaris", 9: "freebsd", 12: "openb
 
 # PE/COFF IMAGE_FILE_MACHINE_* (Microsoft PE and COFF specification, "Machine Types").
 PE_MACHINES = {
-    0x014C: "i386", 0x8664: "x86_64", 0xAA64: "arm64", 0x01C0: "arm", 0x01C4: "arm",
-    0xA641: "arm64ec", 0xA64E: "arm64x", 0x0200: "ia64",
+    0x014C: "i386",
+    0x8664: "x86_64",
+    0xAA64: "arm64",
+    0x01C0: "arm",
+    0x01C4: "arm",
+    0xA641: "arm64ec",
+    0xA64E: "arm64x",
+    0x0200: "ia64",
 }
 # .NET ReadyToRun images XOR the machine with a per-OS value (dotnet/runtime, PEWriter's
 # MachineOSOverride): 0x8664 ^ 0x7B79 is x64 code compiled for Linux.
@@ -48,8 +67,15 @@ CLI_HEADER_DIRECTORY = 14  # IMAGE_DIRECTORY_ENTRY_COM_DESCRIPTOR: present only 
 
 # Mach-O <mach/machine.h>: cputype, with CPU_ARCH_ABI64 (0x01000000) set for 64-bit.
 CPU_ARCH_ABI64, CPU_ARCH_ABI64_32 = 0x01000000, 0x02000000
-MACHO_CPUS = {7: "i386", 12: "arm", 18: "ppc", 7 | CPU_ARCH_ABI64: "x86_64",
-              12 | CPU_ARCH_ABI64: "arm64", 18 | CPU_ARCH_ABI64: "ppc64", 12 | CPU_ARCH_ABI64_32: "arm64_32"}
+MACHO_CPUS = {
+    7: "i386",
+    12: "arm",
+    18: "ppc",
+    7 | CPU_ARCH_ABI64: "x86_64",
+    12 | CPU_ARCH_ABI64: "arm64",
+    18 | CPU_ARCH_ABI64: "ppc64",
+    12 | CPU_ARCH_ABI64_32: "arm64_32",
+}
 CPU_SUBTYPE_ARM64E = 2
 MACHO_TYPES = {1: "relocatable", 2: "executable", 6: "shared", 8: "bundle", 9: "shared"}
 MH_MAGIC, MH_MAGIC_64 = 0xFEEDFACE, 0xFEEDFACF
@@ -129,8 +155,12 @@ def _elf(head: bytes) -> BinaryInfo | None:
     elif e_machine == EM_S390 and bits == 32:
         arch = "s390"
     return BinaryInfo(
-        format="elf", arch=arch, bits=bits, endian="little" if order == "<" else "big",
-        kind=ELF_TYPES.get(e_type, ""), osabi=ELF_OSABI_NAMES.get(ei_osabi, f"osabi-{ei_osabi}"),
+        format="elf",
+        arch=arch,
+        bits=bits,
+        endian="little" if order == "<" else "big",
+        kind=ELF_TYPES.get(e_type, ""),
+        osabi=ELF_OSABI_NAMES.get(ei_osabi, f"osabi-{ei_osabi}"),
     )
 
 
@@ -140,7 +170,7 @@ def _pe(head: bytes) -> BinaryInfo | None:
     (pe_offset,) = struct.unpack_from("<I", head, 0x3C)
     # A PE header past the head cannot be verified; a plain DOS program or a file that merely
     # starts with "MZ" is not worth a finding.
-    if pe_offset + 24 > len(head) or head[pe_offset:pe_offset + 4] != b"PE\0\0":
+    if pe_offset + 24 > len(head) or head[pe_offset : pe_offset + 4] != b"PE\0\0":
         return None
     coff = pe_offset + 4
     machine, _, _, _, _, opt_size, characteristics = struct.unpack_from("<HHIIIHH", head, coff)
@@ -165,8 +195,13 @@ def _pe(head: bytes) -> BinaryInfo | None:
             rva, size = struct.unpack_from("<II", head, entry_at)
             managed = count > CLI_HEADER_DIRECTORY and rva != 0 and size != 0
     return BinaryInfo(
-        format="pe", arch=arch, bits=bits, endian="little",
-        kind="shared" if characteristics & IMAGE_FILE_DLL else "executable", osabi=osabi, managed=managed,
+        format="pe",
+        arch=arch,
+        bits=bits,
+        endian="little",
+        kind="shared" if characteristics & IMAGE_FILE_DLL else "executable",
+        osabi=osabi,
+        managed=managed,
     )
 
 
@@ -184,8 +219,10 @@ def _macho(head: bytes, order: str) -> BinaryInfo | None:
     magic, cputype, subtype, filetype = struct.unpack_from(order + "IiiI", head, 0)
     cputype &= 0xFFFFFFFF
     return BinaryInfo(
-        format="macho", arch=_macho_arch(cputype, subtype & 0xFFFFFFFF),
-        bits=64 if magic == MH_MAGIC_64 else 32, endian="little" if order == "<" else "big",
+        format="macho",
+        arch=_macho_arch(cputype, subtype & 0xFFFFFFFF),
+        bits=64 if magic == MH_MAGIC_64 else 32,
+        endian="little" if order == "<" else "big",
         kind=MACHO_TYPES.get(filetype, ""),
     )
 
@@ -206,7 +243,10 @@ def _fat(head: bytes, order: str, wide: bool) -> BinaryInfo | None:
             bits = 64
     # Slices are Mach-O files of their own, in either byte order; "big" names the fat header's.
     return BinaryInfo(
-        format="macho", arch=tuple(archs), bits=bits, endian="little" if order == "<" else "big",
+        format="macho",
+        arch=tuple(archs),
+        bits=bits,
+        endian="little" if order == "<" else "big",
         kind="universal",
     )
 
@@ -250,7 +290,7 @@ def _glibc_version(name: str) -> tuple[int, int] | None:
     # GLIBC_2.2.5 (the x86_64 baseline) counts as 2.2; GLIBC_PRIVATE and GLIBC_ABI_* are not versions.
     if not name.startswith("GLIBC_"):
         return None
-    parts = name[len("GLIBC_"):].split(".")
+    parts = name[len("GLIBC_") :].split(".")
     if len(parts) < 2 or not (parts[0].isdigit() and parts[1].isdigit()):
         return None
     return int(parts[0]), int(parts[1])
@@ -272,7 +312,6 @@ def elf_details(data: bytes | BinaryIO) -> ElfDetails:
         if _elf(stream.read(64)) is None:
             raise ValueError("not an ELF file (magic, class, data or version)")
         from elftools.elf.elffile import ELFFile  # imported here: `agentzip --help` must start fast
-
         from elftools.elf.segments import InterpSegment
 
         elf = ELFFile(stream)
@@ -287,7 +326,7 @@ def elf_details(data: bytes | BinaryIO) -> ElfDetails:
         if dynamic is not None:
             step = "dynamic section"
             _read_dynamic(elf, dynamic, found)
-    except Exception as exc:  # noqa: BLE001 - see the comment above the try
+    except Exception as exc:
         return found.details(f"{step}: {type(exc).__name__}: {exc}")
     return found.details(None)
 
@@ -365,8 +404,11 @@ class _Found:
 
     def details(self, error: str | None) -> ElfDetails:
         return ElfDetails(
-            needed=tuple(self.needed), soname=self.soname, interpreter=self.interpreter,
-            version_needs=tuple(self.version_needs), error=error,
+            needed=tuple(self.needed),
+            soname=self.soname,
+            interpreter=self.interpreter,
+            version_needs=tuple(self.version_needs),
+            error=error,
         )
 
 
@@ -400,8 +442,15 @@ def _read_dynamic(elf: ELFFile, dynamic: Any, found: _Found) -> None:
         raise ValueError(f"DT_VERNEED address {verneed_addr:#x} is in no loaded segment")
     # .gnu.version_r as the loader finds it: DT_VERNEED/DT_VERNEEDNUM name what sh_offset/sh_info
     # would, and the strings are in the dynamic string table (DT_STRTAB) like DT_NEEDED's.
-    header = {"sh_offset": offset, "sh_info": min(verneed_count, MAX_VERNEED), "sh_flags": 0,
-              "sh_size": 0, "sh_addralign": 0, "sh_type": "SHT_GNU_verneed", "sh_name": 0}
+    header = {
+        "sh_offset": offset,
+        "sh_info": min(verneed_count, MAX_VERNEED),
+        "sh_flags": 0,
+        "sh_size": 0,
+        "sh_addralign": 0,
+        "sh_type": "SHT_GNU_verneed",
+        "sh_name": 0,
+    }
     table = GNUVerNeedSection(header, ".gnu.version_r", elf, dynamic._get_stringtable())  # type: ignore[arg-type]
     for verneed, auxiliaries in table.iter_versions():
         for aux in auxiliaries:

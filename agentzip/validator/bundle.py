@@ -85,8 +85,17 @@ class Bundle:
         append = files.append
         for e in archive.entries:  # a loop, not a comprehension: is_dir is computed once per entry
             is_dir = e.is_dir
-            append(BundleFile(e.name.rstrip("/") if is_dir else e.name, e.file_size, is_dir, e.is_symlink,
-                              e.unix_mode, e.compressed_size, e))
+            append(
+                BundleFile(
+                    e.name.rstrip("/") if is_dir else e.name,
+                    e.file_size,
+                    is_dir,
+                    e.is_symlink,
+                    e.unix_mode,
+                    e.compressed_size,
+                    e,
+                )
+            )
         return cls("zip", p, files, archive.size, archive=archive)
 
     @classmethod

@@ -146,7 +146,7 @@ def _words(where: str, key: str, value: Any) -> list[str]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise UsageError(f"{where}: {key} must be a list of rule codes or names, e.g. [\"AZ1\", \"junk-file\"]")
+        raise UsageError(f'{where}: {key} must be a list of rule codes or names, e.g. ["AZ1", "junk-file"]')
     words = [w.strip() for v in value for w in v.split(",") if w.strip()]
     _check_selectors(where, key, words)
     return words
@@ -202,7 +202,7 @@ def _validate(table: Mapping[str, Any], path: Path, where: str) -> Config:
             isinstance(ep, list) and ep and all(isinstance(x, str) and x for x in ep)
         )
         if not ok:
-            raise UsageError(f"{where}: entry-point must be a file name or a command, e.g. \"main.py\"")
+            raise UsageError(f'{where}: entry-point must be a file name or a command, e.g. "main.py"')
         out["entry_point"] = ep
     if "glibc-floor" in table:
         try:
@@ -215,7 +215,9 @@ def _validate(table: Mapping[str, Any], path: Path, where: str) -> Config:
     if "per-path-ignores" in table:
         ppi = table["per-path-ignores"]
         if not isinstance(ppi, Mapping):
-            raise UsageError(f"{where}: per-path-ignores must be a table of glob = [rules], e.g. \"packages/**\" = [\"AZ3\"]")
+            raise UsageError(
+                f'{where}: per-path-ignores must be a table of glob = [rules], e.g. "packages/**" = ["AZ3"]'
+            )
         out["per_path_ignores"] = {str(g): _words(where, f"per-path-ignores.{g!r}", v) for g, v in ppi.items()}
     if "fail-on" in table:
         out["fail_on"] = _choice(where, "fail-on", table["fail-on"], ("error", "warning", "info"))

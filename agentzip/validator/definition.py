@@ -16,7 +16,12 @@ AZURE_YAML = "azure.yaml"
 AGENT_YAML = "agent.yaml"
 AGENT_HOST = "azure.ai.agent"  # azd's host for Foundry hosted agents (FOUNDRY.md)
 # FOUNDRY.md: older SDK docs still name these; the service rejects them. Value: what to use instead.
-RETIRED_RUNTIMES = {"python_3_11": "python_3_13", "python_3_12": "python_3_13", "dotnet_8": "dotnet_10", "dotnet_9": "dotnet_10"}
+RETIRED_RUNTIMES = {
+    "python_3_11": "python_3_13",
+    "python_3_12": "python_3_13",
+    "dotnet_8": "dotnet_10",
+    "dotnet_9": "dotnet_10",
+}
 
 Key = tuple["str | int", ...]
 
@@ -243,8 +248,15 @@ def read_azure_yaml(path: Path) -> list[Definition]:
             continue
         project = _text(svc.get("project")) or "."
         d = _build(
-            AZURE_YAML, path, svc, lines, ("services", str(key)), _AZURE_PLACES,
-            name=str(key), service=str(key), project=(path.parent / project).resolve(),
+            AZURE_YAML,
+            path,
+            svc,
+            lines,
+            ("services", str(key)),
+            _AZURE_PLACES,
+            name=str(key),
+            service=str(key),
+            project=(path.parent / project).resolve(),
         )
         d.origins["name"] = Origin(f"services.{key}", lines.line(("services", str(key))))
         out.append(d)
@@ -258,7 +270,9 @@ def read_agent_yaml(path: Path) -> Definition | None:
     if not isinstance(doc, Mapping):
         return None
     # `template:` wraps the fields in manifests that `azd ai agent init -m` reads.
-    base: Key = ("template",) if isinstance(doc.get("template"), Mapping) and "code_configuration" in doc["template"] else ()
+    base: Key = (
+        ("template",) if isinstance(doc.get("template"), Mapping) and "code_configuration" in doc["template"] else ()
+    )
     body = _get(doc, *base) if base else doc
     if not isinstance(_get(body, "code_configuration"), Mapping):
         return None

@@ -87,9 +87,7 @@ def _ignored_at_path(f: Finding, table: dict[str, list[str]]) -> bool:
     r = find_rule(f.code)
     if r is None:
         return False
-    return any(
-        fnmatchcase(f.path, glob) and any(matches(r, s) for s in sels) for glob, sels in table.items()
-    )
+    return any(fnmatchcase(f.path, glob) and any(matches(r, s) for s in sels) for glob, sels in table.items())
 
 
 def make_report(ctx: Context, findings: list[Finding], *, with_sha256: bool = True) -> Report:

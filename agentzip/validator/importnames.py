@@ -9,10 +9,27 @@ from packaging.utils import NormalizedName, canonicalize_name
 # `azure.ai.agentserver.responses` is azure-ai-agentserver-responses).
 NAMESPACES: frozenset[str] = frozenset(
     {
-        "azure", "azure.ai", "azure.ai.agentserver", "azure.mgmt", "azure.storage", "azure.keyvault",
-        "azure.monitor", "azure.search", "azure.communication", "azureml", "google", "google.cloud",
-        "opentelemetry", "opentelemetry.exporter", "opentelemetry.instrumentation", "backports",
-        "jaraco", "zope", "sphinxcontrib", "ruamel", "mpl_toolkits",
+        "azure",
+        "azure.ai",
+        "azure.ai.agentserver",
+        "azure.mgmt",
+        "azure.storage",
+        "azure.keyvault",
+        "azure.monitor",
+        "azure.search",
+        "azure.communication",
+        "azureml",
+        "google",
+        "google.cloud",
+        "opentelemetry",
+        "opentelemetry.exporter",
+        "opentelemetry.instrumentation",
+        "backports",
+        "jaraco",
+        "zope",
+        "sphinxcontrib",
+        "ruamel",
+        "mpl_toolkits",
     }
 )
 NAMESPACE_ROOTS: frozenset[str] = frozenset(n for n in NAMESPACES if "." not in n)

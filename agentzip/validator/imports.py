@@ -8,7 +8,7 @@ import re
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from agentzip.errors import ArchiveError
@@ -24,7 +24,12 @@ MAX_FILES = 5000
 # Exceptions whose handler makes the imports in its `try` body optional.
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 # `if` tests that decide per platform or per version: either branch may be the one not taken.
-_GUARDS = {"platform": "platform check", "name": "platform check", "system": "platform check", "version_info": "version check"}
+_GUARDS = {
+    "platform": "platform check",
+    "name": "platform check",
+    "system": "platform check",
+    "version_info": "version check",
+}
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # Test code ships by accident and never runs in the container.
 _TEST_FILE = re.compile(r"(^|/)(tests?/|test_[^/]*\.py$|[^/]*_test\.py$|conftest\.py$)")
@@ -139,7 +144,11 @@ def local_modules(
     suffixes = extension_suffixes(version)
     out: dict[str, LocalModule] = {}
     files = list(files)
-    inits = {f.path[len(prefix) :].split("/", 1)[0] for f in files if f.path.startswith(prefix) and f.path[len(prefix) :].count("/") == 1 and f.name == "__init__.py"}
+    inits = {
+        f.path[len(prefix) :].split("/", 1)[0]
+        for f in files
+        if f.path.startswith(prefix) and f.path[len(prefix) :].count("/") == 1 and f.name == "__init__.py"
+    }
     for d in dirs:
         if not d.startswith(prefix):
             continue
@@ -274,9 +283,8 @@ def scan_imports(
                         approximate.append(f.path)
                     todo.extend(r.top for r in found if r.top in by_top and r.top not in done)
                     host = f"{sys.version_info[0]}.{sys.version_info[1]}"
-                    reason += (
-                        f" on Python {host}, older than the target: newer syntax may be the cause"
-                        + ("; imports found line by line" if found else "")
+                    reason += f" on Python {host}, older than the target: newer syntax may be the cause" + (
+                        "; imports found line by line" if found else ""
                     )
                 skipped.append(SkippedFile(f.path, reason))
                 continue
@@ -465,7 +473,12 @@ class _Visitor(ast.NodeVisitor):
         self._try(node.body, node.handlers, node.orelse, node.finalbody)
 
     def visit_TryStar(self, node: ast.AST) -> None:  # `except*` (Python 3.11+), same shape as Try
-        self._try(getattr(node, "body", []), getattr(node, "handlers", []), getattr(node, "orelse", []), getattr(node, "finalbody", []))
+        self._try(
+            getattr(node, "body", []),
+            getattr(node, "handlers", []),
+            getattr(node, "orelse", []),
+            getattr(node, "finalbody", []),
+        )
 
     def _try(
         self, body: list[ast.stmt], handlers: list[ast.ExceptHandler], orelse: list[ast.stmt], final: list[ast.stmt]

@@ -19,8 +19,22 @@ if TYPE_CHECKING:
 # Folders whose contents are never the agent's own code or its installed dependencies.
 JUNK_DIRS = frozenset(
     {
-        ".git", ".hg", ".svn", ".venv", "venv", "__MACOSX", "node_modules", ".mypy_cache",
-        ".pytest_cache", ".ruff_cache", ".tox", ".nox", ".idea", ".vs", ".azure", ".ipynb_checkpoints",
+        ".git",
+        ".hg",
+        ".svn",
+        ".venv",
+        "venv",
+        "__MACOSX",
+        "node_modules",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".tox",
+        ".nox",
+        ".idea",
+        ".vs",
+        ".azure",
+        ".ipynb_checkpoints",
     }
 )
 JUNK_FILES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})

@@ -25,19 +25,16 @@ if TYPE_CHECKING:
 
 # Suffixes that are never native code worth a read (text, sources, data, images, archives).
 SKIP_SUFFIXES = frozenset(
-    """
-    py pyi pyc pyo pyx pxd pxi txt md rst json toml yaml yml cfg ini conf html htm css js mjs ts map
-    typed pem crt cer key csv tsv xml xsd proto h hpp c cc cpp rs go java jinja jinja2 j2 tmpl
-    template sql sh bat ps1 cmd lock in svg png jpg jpeg gif ico webp bmp woff woff2 ttf otf eot
-    whl zip gz tgz bz2 xz zst tar egg ipynb mo po pot license LICENSE
-    """.split()
+    ["py", "pyi", "pyc", "pyo", "pyx", "pxd", "pxi", "txt", "md", "rst", "json", "toml", "yaml", "yml", "cfg", "ini", "conf", "html", "htm", "css", "js", "mjs", "ts", "map", "typed", "pem", "crt", "cer", "key", "csv", "tsv", "xml", "xsd", "proto", "h", "hpp", "c", "cc", "cpp", "rs", "go", "java", "jinja", "jinja2", "j2", "tmpl", "template", "sql", "sh", "bat", "ps1", "cmd", "lock", "in", "svg", "png", "jpg", "jpeg", "gif", "ico", "webp", "bmp", "woff", "woff2", "ttf", "otf", "eot", "whl", "zip", "gz", "tgz", "bz2", "xz", "zst", "tar", "egg", "ipynb", "mo", "po", "pot", "license", "LICENSE"]
 )
 SMALLEST_NATIVE = 20  # an ELF identification and header start; nothing shorter is native code
 DEEP_LIMIT = 64 << 20  # bytes inflated per ELF to reach its dynamic table; beyond: not verified
 
 # CPython's extension file names (PEP 3149, and PEP 703's 't' for free-threaded builds):
 # `_x.cpython-313-x86_64-linux-gnu.so`, `_x.cpython-313t-...so`, `_x.cp313-win_amd64.pyd`.
-_EXT_TAG = re.compile(r"\.(?:cpython-(?P<v>\d)(?P<m>\d+)(?P<flags>[a-z]*)-[^./]+|cp(?P<v2>\d)(?P<m2>\d+)(?P<t>t?)-[^./]+)\.(?:so|pyd)$")
+_EXT_TAG = re.compile(
+    r"\.(?:cpython-(?P<v>\d)(?P<m>\d+)(?P<flags>[a-z]*)-[^./]+|cp(?P<v2>\d)(?P<m2>\d+)(?P<t>t?)-[^./]+)\.(?:so|pyd)$"
+)
 
 # A .NET publish output carries native assets for every runtime identifier (runtimes/<rid>/);
 # the host picks linux-x64 and never opens the others.
@@ -45,8 +42,12 @@ _DOTNET_RID = re.compile(r"(?:^|/)runtimes/(?P<rid>[^/]+)/")
 
 Problem = str  # "windows" | "macos" | "architecture" | "musl" | "glibc" | "abi"
 CODES = {
-    "windows": "AZ301", "macos": "AZ302", "architecture": "AZ303",
-    "musl": "AZ304", "glibc": "AZ305", "abi": "AZ306",
+    "windows": "AZ301",
+    "macos": "AZ302",
+    "architecture": "AZ303",
+    "musl": "AZ304",
+    "glibc": "AZ305",
+    "abi": "AZ306",
 }
 
 
@@ -91,7 +92,7 @@ def candidates(files: Iterable[BundleFile], is_junk: Callable[[str], bool], targ
         path = f.path
         slash = path.rfind("/")
         dot = path.rfind(".")
-        if dot > slash + 1 and path[dot + 1:] in SKIP_SUFFIXES:
+        if dot > slash + 1 and path[dot + 1 :] in SKIP_SUFFIXES:
             continue
         if path[:slash].endswith((".dist-info", ".egg-info")) or is_junk(path):
             continue

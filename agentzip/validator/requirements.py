@@ -23,16 +23,24 @@ MAX_INCLUDES = 32  # -r chains deeper than this are a loop in all but name
 _COMMENT = re.compile(r"(^|\s+)#.*$")
 # Short and long spellings pip accepts, mapped to the long one.
 _OPTIONS = {
-    "-r": "--requirement", "--requirement": "--requirement",
-    "-c": "--constraint", "--constraint": "--constraint",
-    "-e": "--editable", "--editable": "--editable",
-    "-i": "--index-url", "--index-url": "--index-url",
+    "-r": "--requirement",
+    "--requirement": "--requirement",
+    "-c": "--constraint",
+    "--constraint": "--constraint",
+    "-e": "--editable",
+    "--editable": "--editable",
+    "-i": "--index-url",
+    "--index-url": "--index-url",
     "--extra-index-url": "--extra-index-url",
-    "-f": "--find-links", "--find-links": "--find-links",
+    "-f": "--find-links",
+    "--find-links": "--find-links",
     "--no-index": "--no-index",
     "--trusted-host": "--trusted-host",
-    "--pre": "--pre", "--prefer-binary": "--prefer-binary", "--require-hashes": "--require-hashes",
-    "--only-binary": "--only-binary", "--no-binary": "--no-binary",
+    "--pre": "--pre",
+    "--prefer-binary": "--prefer-binary",
+    "--require-hashes": "--require-hashes",
+    "--only-binary": "--only-binary",
+    "--no-binary": "--no-binary",
     "--use-feature": "--use-feature",
 }
 _FLAGS = frozenset({"--no-index", "--pre", "--prefer-binary", "--require-hashes"})
@@ -238,8 +246,15 @@ def _requirement(
         except InvalidRequirement as e:
             problem = f"not a valid requirement ({str(e).splitlines()[0]})"
     return RequirementLine(
-        file, lineno, text, requirement=req, location=location, editable=editable,
-        hashes=hashes, constraint=constraint, problem=problem,
+        file,
+        lineno,
+        text,
+        requirement=req,
+        location=location,
+        editable=editable,
+        hashes=hashes,
+        constraint=constraint,
+        problem=problem,
     )
 
 

@@ -39,18 +39,34 @@ REMOVED: dict[str, Removal] = {
     r.module: r
     for r in (
         _r("distutils", (3, 12), "PEP 632", "setuptools, or packaging for versions and tags", "setuptools"),
-        _r("imp", (3, 12), "gh-98040", "importlib (importlib.util.spec_from_file_location, importlib.reload)", "zombie-imp"),
+        _r(
+            "imp",
+            (3, 12),
+            "gh-98040",
+            "importlib (importlib.util.spec_from_file_location, importlib.reload)",
+            "zombie-imp",
+        ),
         _r("asynchat", (3, 12), "PEP 594", "asyncio", "standard-asynchat", "pyasynchat"),
         _r("asyncore", (3, 12), "PEP 594", "asyncio", "standard-asyncore", "pyasyncore"),
         _r("smtpd", (3, 12), "PEP 594", "aiosmtpd", "standard-smtpd"),
         _r("aifc", (3, 13), "PEP 594", "soundfile or pydub", "standard-aifc"),
         _r("audioop", (3, 13), "PEP 594", "numpy, or the audioop-lts project", "audioop-lts"),
         _r(
-            "cgi", (3, 13), "PEP 594",
+            "cgi",
+            (3, 13),
+            "PEP 594",
             "email.message for headers, urllib.parse.parse_qsl for query strings, or the legacy-cgi project",
-            "legacy-cgi", "standard-cgi",
+            "legacy-cgi",
+            "standard-cgi",
         ),
-        _r("cgitb", (3, 13), "PEP 594", "the traceback module, or the legacy-cgi project", "legacy-cgi", "standard-cgitb"),
+        _r(
+            "cgitb",
+            (3, 13),
+            "PEP 594",
+            "the traceback module, or the legacy-cgi project",
+            "legacy-cgi",
+            "standard-cgitb",
+        ),
         _r("chunk", (3, 13), "PEP 594", "struct, or the standard-chunk project", "standard-chunk"),
         _r("crypt", (3, 13), "PEP 594", "hashlib, or passlib / bcrypt for password hashes"),
         _r("imghdr", (3, 13), "PEP 594", "filetype or puremagic (or Pillow's Image.open)", "standard-imghdr"),
@@ -93,13 +109,55 @@ NEEDS_SYSTEM_LIBRARY: dict[str, str] = {
 # sys.modules when the agent's code runs.
 UNSHADOWABLE: frozenset[str] = frozenset(
     {
-        "builtins", "sys", "_imp", "_thread", "_warnings", "_weakref", "_io", "marshal", "posix", "time",
-        "errno", "pwd", "itertools", "atexit", "faulthandler", "gc", "_abc", "_codecs", "_collections",
-        "_functools", "_locale", "_operator", "_signal", "_sre", "_stat", "_string", "_symtable",
-        "_tokenize", "_tracemalloc", "_typing", "zipimport", "codecs", "encodings", "abc", "io", "stat",
-        "_collections_abc", "genericpath", "posixpath", "os", "_sitebuiltins", "site", "__main__",
+        "builtins",
+        "sys",
+        "_imp",
+        "_thread",
+        "_warnings",
+        "_weakref",
+        "_io",
+        "marshal",
+        "posix",
+        "time",
+        "errno",
+        "pwd",
+        "itertools",
+        "atexit",
+        "faulthandler",
+        "gc",
+        "_abc",
+        "_codecs",
+        "_collections",
+        "_functools",
+        "_locale",
+        "_operator",
+        "_signal",
+        "_sre",
+        "_stat",
+        "_string",
+        "_symtable",
+        "_tokenize",
+        "_tracemalloc",
+        "_typing",
+        "zipimport",
+        "codecs",
+        "encodings",
+        "abc",
+        "io",
+        "stat",
+        "_collections_abc",
+        "genericpath",
+        "posixpath",
+        "os",
+        "_sitebuiltins",
+        "site",
+        "__main__",
         # never imported by anything the agent runs: a root `test/` or `this.py` hides nothing real
-        "test", "this", "antigravity", "idlelib", "turtledemo",
+        "test",
+        "this",
+        "antigravity",
+        "idlelib",
+        "turtledemo",
     }
 )
 
@@ -137,7 +195,9 @@ def pyc_version(head: bytes) -> tuple[int, int] | None:
 def loads_pyc(head: bytes, version: tuple[int, int]) -> bool:
     """True when the target version loads this .pyc: its magic is exactly that release's."""
     known = PYC_MAGIC.get(version)
-    return known is not None and len(head) >= 4 and head[2:4] == b"\r\n" and int.from_bytes(head[:2], "little") == known[1]
+    return (
+        known is not None and len(head) >= 4 and head[2:4] == b"\r\n" and int.from_bytes(head[:2], "little") == known[1]
+    )
 
 
 def list_version(version: tuple[int, int]) -> str:
