@@ -11,7 +11,7 @@ from agentzip.validator.findings import Report
 if TYPE_CHECKING:
     from agentzip.explain import Explanation
     from agentzip.validator.config import Config
-    from agentzip.validator.engine import Context
+    from agentzip.validator.context import Context
 
 
 def check(
@@ -196,7 +196,7 @@ def contexts(
     from agentzip.validator import config as config_file
     from agentzip.validator import definition as definition_file
     from agentzip.validator.bundle import Bundle
-    from agentzip.validator.engine import Context, Options
+    from agentzip.validator.context import Context, Options
     from agentzip.validator.target import MODES, RUNTIMES, resolve_target
 
     for bundle_path, defn in definition_file.resolve(path, definition=definition, service=service):
@@ -214,13 +214,8 @@ def contexts(
             entry_point=entry_point or cfg.entry_point or (defn.entry_point if defn else None) or None,
             glibc_floor=glibc_floor or cfg.glibc_floor,
         )
-        options = Options()
-        limit = size_limit or cfg.size_limit
-        if limit is not None:
-            options.size_limit = limit
         ppi = per_path_ignores if per_path_ignores is not None else cfg.per_path_ignores
-        if ppi:
-            options.per_path_ignores = dict(ppi)
+        options = Options.make(size_limit=size_limit or cfg.size_limit, per_path_ignores=ppi)
         yield Context(bundle, target, options, definition=defn), cfg
 
 

@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, Any
 from packaging.utils import canonicalize_name
 
 from agentzip.errors import ArchiveError, UsageError
+from agentzip.foundry import PACKAGES
 from agentzip.logscan import ImportFailure
-from agentzip.validator.bundle import PACKAGES
-from agentzip.validator.engine import Context
+from agentzip.validator.context import Context
 from agentzip.validator.findings import Finding, InputInfo
 from agentzip.validator.importnames import (
     IMPORT_TO_PROJECTS,

@@ -41,8 +41,8 @@ class SizeBreakdown:
 
 def measure_path(path: str | os.PathLike[str], limit: int | None = None) -> SizeBreakdown:
     """Measure PATH, compressing a folder's files for real (the rules only do it near the limit)."""
+    from agentzip.foundry import SIZE_LIMIT
     from agentzip.validator.bundle import Bundle
-    from agentzip.validator.engine import SIZE_LIMIT
     from agentzip.validator.sizes import measure
 
     if limit is None:

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from agentzip.foundry import SIZE_LIMIT
 from agentzip.validator.bundle import Bundle
-from agentzip.validator.engine import SIZE_LIMIT
 from agentzip.validator.importnames import candidate_projects, import_key, import_names_for_project
 from agentzip.validator.imports import ImportRef, scan_imports
 from agentzip.validator.index import Index

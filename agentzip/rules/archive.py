@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 
 from agentzip.errors import ArchiveError
 from agentzip.validator.archive import DEFLATED, STORED, ZipArchive, ZipEntry
-from agentzip.validator.engine import Context
+from agentzip.validator.context import Context
 from agentzip.validator.findings import Hit, Severity
 from agentzip.validator.registry import rule
 

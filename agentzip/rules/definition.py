@@ -7,22 +7,14 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 
+from agentzip.foundry import INJECTED_ENV as INJECTED
+from agentzip.foundry import RESERVED_ENV_PREFIXES as RESERVED_PREFIXES
+from agentzip.validator.context import Context
 from agentzip.validator.definition import AZURE_YAML, RETIRED_RUNTIMES, Definition
-from agentzip.validator.engine import Context
 from agentzip.validator.findings import Hit, Severity
 from agentzip.validator.registry import rule
 from agentzip.validator.target import MODES, RUNTIMES
 
-RESERVED_PREFIXES = ("FOUNDRY_", "AGENT_")
-INJECTED = frozenset(
-    {
-        "FOUNDRY_PROJECT_ENDPOINT",
-        "FOUNDRY_AGENT_ID",
-        "FOUNDRY_AGENT_NAME",
-        "FOUNDRY_AGENT_VERSION",
-        "FOUNDRY_AGENT_SESSION_ID",
-    }
-)
 # CPU range: 0.5-3.5 is accepted by every source; 0.25 and 3.75-4.0 only by some (FOUNDRY.md).
 CPU_STEP = Decimal("0.25")
 CPU_MIN, CPU_MAX = Decimal("0.25"), Decimal("4")

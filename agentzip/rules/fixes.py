@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from agentzip.validator.bundle import PACKAGES
-from agentzip.validator.engine import Context
+from agentzip.foundry import PACKAGES
+from agentzip.validator.context import Context
 from agentzip.validator.target import Target
 
 

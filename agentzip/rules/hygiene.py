@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from agentzip.errors import ArchiveError
-from agentzip.validator.engine import Context
+from agentzip.validator.context import Context
 from agentzip.validator.findings import Hit, Severity
 from agentzip.validator.index import JUNK_DIRS, JUNK_FILES
 from agentzip.validator.registry import rule

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from agentzip.validator.bundle import PACKAGES
-from agentzip.validator.engine import Context
+from agentzip.foundry import PACKAGES
+from agentzip.validator.context import Context
 from agentzip.validator.findings import Hit, Severity
 from agentzip.validator.registry import rule
 

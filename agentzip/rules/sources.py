@@ -9,8 +9,8 @@ from collections.abc import Iterable, Iterator
 from packaging.utils import canonicalize_name
 
 from agentzip.errors import ArchiveError
-from agentzip.validator.bundle import PACKAGES
-from agentzip.validator.engine import Context
+from agentzip.foundry import PACKAGES
+from agentzip.validator.context import Context
 from agentzip.validator.findings import Hit, Severity
 from agentzip.validator.importnames import (
     NAMESPACE_ROOTS,

@@ -16,7 +16,6 @@ if TYPE_CHECKING:
 
 CHUNK = 1 << 20
 AGENTIGNORE = ".agentignore"
-PACKAGES = "packages"  # the documented folder of bundled dependencies
 
 
 @dataclass(slots=True, unsafe_hash=True)

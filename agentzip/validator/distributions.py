@@ -19,7 +19,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from agentzip.errors import ArchiveError
-from agentzip.validator.bundle import PACKAGES
+from agentzip.foundry import PACKAGES
 
 if TYPE_CHECKING:
     from agentzip.validator.bundle import Bundle, BundleFile

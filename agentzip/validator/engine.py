@@ -2,43 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from functools import cached_property
+from collections.abc import Iterable, Mapping
 
-from agentzip.validator.bundle import Bundle
-from agentzip.validator.definition import Definition
+from agentzip.validator.context import Context, Options
 from agentzip.validator.findings import Finding, Hit, InputInfo, Report
-from agentzip.validator.index import Index
 from agentzip.validator.registry import Rule
-from agentzip.validator.target import Target
 
-# Clients enforce 250 * 1024 * 1024 bytes (FOUNDRY.md).
-SIZE_LIMIT = 250 * 1024 * 1024
-
-
-@dataclass
-class Options:
-    """Settings rules read besides the target (from flags or config)."""
-
-    size_limit: int = SIZE_LIMIT
-    # path globs -> selectors ignored there (config `per-path-ignores`)
-    per_path_ignores: dict[str, list[str]] = field(default_factory=dict)
-
-
-@dataclass
-class Context:
-    """Everything a rule may read. Rules never open files themselves: they ask the bundle."""
-
-    bundle: Bundle
-    target: Target
-    options: Options = field(default_factory=Options)
-    # azure.yaml / agent.yaml / metadata JSON; None when the user has none (AZ7xx rules then stay quiet)
-    definition: Definition | None = None
-
-    @cached_property
-    def index(self) -> Index:
-        return Index(self.bundle, self.target, self.options.size_limit)
+__all__ = ["Context", "Options", "make_report", "run_rules"]
 
 
 def run_rules(ctx: Context, rules: Iterable[Rule]) -> list[Finding]:
@@ -77,7 +47,7 @@ def run_rules(ctx: Context, rules: Iterable[Rule]) -> list[Finding]:
     return findings
 
 
-def _ignored_at_path(f: Finding, table: dict[str, list[str]]) -> bool:
+def _ignored_at_path(f: Finding, table: Mapping[str, tuple[str, ...]]) -> bool:
     from fnmatch import fnmatchcase
 
     from agentzip.validator.registry import find_rule, matches

@@ -5,7 +5,8 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from agentzip.validator.bundle import PACKAGES, Bundle, BundleFile
+from agentzip.foundry import PACKAGES
+from agentzip.validator.bundle import Bundle, BundleFile
 from agentzip.validator.sizes import ZipSize, measure
 from agentzip.validator.target import Target
 

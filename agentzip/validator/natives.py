@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from agentzip.errors import ArchiveError
+from agentzip.foundry import PACKAGES
 from agentzip.validator.binaries import HEAD_BYTES, BinaryInfo, ElfDetails, classify, elf_details, elf_extent
-from agentzip.validator.bundle import PACKAGES, Bundle, BundleFile
+from agentzip.validator.bundle import Bundle, BundleFile
 from agentzip.validator.target import Target
 
 if TYPE_CHECKING:
@@ -25,7 +26,90 @@ if TYPE_CHECKING:
 
 # Suffixes that are never native code worth a read (text, sources, data, images, archives).
 SKIP_SUFFIXES = frozenset(
-    ["py", "pyi", "pyc", "pyo", "pyx", "pxd", "pxi", "txt", "md", "rst", "json", "toml", "yaml", "yml", "cfg", "ini", "conf", "html", "htm", "css", "js", "mjs", "ts", "map", "typed", "pem", "crt", "cer", "key", "csv", "tsv", "xml", "xsd", "proto", "h", "hpp", "c", "cc", "cpp", "rs", "go", "java", "jinja", "jinja2", "j2", "tmpl", "template", "sql", "sh", "bat", "ps1", "cmd", "lock", "in", "svg", "png", "jpg", "jpeg", "gif", "ico", "webp", "bmp", "woff", "woff2", "ttf", "otf", "eot", "whl", "zip", "gz", "tgz", "bz2", "xz", "zst", "tar", "egg", "ipynb", "mo", "po", "pot", "license", "LICENSE"]
+    [
+        "py",
+        "pyi",
+        "pyc",
+        "pyo",
+        "pyx",
+        "pxd",
+        "pxi",
+        "txt",
+        "md",
+        "rst",
+        "json",
+        "toml",
+        "yaml",
+        "yml",
+        "cfg",
+        "ini",
+        "conf",
+        "html",
+        "htm",
+        "css",
+        "js",
+        "mjs",
+        "ts",
+        "map",
+        "typed",
+        "pem",
+        "crt",
+        "cer",
+        "key",
+        "csv",
+        "tsv",
+        "xml",
+        "xsd",
+        "proto",
+        "h",
+        "hpp",
+        "c",
+        "cc",
+        "cpp",
+        "rs",
+        "go",
+        "java",
+        "jinja",
+        "jinja2",
+        "j2",
+        "tmpl",
+        "template",
+        "sql",
+        "sh",
+        "bat",
+        "ps1",
+        "cmd",
+        "lock",
+        "in",
+        "svg",
+        "png",
+        "jpg",
+        "jpeg",
+        "gif",
+        "ico",
+        "webp",
+        "bmp",
+        "woff",
+        "woff2",
+        "ttf",
+        "otf",
+        "eot",
+        "whl",
+        "zip",
+        "gz",
+        "tgz",
+        "bz2",
+        "xz",
+        "zst",
+        "tar",
+        "egg",
+        "ipynb",
+        "mo",
+        "po",
+        "pot",
+        "license",
+        "LICENSE",
+    ]
 )
 SMALLEST_NATIVE = 20  # an ELF identification and header start; nothing shorter is native code
 DEEP_LIMIT = 64 << 20  # bytes inflated per ELF to reach its dynamic table; beyond: not verified

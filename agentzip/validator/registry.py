@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from agentzip.validator.findings import Hit, Severity
 
 if TYPE_CHECKING:
-    from agentzip.validator.engine import Context
+    from agentzip.validator.context import Context
 
 RuleFunc = Callable[["Context"], Iterable[Hit]]
 
@@ -37,6 +37,20 @@ class Rule:
 
 _REGISTRY: dict[str, Rule] = {}
 
+# A rule's family is declared by its code's hundreds digit, never derived from the module that
+# holds it: moving a rule between files must not change public output (SARIF, docs, JSON).
+FAMILIES: dict[str, str] = {
+    "0": "archive",
+    "1": "layout",
+    "2": "dependencies",
+    "3": "binaries",
+    "4": "sources",
+    "5": "size",
+    "6": "hygiene",
+    "7": "definition",
+    "8": "dotnet",
+}
+
 
 def rule(code: str, name: str, severity: Severity) -> Callable[[RuleFunc], RuleFunc]:
     """Register a rule. The docstring's first line is the summary; the rest is its docs page.
@@ -52,7 +66,7 @@ def rule(code: str, name: str, severity: Severity) -> Callable[[RuleFunc], RuleF
             raise ValueError(f"rule {code} {name} registered twice")
         doc = inspect.cleandoc(func.__doc__ or "")
         summary, _, body = doc.partition("\n")
-        family = func.__module__.rsplit(".", 1)[-1]
+        family = FAMILIES[code[2]]
         _REGISTRY[code] = Rule(code, name, severity, family, summary.strip(), body.strip(), func)
         return func
 

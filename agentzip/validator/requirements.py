@@ -15,7 +15,8 @@ from agentzip.errors import ArchiveError
 if TYPE_CHECKING:
     from agentzip.validator.bundle import Bundle, BundleFile
 
-REQUIREMENTS = "requirements.txt"
+from agentzip.foundry import REQUIREMENTS
+
 READ_LIMIT = 1 << 20
 MAX_INCLUDES = 32  # -r chains deeper than this are a loop in all but name
 

@@ -7,7 +7,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from agentzip.errors import ArchiveError
-from agentzip.validator.bundle import PACKAGES, Bundle, BundleFile
+from agentzip.foundry import PACKAGES
+from agentzip.validator.bundle import Bundle, BundleFile
 
 NEAR = 0.9
 # Local header + central directory record per entry, plus the end record (APPNOTE 4.3).

@@ -11,14 +11,9 @@ if TYPE_CHECKING:
 
     from agentzip.validator.bundle import Bundle
 
-# FOUNDRY.md: exactly these three are accepted; the older SDK names are not.
-PYTHON_RUNTIMES: dict[str, tuple[int, int]] = {"python_3_13": (3, 13), "python_3_14": (3, 14)}
-RUNTIMES: tuple[str, ...] = ("python_3_13", "python_3_14", "dotnet_10")
-MODES: tuple[str, ...] = ("remote_build", "bundled")
-DEFAULT_RUNTIME = "python_3_13"
-# manylinux2014 (glibc 2.17) is the only promise the platform makes.
-DEFAULT_GLIBC: tuple[int, int] = (2, 17)
-ARCH = "x86_64"
+from agentzip.foundry import ARCH, DEFAULT_GLIBC, DEFAULT_RUNTIME, MODES, PYTHON_RUNTIMES, RUNTIMES
+
+__all__ = ["ARCH", "DEFAULT_GLIBC", "DEFAULT_RUNTIME", "MODES", "PYTHON_RUNTIMES", "RUNTIMES", "Target"]
 
 
 def parse_glibc(text: str) -> tuple[int, int]:
