@@ -657,7 +657,7 @@ class Explainer:
             message += f"; imported at {users[0].where}" + (
                 f" and {len(users) - 1} more place(s)" if len(users) > 1 else ""
             )
-        from agentzip.rules.fixes import rebuild_hint
+        from agentzip.validator.hints import rebuild_hint
 
         return self._diagnosis_with_rule(
             code,
@@ -1083,7 +1083,7 @@ class Explainer:
         return None
 
     def _install(self, what: str) -> str:
-        from agentzip.rules.fixes import install_command
+        from agentzip.validator.hints import install_command
 
         return install_command(self.ctx, what)
 
@@ -1482,7 +1482,7 @@ _VERDICT = {
 
 def render_text(expl: Explanation, *, color: bool = False) -> str:
     """For people: one block per module (verdict, cause, fix, where the runtime looked), a summary."""
-    from agentzip.validator.reporters.text import style
+    from agentzip.terminal import style
 
     out: list[str] = []
     for d in expl.diagnoses:

@@ -7,7 +7,7 @@ import shutil
 import sys
 from dataclasses import dataclass
 
-from agentzip.validator.reporters.text import style
+from agentzip.terminal import style
 
 BLOCKS = " ▏▎▍▌▋▊▉█"  # eighths of a cell: bars are drawn to 1/8 of a character
 MIN_BAR = 10

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from agentzip.rules.fixes import python_version, rebuild_hint
 from agentzip.validator.context import Context
 from agentzip.validator.findings import Hit, Severity
+from agentzip.validator.hints import python_version, rebuild_hint
 from agentzip.validator.natives import Native, group_key
 from agentzip.validator.registry import rule
 

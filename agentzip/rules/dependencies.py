@@ -15,11 +15,11 @@ from packaging.tags import Tag
 from packaging.utils import InvalidSdistFilename, canonicalize_name, parse_sdist_filename
 
 from agentzip.foundry import PACKAGES
-from agentzip.rules.fixes import install_command, python_version, rebuild_hint, target_description
 from agentzip.validator.context import Context
 from agentzip.validator.depcheck import Unmet, applies, by_name, satisfied_by, unmet_dependencies
 from agentzip.validator.distributions import SCHEME_DIRS, Distribution
 from agentzip.validator.findings import Hit, Severity
+from agentzip.validator.hints import install_command, python_version, rebuild_hint, target_description
 from agentzip.validator.registry import rule
 from agentzip.validator.requirements import RequirementLine
 from agentzip.validator.target import Target

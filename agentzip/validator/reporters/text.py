@@ -4,19 +4,11 @@ from __future__ import annotations
 
 from itertools import groupby
 
+from agentzip.terminal import style
 from agentzip.validator.findings import Finding, Report, Severity
 
 _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 MAX_PATHS = 5
-
-
-def style(text: str, color: bool, **kw: object) -> str:
-    """`text` in click's colours when `color` is on (and there is text to colour)."""
-    if not color or not text:
-        return text
-    import click
-
-    return click.style(text, **kw)  # type: ignore[arg-type]
 
 
 def render(report: Report, *, color: bool = False) -> str:
