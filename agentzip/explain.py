@@ -24,7 +24,7 @@ from agentzip.errors import ArchiveError, UsageError
 from agentzip.foundry import PACKAGES
 from agentzip.logscan import ImportFailure
 from agentzip.validator.context import Context
-from agentzip.validator.findings import Finding, InputInfo
+from agentzip.validator.findings import SHOWN, Finding, InputInfo
 from agentzip.validator.importnames import (
     IMPORT_TO_PROJECTS,
     NAMESPACE_ROOTS,
@@ -54,7 +54,6 @@ _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$")
 SOURCE_LIMIT = 4 << 20  # bytes of one source file read (a name's definition, a native's importers)
 SOURCE_BUDGET = 32 << 20  # bytes of a package's sources read to find who imports its natives
 TOTAL_SOURCE_BUDGET = 128 << 20  # and of all packages' sources, for one explain run
-SHOWN = 3  # paths named in a message
 
 # Shared libraries the runtime image may lack, and the usual way out.
 SYSTEM_LIBRARY_FIXES: dict[str, str] = {

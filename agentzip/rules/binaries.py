@@ -11,12 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from agentzip.validator.context import Context
-from agentzip.validator.findings import Hit, Severity
+from agentzip.validator.findings import SHOWN, Hit, Severity
 from agentzip.validator.hints import python_version, rebuild_hint
 from agentzip.validator.natives import Native, group_key
 from agentzip.validator.registry import rule
-
-SHOWN = 3  # paths named in a message; every one is in the finding's `paths`
 
 _WHY = {
     "windows": "Linux cannot load Windows (PE) code",

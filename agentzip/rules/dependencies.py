@@ -18,13 +18,12 @@ from agentzip.foundry import PACKAGES
 from agentzip.validator.context import Context
 from agentzip.validator.depcheck import Unmet, applies, by_name, satisfied_by, unmet_dependencies
 from agentzip.validator.distributions import SCHEME_DIRS, Distribution
-from agentzip.validator.findings import Hit, Severity
+from agentzip.validator.findings import SHOWN, Hit, Severity
 from agentzip.validator.hints import install_command, python_version, rebuild_hint, target_description
 from agentzip.validator.registry import rule
 from agentzip.validator.requirements import RequirementLine
 from agentzip.validator.target import Target
 
-SHOWN = 3  # paths named in a message; every one is in the finding's `paths`
 PYPI_HOSTS = frozenset({"pypi.org", "pypi.python.org", "files.pythonhosted.org", "test.pypi.org"})
 # Package feeds that always need a token: unreachable from the service's build.
 PRIVATE_FEEDS = ("pkgs.dev.azure.com", "pkgs.visualstudio.com", ".jfrog.io", ".pkg.github.com", "codeartifact.")

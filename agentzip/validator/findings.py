@@ -7,6 +7,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+# Paths a message names before "and N more"; every path is in the finding's `paths`.
+SHOWN = 3
+
 
 class Severity(enum.IntEnum):
     """How bad a finding is; higher is worse, so `--fail-on` is a comparison."""
