@@ -1,0 +1,392 @@
+"""The import test: a real CPython of the target's version imports the bundle's modules, isolated.
+
+The static rules say what should import; this asks the interpreter. The bundle is extracted with
+agentzip's own reader into a temporary folder (regular files only, paths checked, a byte budget),
+then one child interpreter runs with `-I -S -B` (no user site, no site-packages, no bytecode
+written), a scrubbed environment and a timeout, with `sys.path` = the entry point's folder,
+`packages/` (bundled mode) and its own standard library: what `python main.py` sees in the runtime.
+It imports modules, never the entry point itself, which may start a server.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+from agentzip.foundry import PACKAGES
+
+if TYPE_CHECKING:
+    from agentzip.validator.bundle import Bundle
+    from agentzip.validator.context import Context
+
+# Unzipped bytes written for one test: past this the test does not run (the zip limit is 250 MiB
+# compressed; real bundles inflate to two or three times that).
+EXTRACT_BUDGET = 2 << 30
+TIMEOUT = 120.0  # seconds for one child interpreter
+TRACEBACK_LINES = 12  # last lines of a traceback kept in a finding
+PROBE_TIMEOUT = 10.0
+
+# The child: imports each module in order, one JSON line per module as soon as it is known, so a
+# crash or a timeout still leaves every earlier answer and names the module that was running.
+_CHILD = r"""
+import importlib, json, sys, traceback
+paths, modules, out, keep = json.loads(sys.argv[1])
+sys.path[:0] = paths
+with open(out, "a", encoding="utf-8") as fh:
+    for name, names in modules:
+        fh.write(json.dumps({"start": name}) + "\n"); fh.flush()
+        try:
+            m = importlib.import_module(name)
+            for n in names:  # `from name import n`, as the import statement resolves it
+                if n != "*" and not hasattr(m, n):
+                    try:
+                        importlib.import_module(name + "." + n)
+                    except ModuleNotFoundError as missing:
+                        if missing.name != name + "." + n:
+                            raise
+                        raise ImportError(f"cannot import name {n!r} from {name!r} ({getattr(m, '__file__', None)})")
+            fh.write(json.dumps({"module": name}) + "\n")
+        except BaseException as e:
+            lines = traceback.format_exception(type(e), e, e.__traceback__)
+            fh.write(json.dumps({"module": name, "error": f"{type(e).__name__}: {e}", "tb": lines[-keep:]}) + "\n")
+        fh.flush()
+"""
+
+
+@dataclass(frozen=True)
+class Interpreter:
+    """A CPython that can stand in for the runtime: its path, version and where it was found."""
+
+    path: str
+    version: tuple[int, int]
+    found_by: str
+
+    def describe(self) -> str:
+        return f"CPython {self.version[0]}.{self.version[1]} at {self.path} ({self.found_by})"
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """One module's import under the real interpreter: ok, or the error and the traceback's tail."""
+
+    module: str
+    error: str | None = None
+    traceback: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass(frozen=True)
+class ImportTest:
+    """The outcome: the results, or why the test did not run (`skipped`)."""
+
+    interpreter: Interpreter | None = None
+    results: tuple[ImportResult, ...] = ()
+    skipped: str | None = None
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def failures(self) -> tuple[ImportResult, ...]:
+        return tuple(r for r in self.results if not r.ok)
+
+
+# A module to import and the names a `from module import a, b` takes from it.
+Wanted = tuple[str, tuple[str, ...]]
+
+
+def _wanted(items: Iterable[str | Wanted]) -> list[Wanted]:
+    return [(i, ()) if isinstance(i, str) else (i[0], tuple(i[1])) for i in items]
+
+
+class NotRunnable(Exception):
+    """The import test cannot run here; the message says why, for the report."""
+
+
+# -- finding an interpreter ----------------------------------------------------------------------
+
+
+def host_can_run() -> str | None:
+    """None when this host runs Linux x86_64 CPython binaries, else why not."""
+    if sys.platform != "linux" or platform.machine() not in ("x86_64", "AMD64"):
+        return f"the runtime is Linux x86_64 and this host is {sys.platform} {platform.machine()}"
+    return None
+
+
+def _candidates(version: tuple[int, int]) -> Iterable[tuple[str, str]]:
+    """(path, how it was found), most explicit first: uv, PATH, pyenv."""
+    dotted = f"{version[0]}.{version[1]}"
+    uv = shutil.which("uv") or _uv_from_package()
+    if uv:
+        try:
+            out = subprocess.run(
+                [uv, "python", "find", "--no-project", dotted],
+                capture_output=True,
+                text=True,
+                timeout=PROBE_TIMEOUT,
+                check=False,
+            )
+            if out.returncode == 0 and out.stdout.strip():
+                yield out.stdout.strip().splitlines()[0], "uv python find"
+        except (OSError, subprocess.SubprocessError):
+            pass
+    on_path = shutil.which(f"python{dotted}")
+    if on_path:
+        yield on_path, "PATH"
+    root = os.environ.get("PYENV_ROOT") or str(Path.home() / ".pyenv")
+    versions = Path(root) / "versions"
+    if versions.is_dir():
+        for v in sorted(versions.glob(f"{dotted}.*"), reverse=True):
+            yield str(v / "bin" / f"python{dotted}"), "pyenv"
+
+
+def _uv_from_package() -> str | None:
+    try:
+        from uv import find_uv_bin
+
+        return str(find_uv_bin())
+    except (ImportError, FileNotFoundError):
+        return None
+
+
+def probe(path: str) -> tuple[int, int] | None:
+    """The (major, minor) of a CPython on Linux x86_64 at `path`, or None when it is not one."""
+    code = (
+        "import sys,platform;print(sys.implementation.name,sys.version_info[0],sys.version_info[1],platform.machine())"
+    )
+    try:
+        out = subprocess.run(
+            [path, "-I", "-S", "-c", code],
+            capture_output=True,
+            text=True,
+            timeout=PROBE_TIMEOUT,
+            check=False,
+            env=_scrubbed_env(None),
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    words = out.stdout.split()
+    if out.returncode != 0 or len(words) != 4 or words[0] != "cpython" or words[3] != "x86_64":
+        return None
+    return int(words[1]), int(words[2])
+
+
+def find_interpreter(version: tuple[int, int], explicit: str | None = None) -> Interpreter:
+    """A CPython of `version` for Linux x86_64: `explicit` (--python), else uv, PATH, pyenv.
+
+    Raises NotRunnable with the reason when there is none, or the host cannot run one.
+    """
+    reason = host_can_run()
+    if reason:
+        raise NotRunnable(reason)
+    dotted = f"{version[0]}.{version[1]}"
+    if explicit is not None:
+        got = probe(explicit)
+        if got != version:
+            what = "is not a CPython for Linux x86_64" if got is None else f"is CPython {got[0]}.{got[1]}"
+            raise NotRunnable(f"--python {explicit} {what}; the target needs {dotted}")
+        return Interpreter(explicit, version, "--python")
+    seen: set[str] = set()
+    for path, how in _candidates(version):
+        if path in seen or not os.path.exists(path):
+            continue
+        seen.add(path)
+        if probe(path) == version:
+            return Interpreter(path, version, how)
+    raise NotRunnable(
+        f"no CPython {dotted} found (tried uv python find, python{dotted} on PATH, pyenv); "
+        f"install one (`uv python install {dotted}`) or pass --python PATH"
+    )
+
+
+# -- extracting --------------------------------------------------------------------------------
+
+
+def _safe_relative(path: str) -> PurePosixPath | None:
+    """The member's path when it stays inside the root; None for absolute, `..` or odd names."""
+    if not path or "\\" in path or "\x00" in path or path.startswith("/"):
+        return None
+    p = PurePosixPath(path)
+    if any(part in ("", ".", "..") for part in p.parts):
+        return None
+    return p
+
+
+def extract(bundle: Bundle, dest: Path, *, budget: int = EXTRACT_BUDGET) -> list[str]:
+    """Write the bundle's regular files under `dest`; returns what was left out and why.
+
+    Symlinks, unsafe names and members that fail to read are left out (each is also a check
+    finding); NotRunnable when the bytes written pass `budget`.
+    """
+    from agentzip.errors import ArchiveError
+
+    left_out: list[str] = []
+    written = 0
+    for f in bundle.files:
+        if f.is_dir:
+            continue
+        rel = _safe_relative(f.path)
+        if rel is None or f.is_symlink:
+            left_out.append(f"{f.path}: not extracted (unsafe name or symlink)")
+            continue
+        target = dest.joinpath(*rel.parts)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with open(target, "xb") as fh:
+                for chunk in bundle.chunks(f):
+                    written += len(chunk)
+                    if written > budget:
+                        raise NotRunnable(f"the bundle inflates past {budget >> 20} MiB; the import test did not run")
+                    fh.write(chunk)
+        except (ArchiveError, OSError) as e:
+            left_out.append(f"{f.path}: not extracted ({e})")
+    return left_out
+
+
+# -- running -------------------------------------------------------------------------------------
+
+
+def _scrubbed_env(home: Path | None) -> dict[str, str]:
+    """No PYTHON* variables, no user site, a neutral locale: only what the runtime would have."""
+    env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+    if home is not None:
+        env["HOME"] = str(home)
+        env["TMPDIR"] = str(home)
+    return env
+
+
+def import_modules(
+    interpreter: Interpreter,
+    root: Path,
+    modules: Iterable[str | Wanted],
+    *,
+    sys_path: Sequence[str] = ("",),
+    timeout: float = TIMEOUT,
+) -> list[ImportResult]:
+    """Import `modules` in order in one child interpreter with sys.path = root/<each of sys_path>.
+
+    A module the child did not finish (a crash or the timeout) gets an error saying so; the
+    modules after it get no answer and are run again, each in a fresh child.
+    """
+    results: list[ImportResult] = []
+    pending = _wanted(modules)
+    while pending:
+        done = _run_child(interpreter, root, pending, sys_path, timeout)
+        results += done
+        pending = pending[len(done) :]
+    return results
+
+
+def _run_child(
+    interpreter: Interpreter, root: Path, modules: Sequence[Wanted], sys_path: Sequence[str], timeout: float
+) -> list[ImportResult]:
+    with tempfile.TemporaryDirectory(prefix="agentzip-home-") as home:
+        out = Path(home) / "results.jsonl"
+        paths = [str(root / p) if p else str(root) for p in sys_path]
+        args = [
+            interpreter.path,
+            "-I",
+            "-S",
+            "-B",
+            "-c",
+            _CHILD,
+            json.dumps([paths, list(modules), str(out), TRACEBACK_LINES]),
+        ]
+        failure: str | None = None
+        try:
+            proc = subprocess.run(
+                args,
+                cwd=root,
+                env=_scrubbed_env(Path(home)),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                timeout=timeout,
+                check=False,
+            )
+            if proc.returncode != 0:
+                tail = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+                failure = f"the interpreter exited with status {proc.returncode} {tail[0]}".strip()
+        except subprocess.TimeoutExpired:
+            failure = f"the import did not finish within {timeout:g} s"
+        lines = out.read_text(encoding="utf-8", errors="replace").splitlines() if out.exists() else []
+    return _parse(lines, modules, failure)
+
+
+def _parse(lines: list[str], modules: Sequence[Wanted], failure: str | None) -> list[ImportResult]:
+    results: list[ImportResult] = []
+    running: str | None = None
+    for line in lines:
+        try:
+            rec = json.loads(line)
+        except ValueError:
+            continue
+        if "start" in rec:
+            running = str(rec["start"])
+            continue
+        results.append(ImportResult(str(rec["module"]), rec.get("error"), tuple(rec.get("tb") or ())))
+        running = None
+    if len(results) < len(modules):
+        culprit = running or modules[len(results)][0]
+        results.append(ImportResult(culprit, failure or "the interpreter stopped without an answer"))
+    return results
+
+
+# -- the test for a checked bundle ---------------------------------------------------------------
+
+
+def entry_modules(ctx: Context) -> list[Wanted]:
+    """Modules the entry file imports at module level with the names it takes, in the order written."""
+    scan = ctx.index.imports
+    entry = ctx.target.entry_file
+    if entry is None:
+        return []
+    entry_path = entry if not scan.base else f"{scan.base}/{entry}".replace("//", "/")
+    names: dict[str, dict[str, None]] = {}
+    for ref in scan.imports:
+        if ref.file in (entry, entry_path) and ref.at_runtime and not ref.dynamic:
+            names.setdefault(ref.name, {}).update(dict.fromkeys(ref.names))
+    return [(m, tuple(n)) for m, n in names.items()]
+
+
+def sys_path_of(ctx: Context) -> list[str]:
+    """sys.path entries relative to the root: the entry point's folder, then packages/ if present."""
+    paths = [ctx.index.imports.base or ""]
+    if PACKAGES in ctx.bundle.top_level_names() and PACKAGES not in paths:
+        paths.append(PACKAGES)
+    return paths
+
+
+def run(
+    ctx: Context, *, modules: Iterable[str | Wanted] | None = None, python: str | None = None, timeout: float = TIMEOUT
+) -> ImportTest:
+    """The import test for a checked bundle; never raises for a bundle or a host that cannot run it."""
+    version = ctx.target.python_version
+    if version is None:
+        return ImportTest(skipped=f"{ctx.target.runtime} is not a Python runtime")
+    try:
+        interpreter = find_interpreter(version, python)
+    except NotRunnable as e:
+        return ImportTest(skipped=str(e))
+    wanted = _wanted(modules) if modules is not None else entry_modules(ctx)
+    if not wanted:
+        return ImportTest(interpreter, skipped="the entry point imports nothing at module level")
+    with tempfile.TemporaryDirectory(prefix="agentzip-import-") as tmp:
+        root = Path(tmp) / "bundle"
+        root.mkdir()
+        try:
+            left_out = extract(ctx.bundle, root)
+        except NotRunnable as e:
+            return ImportTest(interpreter, skipped=str(e))
+        results = import_modules(interpreter, root, wanted, sys_path=sys_path_of(ctx), timeout=timeout)
+    return ImportTest(interpreter, tuple(results), notes=tuple(left_out[:5]))
