@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from agentzip.builder import BuildOptions, build, install, settings, staging
 from agentzip.builder.zipwriter import DOS_EPOCH, Member, write_zip
 from agentzip.errors import BuildError, UsageError
+from agentzip.settings import CheckRequest
 from tests.conftest import Files, write_folder
 
 AGENT: dict[str, bytes | str] = {"main.py": "print('hi')\n", "requirements.txt": "\n"}
@@ -293,16 +294,18 @@ def test_settings_from_azure_yaml_and_flags(tmp_path: Path) -> None:
             "src/a/app.py": "",
         },
     )
-    s = settings.resolve(tmp_path / "src/a", None, None, None)
+    s = settings.resolve(tmp_path / "src/a")
     assert (s.runtime, s.mode, s.entry_point, s.python_version) == (
         "python_3_14",
         "remote_build",
         ("python", "app.py"),
         (3, 14),
     )
-    s = settings.resolve(tmp_path / "src/a", "python_3_13", "bundled", None)
+    assert s.sources["runtime"] == s.sources["mode"] and s.sources["mode"].endswith("azure.yaml (service a)")
+    s = settings.resolve(tmp_path / "src/a", CheckRequest(runtime="python_3_13", mode="bundled"))
     assert (s.runtime, s.mode, s.sources["mode"]) == ("python_3_13", "bundled", "flag")
-    s = settings.resolve(tmp_path / "nowhere", None, None, None)
+    (tmp_path / "nowhere").mkdir()
+    s = settings.resolve(tmp_path / "nowhere")
     assert (s.runtime, s.mode, s.entry_file, s.sources["mode"]) == ("python_3_13", "bundled", "main.py", "default")
 
 
@@ -316,12 +319,12 @@ def test_settings_from_config_and_the_definition_above(tmp_path: Path) -> None:
             "src/a/app.py": "",
         },
     )
-    s = settings.resolve(tmp_path / "src/a", None, None, None)
+    s = settings.resolve(tmp_path / "src/a")
     # config beats the definition, as in check; the definition fills in the rest
     assert (s.mode, s.sources["mode"], s.glibc, s.runtime) == ("remote_build", "config", (2, 28), "python_3_14")
-    assert settings.resolve(tmp_path / "src/a", None, None, None, no_config=True).mode == "bundled"
+    assert settings.resolve(tmp_path / "src/a", no_config=True).mode == "bundled"
     # built from the repository root, azure.yaml's project is what goes in the zip
-    assert settings.resolve(tmp_path, None, None, None).src.resolve() == (tmp_path / "src/a").resolve()
+    assert settings.resolve(tmp_path).src.resolve() == (tmp_path / "src/a").resolve()
 
 
 def test_several_agents_need_a_service(tmp_path: Path) -> None:
@@ -335,8 +338,8 @@ def test_several_agents_need_a_service(tmp_path: Path) -> None:
         },
     )
     with pytest.raises(UsageError, match="several agents"):
-        settings.resolve(tmp_path, None, None, None)
-    assert settings.resolve(tmp_path, None, None, None, service="b").src.name == "b"
+        settings.resolve(tmp_path)
+    assert settings.resolve(tmp_path, CheckRequest(service="b")).src.name == "b"
 
 
 # -- bad input: exit 2 with a clear message -------------------------------------------------------
@@ -394,7 +397,7 @@ def test_output_inside_src_is_not_zipped_into_itself(tmp_path: Path, monkeypatch
 
 def test_bundled_with_empty_requirements_installs_nothing(tmp_path: Path) -> None:
     src = write_folder(tmp_path / "a", {"main.py": "", "requirements.txt": "# nothing yet\n"})
-    result = build(BuildOptions(src=src, output=tmp_path / "o.zip", mode="bundled", check=False), lambda _m: None)
+    result = build(BuildOptions(src=src, output=tmp_path / "o.zip", request=CheckRequest(mode="bundled"), check=False), lambda _m: None)
     assert result.distributions == () and names(tmp_path / "o.zip") == ["main.py", "requirements.txt"]
 
 
@@ -413,8 +416,10 @@ def _api_ready() -> bool:
 
 
 def _build(src: Path, out: Path, **kw: Any) -> Any:
+    """build() with BuildOptions fields and CheckRequest settings (runtime=, mode=) mixed, as a test writes them."""
     lines: list[str] = []
-    result = build(BuildOptions(src=src, output=out, **kw), lines.append)
+    own = {k: kw.pop(k) for k in ("installer", "check", "dry_run", "quiet", "progress") if k in kw}
+    result = build(BuildOptions(src=src, output=out, request=CheckRequest.make(**kw), **own), lines.append)
     return result, "\n".join(lines)
 
 
@@ -509,8 +514,8 @@ def test_a_zip_that_fails_check_is_kept_and_exits_1(tmp_path: Path, monkeypatch:
 
     seen: dict[str, Any] = {}
 
-    def fake_check(path: Path, **kw: Any) -> Report:
-        seen.update(kw, path=path)
+    def fake_check(path: Path, request: CheckRequest) -> Report:
+        seen.update(vars(request), path=path)
         bad = Finding("AZ104", "requirements-missing", Severity.ERROR, None, "no requirements.txt", "add one")
         return Report.build(InputInfo(str(path), "zip", 0, None), {}, [bad])
 
@@ -523,7 +528,7 @@ def test_a_zip_that_fails_check_is_kept_and_exits_1(tmp_path: Path, monkeypatch:
     assert (seen["runtime"], seen["mode"], seen["entry_point"]) == (
         "python_3_14",
         "remote_build",
-        ["python", "main.py"],
+        ("python", "main.py"),
     )
 
 

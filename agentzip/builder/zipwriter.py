@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import itertools
 import os
-import stat
 import struct
 import time
 import zlib
@@ -66,13 +67,6 @@ def dos_datetime(epoch: int) -> tuple[int, int]:
     return dos_date, dos_time
 
 
-def is_executable(path: Path) -> bool:
-    try:
-        return bool(os.stat(path).st_mode & (stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH))
-    except OSError:
-        return False
-
-
 def _compress(member: Member) -> tuple[bytes, int, int]:
     """(deflated bytes, crc32, size); zlib releases the GIL, so threads compress in parallel."""
     try:
@@ -91,10 +85,8 @@ def _batches(members: list[Member]) -> Iterator[list[Member]]:
     size = 0
     for m in members:
         batch.append(m)
-        try:
+        with contextlib.suppress(OSError):  # _compress reports it
             size += m.source.stat().st_size
-        except OSError:
-            pass  # _compress reports it
         if size >= BATCH_BYTES or len(batch) >= BATCH_FILES:
             yield batch
             batch, size = [], 0
@@ -128,7 +120,7 @@ def write_zip(out: Path, members: Iterable[Member], epoch: int | None = None) ->
     """Write the members, sorted by name, to `out`; the same inputs give the same bytes."""
     ordered = sorted(members, key=lambda m: m.name)
     names = [m.name for m in ordered]
-    dupes = sorted({n for a, n in zip(names, names[1:]) if a == n})
+    dupes = sorted({n for a, n in itertools.pairwise(names) if a == n})
     if dupes:
         raise BuildError(f"two files would have the same name in the zip: {', '.join(dupes[:5])}")
     dos_date, dos_time = dos_datetime(source_date_epoch() if epoch is None else epoch)
@@ -146,7 +138,7 @@ def write_zip(out: Path, members: Iterable[Member], epoch: int | None = None) ->
             digest.update(chunk)
             offset += len(chunk)
 
-        for m, (data, crc, size) in zip(ordered, _compressed(ordered, workers)):
+        for m, (data, crc, size) in zip(ordered, _compressed(ordered, workers), strict=True):
             if offset >= ZIP32_LIMIT:
                 raise BuildError("the zip would be over 4 GiB: far beyond the 250 MiB upload limit")
             name = m.name.encode("utf-8")
