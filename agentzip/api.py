@@ -65,7 +65,6 @@ def check_all(path: str | os.PathLike[str], request: CheckRequest | None = None,
     from agentzip.validator.registry import select as select_rules
 
     req = _request(request, settings)
-    load_rules()
     reports: list[Report] = []
     for settled in contexts(path, req):
         ctx, cfg = settled.context, settled.config
@@ -107,7 +106,6 @@ def explain(
     from agentzip.validator.engine import make_report
 
     req = _request(request, settings)
-    load_rules()  # explain names the rule that would have caught a cause
     found = list(contexts(path, req))
     if len(found) != 1:
         names = ", ".join(str(s.context.definition.service) for s in found if s.context.definition)
@@ -143,9 +141,10 @@ def contexts(
 
     req = _request(request, settings)
     for bundle_path, defn in definition_file.resolve(path, definition=req.definition, service=req.service):
+        bundle = Bundle.open(bundle_path)  # a missing input is the first error, before any rule loads
+        load_rules()  # the config's select/ignore words are checked against the registry
         cfg = config_file.load(bundle_path, config=req.config, no_config=req.no_config)
         values, sources = _target_settings(req, cfg, defn, defaults or {})
-        bundle = Bundle.open(bundle_path)
         target = resolve_target(bundle, **values)
         ppi = req.per_path_ignores if req.per_path_ignores is not None else cfg.per_path_ignores
         size_limit = req.size_limit if req.size_limit is not None else cfg.size_limit

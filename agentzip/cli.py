@@ -25,9 +25,8 @@ def exit_status_help(findings: str | None) -> str:
     """The exit-status paragraph of a command's --help; `findings` says what exit 1 means there."""
     one = f" 1 {findings};" if findings else ""
     return (
-        "\b\nExit status: 0 ok;"
-        + one
-        + " 2 usage error or missing input;\n3 internal error (--debug shows the traceback); 130 interrupted (Ctrl-C)."
+        f"\b\nExit status: 0 ok;{one}\n2 usage error or missing input; 3 internal error (--debug shows the traceback);"
+        "\n130 interrupted (Ctrl-C)."
     )
 
 

@@ -160,6 +160,31 @@ def test_zip_layout_modes_and_timestamps(tmp_path: Path) -> None:
         assert zf.read("pkg/a/z.py") == b"Z\n" * 100
 
 
+@pytest.fixture
+def kolkata(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The process in UTC+05:30 (no DST), where local and UTC DOS fields differ in hour and date."""
+    if not hasattr(time, "tzset"):
+        pytest.skip("time.tzset is POSIX-only")
+    monkeypatch.setenv("TZ", "Asia/Kolkata")
+    time.tzset()
+    if time.localtime(0).tm_hour == 0:
+        pytest.skip("no time zone database: TZ=Asia/Kolkata reads as UTC")
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.parametrize("epoch", [None, 1_700_000_000])  # 1980-01-01 00:00 and 2023-11-14 22:13:20 UTC
+def test_timestamps_are_utc_in_any_time_zone(tmp_path: Path, kolkata: None, epoch: int | None) -> None:
+    """The same epoch gives the same bytes everywhere: DOS fields from gmtime, never localtime."""
+    write_zip(tmp_path / "o.zip", _tree(tmp_path / "t", 1_600_000_000), epoch=epoch)
+    utc = time.gmtime(DOS_EPOCH if epoch is None else epoch)
+    expected = (utc.tm_year, utc.tm_mon, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec // 2 * 2)
+    assert time.localtime(DOS_EPOCH if epoch is None else epoch)[:6] != expected  # the zone really differs
+    with zipfile.ZipFile(tmp_path / "o.zip") as zf:
+        assert {i.date_time for i in zf.infolist()} == {expected}
+
+
 @pytest.mark.parametrize(
     "epoch,expected",
     [("1700000000", (2023, 11, 14, 22, 13, 20)), ("0", (1980, 1, 1, 0, 0, 0)), ("junk", (1980, 1, 1, 0, 0, 0))],
@@ -252,12 +277,23 @@ def test_pip_command_line_never_compiles() -> None:
         assert part in text
 
 
-UV_SDIST = """error: No solution found when resolving dependencies
-  cause: Because docopt==0.6.2 has no usable wheels and you require docopt==0.6.2, we can conclude that your requirements are unsatisfiable.
-
-hint: Wheels are required for `docopt` because building from source is disabled for all packages (i.e., with `--no-build`)"""
-UV_PLATFORM = """  cause: Because onnxruntime==1.20.1 has no wheels with a matching platform tag (e.g., `manylinux_2_17_x86_64`) and you require onnxruntime==1.20.1, we can conclude that your requirements are unsatisfiable."""
-UV_MISSING = """  cause: Because nosuchpkg-zzqx was not found in the package registry and you require nosuchpkg-zzqx, we can conclude that your requirements are unsatisfiable."""
+# Installer output as uv prints it: one long line per cause.
+UV_SDIST = (
+    "error: No solution found when resolving dependencies\n"
+    "  cause: Because docopt==0.6.2 has no usable wheels and you require docopt==0.6.2, "
+    "we can conclude that your requirements are unsatisfiable.\n\n"
+    "hint: Wheels are required for `docopt` because building from source is disabled for all packages "
+    "(i.e., with `--no-build`)"
+)
+UV_PLATFORM = (
+    "  cause: Because onnxruntime==1.20.1 has no wheels with a matching platform tag (e.g., "
+    "`manylinux_2_17_x86_64`) and you require onnxruntime==1.20.1, we can conclude that your requirements "
+    "are unsatisfiable."
+)
+UV_MISSING = (
+    "  cause: Because nosuchpkg-zzqx was not found in the package registry and you require nosuchpkg-zzqx, "
+    "we can conclude that your requirements are unsatisfiable."
+)
 PIP_NONE = """ERROR: Could not find a version that satisfies the requirement docopt==0.6.2 (from versions: none)
 ERROR: No matching distribution found for docopt==0.6.2"""
 
@@ -328,7 +364,10 @@ def test_settings_from_config_and_the_definition_above(tmp_path: Path) -> None:
 
 
 def test_several_agents_need_a_service(tmp_path: Path) -> None:
-    svc = "    host: azure.ai.agent\n    project: {0}\n    codeConfiguration: {{runtime: python_3_13, entryPoint: main.py}}\n"
+    svc = (
+        "    host: azure.ai.agent\n    project: {0}\n"
+        "    codeConfiguration: {{runtime: python_3_13, entryPoint: main.py}}\n"
+    )
     write_folder(
         tmp_path,
         {
@@ -340,6 +379,27 @@ def test_several_agents_need_a_service(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="several agents"):
         settings.resolve(tmp_path)
     assert settings.resolve(tmp_path, CheckRequest(service="b")).src.name == "b"
+
+
+def test_dotnet_is_refused_from_one_place(tmp_path: Path) -> None:
+    """build makes Python zips for now: a dotnet_10 flag or definition is a usage error, not a Python build."""
+    src = write_folder(tmp_path / "a", {"main.py": ""})
+    code, out = run_build(str(src), "--runtime", "dotnet_10", "-o", str(tmp_path / "o.zip"))
+    assert code == 2 and "makes Python bundles; the runtime is 'dotnet_10'" in out
+    (src / "agent.yaml").write_text("code_configuration:\n  runtime: dotnet_10\n  entry_point: [dotnet, A.dll]\n")
+    with pytest.raises(UsageError, match="makes Python bundles"):
+        settings.resolve(src)
+    # a flag overrides the definition's runtime, as it does for check
+    assert settings.resolve(src, CheckRequest(runtime="python_3_14", entry_point="main.py")).runtime == "python_3_14"
+
+
+def test_build_summary_says_where_each_value_came_from(tmp_path: Path) -> None:
+    src = write_folder(
+        tmp_path / "a", {"main.py": "", "requirements.txt": "", "agentzip.toml": "mode = 'remote_build'\n"}
+    )
+    code, out = run_build(str(src), "-o", str(tmp_path / "o.zip"), "--no-check")
+    assert code == 0, out
+    assert "for python_3_13 (default), remote_build (config)" in out
 
 
 # -- bad input: exit 2 with a clear message -------------------------------------------------------
@@ -397,7 +457,10 @@ def test_output_inside_src_is_not_zipped_into_itself(tmp_path: Path, monkeypatch
 
 def test_bundled_with_empty_requirements_installs_nothing(tmp_path: Path) -> None:
     src = write_folder(tmp_path / "a", {"main.py": "", "requirements.txt": "# nothing yet\n"})
-    result = build(BuildOptions(src=src, output=tmp_path / "o.zip", request=CheckRequest(mode="bundled"), check=False), lambda _m: None)
+    result = build(
+        BuildOptions(src=src, output=tmp_path / "o.zip", request=CheckRequest(mode="bundled"), check=False),
+        lambda _m: None,
+    )
     assert result.distributions == () and names(tmp_path / "o.zip") == ["main.py", "requirements.txt"]
 
 

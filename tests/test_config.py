@@ -92,7 +92,7 @@ def test_bad_config_exits_2_naming_the_file(tmp_path: Path, table: str, message:
 
 def test_broken_toml_is_a_usage_error(tmp_path: Path) -> None:
     root = repo(tmp_path, agentzip_toml="select = [\n")
-    with pytest.raises(UsageError, match="agentzip.toml: not valid TOML"):
+    with pytest.raises(UsageError, match=r"agentzip\.toml: not valid TOML"):
         api.check_all(root / "agent")
 
 
