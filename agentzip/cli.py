@@ -208,7 +208,7 @@ def check(
         _check_selectors(sel + ign)
     if color is None:
         color = output is None and sys.stdout.isatty()
-    request = _request(
+    request = request_from_flags(
         runtime=runtime,
         mode=mode,
         entry_point=entry_point,
@@ -247,7 +247,7 @@ def _check_selectors(words: list[str]) -> None:
         _fail(f"no rule matches {', '.join(bad)} (see `agentzip rules`)")
 
 
-def _request(*, glibc: str | None, **settings: Any) -> CheckRequest:
+def request_from_flags(*, glibc: str | None, **settings: Any) -> CheckRequest:
     """The one CheckRequest a command's flags stand for (the --glibc text parsed, exit 2 if bad)."""
     from agentzip.settings import CheckRequest
 
@@ -347,7 +347,7 @@ def explain(
     if not modules and log is None:
         _fail("name the module (--module NAME) or give the log (--log FILE, or --log - for standard input)")
     lines = iter(lambda: log.readline(LOG_LINE_LIMIT), "") if log is not None else None
-    request = _request(
+    request = request_from_flags(
         runtime=runtime,
         mode=mode,
         entry_point=entry_point,

@@ -8,7 +8,7 @@ import click
 
 from agentzip.builder.options import DEFAULT_OUTPUT
 from agentzip.builder.settings import BUILD_DEFAULTS
-from agentzip.cli import _fail, _request, exit_status_help
+from agentzip.cli import _fail, exit_status_help, request_from_flags
 from agentzip.foundry import DEFAULT_GLIBC, MODES, RUNTIMES
 
 _FLOOR = ".".join(map(str, DEFAULT_GLIBC))
@@ -80,7 +80,7 @@ def build_command(
     from agentzip.builder import BuildOptions, build
     from agentzip.errors import AgentzipError
 
-    request = _request(
+    request = request_from_flags(
         runtime=runtime,
         mode=mode,
         entry_point=entry_point,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from agentzip.errors import BuildError, UsageError
-from agentzip.foundry import DEFAULT_GLIBC
+from agentzip.foundry import ARCH, DEFAULT_GLIBC
 
 INSTALLERS = ("uv", "pip")
 # `uv pip install --help` (0.5+): the x86_64 manylinux values uv accepts for --python-platform.
@@ -47,14 +47,14 @@ def uv_platform(glibc: tuple[int, int]) -> str:
     """The newest uv --python-platform not above the glibc: 2.27 -> x86_64-manylinux_2_17."""
     _, minor = _at_least_the_floor(glibc)
     best = max(m for m in UV_GLIBC_MINORS if m <= minor)
-    return f"x86_64-manylinux_2_{best}"
+    return f"{ARCH}-manylinux_2_{best}"
 
 
 def pip_platforms(glibc: tuple[int, int]) -> list[str]:
     """pip --platform values: every manylinux_2_Y from the glibc down to 2.17, then manylinux2014."""
     _, minor = _at_least_the_floor(glibc)
-    tags = [f"manylinux_2_{m}_x86_64" for m in range(minor, DEFAULT_GLIBC[1], -1)]
-    return [*tags, "manylinux2014_x86_64"]
+    tags = [f"manylinux_2_{m}_{ARCH}" for m in range(minor, DEFAULT_GLIBC[1], -1)]
+    return [*tags, f"manylinux2014_{ARCH}"]
 
 
 def uv_binary() -> str:

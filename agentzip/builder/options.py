@@ -16,7 +16,7 @@ DEFAULT_OUTPUT = "agent-code.zip"
 
 @dataclass(frozen=True)
 class BuildOptions:
-    """Flags of `agentzip build`; None means "from config or the definition file, else a default"."""
+    """Flags of `agentzip build`: what to build, where, how; the target settings are a CheckRequest."""
 
     src: Path = Path(".")
     output: Path = Path(DEFAULT_OUTPUT)
