@@ -31,6 +31,10 @@ class Settled:
     config: Config
     sources: Mapping[str, Origin] = field(default_factory=lambda: MappingProxyType({}))
 
+    def __iter__(self) -> Iterator[Any]:
+        """`for ctx, cfg in api.contexts(...)` keeps working: contexts() used to yield those pairs."""
+        return iter((self.context, self.config))
+
 
 def load_rules() -> None:
     """Register every rule (importing agentzip.rules); the registry never imports its rules itself."""

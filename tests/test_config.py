@@ -177,5 +177,7 @@ def test_contexts_say_where_each_setting_came_from(tmp_path: Path) -> None:
         "glibc_floor": "default",
     }
     assert settled.context.target.inferred == ("entry_point",)
+    ctx, cfg = settled  # the pair contexts() yielded before it said where settings came from
+    assert ctx is settled.context and cfg.mode == "bundled"
     (built,) = api.contexts(root / "agent", defaults={"entry_point": "main.py"})
     assert built.sources["entry_point"] == "default" and built.context.target.entry_point == ("python", "main.py")
