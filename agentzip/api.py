@@ -3,61 +3,57 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 
+from agentzip.settings import CheckRequest, Origin
 from agentzip.validator.findings import Report
 
 if TYPE_CHECKING:
     from agentzip.explain import Explanation
     from agentzip.validator.config import Config
     from agentzip.validator.context import Context
+    from agentzip.validator.definition import Definition
+
+__all__ = ["CheckRequest", "Settled", "check", "check_all", "contexts", "explain", "load_rules"]
+
+# The target settings whose origin is tracked: build's summary and the report's notes name it.
+TRACKED = ("runtime", "mode", "entry_point", "glibc_floor")
 
 
-def check(
-    path: str | os.PathLike[str],
-    *,
-    runtime: str | None = None,
-    mode: str | None = None,
-    entry_point: str | list[str] | tuple[str, ...] | None = None,
-    glibc_floor: tuple[int, int] | None = None,
-    select: Iterable[str] | None = None,
-    ignore: Iterable[str] | None = None,
-    size_limit: int | None = None,
-    per_path_ignores: dict[str, list[str]] | None = None,
-    with_sha256: bool = True,
-    fail_on: str | None = None,
-    config: str | os.PathLike[str] | None = None,
-    no_config: bool = False,
-    definition: str | os.PathLike[str] | None = None,
-    service: str | None = None,
-) -> Report:
+@dataclass(frozen=True)
+class Settled:
+    """One agent PATH stands for: its Context, the config read, and where each target setting came from."""
+
+    context: Context
+    config: Config
+    sources: Mapping[str, Origin] = field(default_factory=lambda: MappingProxyType({}))
+
+    def __iter__(self) -> Iterator[Any]:
+        """`for ctx, cfg in api.contexts(...)` keeps working: contexts() used to yield those pairs."""
+        return iter((self.context, self.config))
+
+
+def load_rules() -> None:
+    """Register every rule (importing agentzip.rules); the registry never imports its rules itself."""
+    import agentzip.rules  # noqa: F401
+
+
+def check(path: str | os.PathLike[str], request: CheckRequest | None = None, **settings: Any) -> Report:
     """Check a zip or a folder against the target and return the sorted report.
 
-    Settings: arguments > config file (`config`, else the nearest agentzip.toml or
-    [tool.agentzip] above PATH, unless `no_config`) > agent definition (`definition`, else the
-    azure.yaml / agent.yaml a user would expect, see validator.definition.resolve) > inference.
+    Settings are a CheckRequest, or its fields as keyword arguments (`runtime="python_3_14"`,
+    `select=["AZ2"]`, ...), or both (the keywords then change the request). Precedence:
+    arguments > config file (`config`, else the nearest agentzip.toml or [tool.agentzip] above
+    PATH, unless `no_config`) > agent definition (`definition`, else the azure.yaml / agent.yaml a
+    user would expect, see validator.definition.resolve) > inference.
     Raises UsageError for an input that does not exist, a bad config or definition file, and
     for an azure.yaml with several agent services and no `service` (check_all checks each).
     A corrupt archive is a finding.
     """
-    reports = check_all(
-        path,
-        runtime=runtime,
-        mode=mode,
-        entry_point=entry_point,
-        glibc_floor=glibc_floor,
-        select=select,
-        ignore=ignore,
-        size_limit=size_limit,
-        per_path_ignores=per_path_ignores,
-        with_sha256=with_sha256,
-        fail_on=fail_on,
-        config=config,
-        no_config=no_config,
-        definition=definition,
-        service=service,
-    )
+    reports = check_all(path, request, **settings)
     if len(reports) != 1:
         from agentzip.errors import UsageError
 
@@ -66,60 +62,29 @@ def check(
     return reports[0]
 
 
-def check_all(
-    path: str | os.PathLike[str],
-    *,
-    runtime: str | None = None,
-    mode: str | None = None,
-    entry_point: str | list[str] | tuple[str, ...] | None = None,
-    glibc_floor: tuple[int, int] | None = None,
-    select: Iterable[str] | None = None,
-    ignore: Iterable[str] | None = None,
-    size_limit: int | None = None,
-    per_path_ignores: dict[str, list[str]] | None = None,
-    with_sha256: bool = True,
-    fail_on: str | None = None,
-    config: str | os.PathLike[str] | None = None,
-    no_config: bool = False,
-    definition: str | os.PathLike[str] | None = None,
-    service: str | None = None,
-) -> list[Report]:
+def check_all(path: str | os.PathLike[str], request: CheckRequest | None = None, **settings: Any) -> list[Report]:
     """check() for each agent PATH stands for: one report per azure.yaml service it names."""
-    import dataclasses
-
     from agentzip.validator.engine import make_report, run_rules
     from agentzip.validator.findings import Severity
     from agentzip.validator.registry import select as select_rules
 
+    req = _request(request, settings)
     reports: list[Report] = []
-    for ctx, cfg in contexts(
-        path,
-        runtime=runtime,
-        mode=mode,
-        entry_point=entry_point,
-        glibc_floor=glibc_floor,
-        size_limit=size_limit,
-        per_path_ignores=per_path_ignores,
-        config=config,
-        no_config=no_config,
-        definition=definition,
-        service=service,
-    ):
-        sel = select if select is not None else cfg.select
-        ign = ignore if ignore is not None else cfg.ignore
+    for settled in contexts(path, req):
+        ctx, cfg = settled.context, settled.config
+        sel = req.select if req.select is not None else cfg.select
+        ign = req.ignore if req.ignore is not None else cfg.ignore
         findings = run_rules(ctx, select_rules(sel, ign))
-        report = make_report(ctx, findings, with_sha256=with_sha256)
-        notes = [*report.notes, *_setting_notes(ctx, cfg)]
+        report = make_report(ctx, findings, with_sha256=req.with_sha256)
         target_json = dict(report.target)
         if ctx.definition is not None:
-            d = ctx.definition
-            target_json["definition"] = {"path": d.display, "kind": d.kind, "service": d.service}
+            target_json["definition"] = _definition_json(ctx.definition)
         reports.append(
-            dataclasses.replace(
+            replace(
                 report,
                 target=target_json,
-                notes=tuple(notes),
-                fail_on=Severity.parse(fail_on or cfg.fail_on or "error"),
+                notes=(*report.notes, *_setting_notes(ctx, cfg)),
+                fail_on=Severity.parse(req.fail_on or cfg.fail_on or "error"),
             )
         )
     return reports
@@ -127,50 +92,32 @@ def check_all(
 
 def explain(
     path: str | os.PathLike[str],
+    request: CheckRequest | None = None,
     *,
     modules: Iterable[str] = (),
     log: str | Iterable[str] | None = None,
-    runtime: str | None = None,
-    mode: str | None = None,
-    entry_point: str | list[str] | tuple[str, ...] | None = None,
-    glibc_floor: tuple[int, int] | None = None,
-    config: str | os.PathLike[str] | None = None,
-    no_config: bool = False,
-    definition: str | os.PathLike[str] | None = None,
-    service: str | None = None,
-    with_sha256: bool = True,
+    **settings: Any,
 ) -> Explanation:
     """Why each module (and each import failure a log shows) will or will not import in the runtime.
 
-    The bundle and target are settled as `check` settles them. Raises UsageError for a bad
-    input, a module name that is not one, a .NET target, or several azure.yaml services and no
-    `service`.
+    The bundle and target are settled as `check` settles them (the same CheckRequest or keyword
+    settings). Raises UsageError for a bad input, a module name that is not one, a .NET target,
+    or several azure.yaml services and no `service`.
     """
     from agentzip.errors import UsageError
     from agentzip.explain import Explanation, explain_all
     from agentzip.logscan import scan
     from agentzip.validator.engine import make_report
 
-    found = list(
-        contexts(
-            path,
-            runtime=runtime,
-            mode=mode,
-            entry_point=entry_point,
-            glibc_floor=glibc_floor,
-            config=config,
-            no_config=no_config,
-            definition=definition,
-            service=service,
-        )
-    )
+    req = _request(request, settings)
+    found = list(contexts(path, req))
     if len(found) != 1:
-        names = ", ".join(str(c.definition.service) for c, _ in found if c.definition)
+        names = ", ".join(str(s.context.definition.service) for s in found if s.context.definition)
         raise UsageError(f"{path}: several agent services ({names}): choose one with --service")
-    ctx, cfg = found[0]
+    ctx, cfg = found[0].context, found[0].config
     failures = scan(log) if log is not None else []
     diagnoses = tuple(explain_all(ctx, modules, failures))
-    base = make_report(ctx, [], with_sha256=with_sha256)
+    base = make_report(ctx, [], with_sha256=req.with_sha256)
     notes = [*base.notes, *_setting_notes(ctx, cfg)]
     if log is not None and not failures:
         notes.append("the log shows no ModuleNotFoundError or ImportError")
@@ -179,44 +126,81 @@ def explain(
 
 def contexts(
     path: str | os.PathLike[str],
+    request: CheckRequest | None = None,
     *,
-    runtime: str | None = None,
-    mode: str | None = None,
-    entry_point: str | list[str] | tuple[str, ...] | None = None,
-    glibc_floor: tuple[int, int] | None = None,
-    size_limit: int | None = None,
-    per_path_ignores: dict[str, list[str]] | None = None,
-    config: str | os.PathLike[str] | None = None,
-    no_config: bool = False,
-    definition: str | os.PathLike[str] | None = None,
-    service: str | None = None,
-) -> Iterator[tuple[Context, Config]]:
-    """The bundle, target and options each agent PATH stands for, settled as `check` settles them:
-    arguments > config file > agent definition > inference."""
+    defaults: Mapping[str, Any] | None = None,
+    **settings: Any,
+) -> Iterator[Settled]:
+    """The bundle, target and options each agent PATH stands for, settled once for check, explain
+    and build alike: arguments > config file > agent definition > `defaults` > inference.
+
+    `defaults` replace inference for the settings they name (`build` makes a bundled
+    python_3_13 zip unless told otherwise; `check` infers from what the bundle holds).
+    """
     from agentzip.validator import config as config_file
     from agentzip.validator import definition as definition_file
     from agentzip.validator.bundle import Bundle
     from agentzip.validator.context import Context, Options
-    from agentzip.validator.target import MODES, RUNTIMES, resolve_target
+    from agentzip.validator.target import resolve_target
 
-    for bundle_path, defn in definition_file.resolve(path, definition=definition, service=service):
-        cfg = config_file.load(bundle_path, config=config, no_config=no_config)
-        # A definition value the service would reject is reported by its AZ7xx rule; the bundle
-        # is then checked against what inference finds rather than against a runtime that does
-        # not exist.
-        d_runtime = defn.runtime if defn and defn.runtime in RUNTIMES else None
-        d_mode = defn.dependency_resolution if defn and defn.dependency_resolution in MODES else None
-        bundle = Bundle.open(bundle_path)
-        target = resolve_target(
-            bundle,
-            runtime=runtime or cfg.runtime or d_runtime,
-            mode=mode or cfg.mode or d_mode,
-            entry_point=entry_point or cfg.entry_point or (defn.entry_point if defn else None) or None,
-            glibc_floor=glibc_floor or cfg.glibc_floor,
+    req = _request(request, settings)
+    for bundle_path, defn in definition_file.resolve(path, definition=req.definition, service=req.service):
+        bundle = Bundle.open(bundle_path)  # a missing input is the first error, before any rule loads
+        load_rules()  # the config's select/ignore words are checked against the registry
+        cfg = config_file.load(bundle_path, config=req.config, no_config=req.no_config)
+        values, sources = _target_settings(req, cfg, defn, defaults or {})
+        target = resolve_target(bundle, **values)
+        ppi = req.per_path_ignores if req.per_path_ignores is not None else cfg.per_path_ignores
+        size_limit = req.size_limit if req.size_limit is not None else cfg.size_limit
+        options = Options.make(size_limit=size_limit, per_path_ignores=ppi)
+        ctx = Context(bundle, target, options, definition=defn)
+        yield Settled(ctx, cfg, MappingProxyType(sources))
+
+
+def _target_settings(
+    req: CheckRequest, cfg: Config, defn: Definition | None, defaults: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Origin]]:
+    """Each target setting and its origin: flag > config > definition > default, else inferred (None)."""
+    from agentzip.foundry import MODES, RUNTIMES
+
+    origin = defn.describe() if defn is not None else "definition"
+    # A definition value the service would reject is reported by its AZ7xx rule; the bundle is
+    # then checked against what inference finds rather than against a runtime that does not exist.
+    defined: dict[str, Any] = {}
+    if defn is not None:
+        defined = {
+            "runtime": defn.runtime if defn.runtime in RUNTIMES else None,
+            "mode": defn.dependency_resolution if defn.dependency_resolution in MODES else None,
+            "entry_point": defn.entry_point,
+        }
+    values: dict[str, Any] = {}
+    sources: dict[str, Origin] = {}
+    for key in TRACKED:
+        candidates = (
+            (getattr(req, key), "flag"),
+            (getattr(cfg, key), "config"),
+            (defined.get(key), origin),
+            (defaults.get(key), "default"),
         )
-        ppi = per_path_ignores if per_path_ignores is not None else cfg.per_path_ignores
-        options = Options.make(size_limit=size_limit or cfg.size_limit, per_path_ignores=ppi)
-        yield Context(bundle, target, options, definition=defn), cfg
+        # An empty value (entry-point = "", select = []) counts as unset, as it always has.
+        values[key], sources[key] = next(((v, where) for v, where in candidates if v), (None, "inferred"))
+    entry = values["entry_point"]
+    if isinstance(entry, (list, tuple)) and len(entry) == 1:
+        values["entry_point"] = str(entry[0])  # azd's one-file entryPoint: the runner is added
+    if values["glibc_floor"] is None:
+        sources["glibc_floor"] = "default"  # the platform's promise, never inferred from the bundle
+    return values, sources
+
+
+def _request(request: CheckRequest | None, settings: Mapping[str, Any]) -> CheckRequest:
+    """The request a call stands for: keyword settings alone, or a request they change."""
+    if request is None:
+        return CheckRequest.make(**settings)
+    return request.with_(**settings) if settings else request
+
+
+def _definition_json(d: Definition) -> dict[str, Any]:
+    return {"path": d.display, "kind": d.kind, "service": d.service}
 
 
 def _setting_notes(ctx: Context, cfg: Config) -> list[str]:

@@ -3,13 +3,31 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
 
 import click
 
 from agentzip import __version__
+from agentzip.foundry import MODES, RUNTIMES
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+if TYPE_CHECKING:
+    from agentzip.settings import CheckRequest
+
+# One exit-code policy for every command (README, "Exit status").
+EXIT_OK = 0  # nothing at or above --fail-on
+EXIT_FINDINGS = 1  # findings at or above --fail-on (explain: a module will not import; build: it failed)
+EXIT_USAGE = 2  # bad flags or config, an input that does not exist
+EXIT_INTERNAL = 3  # a bug in agentzip: one line, the traceback with --debug
+EXIT_INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT, as shells report it
+
+
+def exit_status_help(findings: str | None) -> str:
+    """The exit-status paragraph of a command's --help; `findings` says what exit 1 means there."""
+    one = f" 1 {findings};" if findings else ""
+    return (
+        f"\b\nExit status: 0 ok;{one}\n2 usage error or missing input; 3 internal error (--debug shows the traceback);"
+        "\n130 interrupted (Ctrl-C)."
+    )
 
 
 def _split(values: tuple[str, ...]) -> list[str]:
@@ -17,9 +35,10 @@ def _split(values: tuple[str, ...]) -> list[str]:
     return [v.strip() for value in values for v in value.split(",") if v.strip()]
 
 
-def _fail(message: str) -> None:
+def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    """Print one error line and exit (2 unless told otherwise)."""
     click.echo(f"agentzip: error: {message}", err=True)
-    sys.exit(EXIT_USAGE)
+    sys.exit(code)
 
 
 def _write(text: str, output: str | None) -> None:
@@ -36,7 +55,7 @@ def _write(text: str, output: str | None) -> None:
 class _LazyGroup(click.Group):
     """A group whose heavier commands are imported when named (click's documented lazy loading)."""
 
-    lazy = {"build": ("agentzip.builder.command", "build_command")}
+    lazy: ClassVar[dict[str, tuple[str, str]]] = {"build": ("agentzip.builder.command", "build_command")}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.lazy])
@@ -50,22 +69,49 @@ class _LazyGroup(click.Group):
             return command
         return super().get_command(ctx, cmd_name)
 
+    def invoke(self, ctx: click.Context) -> Any:
+        """The last line of defence: a bug is one line and exit 3, never a traceback (unless --debug)."""
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            sys.exit(EXIT_INTERRUPTED)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise  # click's own: --help, usage errors, exits
+        except Exception as exc:
+            where = ctx.invoked_subcommand or "agentzip"
+            if ctx.meta.get(DEBUG_KEY):
+                import traceback
 
-@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+                traceback.print_exc(file=sys.stderr)
+            click.echo(f"agentzip: internal error in {where}: {type(exc).__name__}: {exc}; please report it", err=True)
+            sys.exit(EXIT_INTERNAL)
+
+
+DEBUG_KEY = "agentzip.debug"
+
+
+@click.group(
+    cls=_LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=exit_status_help("findings at or above --fail-on (each command says)"),
+)
 @click.version_option(__version__, "-V", "--version", prog_name="agentzip")
-def main() -> None:
+@click.option("--debug", is_flag=True, help="Print the traceback of an internal error (exit 3).")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
     """Stop broken Foundry hosted-agent deployments before they are uploaded."""
+    ctx.meta[DEBUG_KEY] = debug
 
 
 target_options = [
     click.option(
         "--runtime",
-        type=click.Choice(["python_3_13", "python_3_14", "dotnet_10"]),
+        type=click.Choice(RUNTIMES),
         help="Target runtime (default: from config or definition, else inferred).",
     ),
     click.option(
         "--mode",
-        type=click.Choice(["remote_build", "bundled"]),
+        type=click.Choice(MODES),
         help="Dependency resolution (default: inferred from the bundle).",
     ),
     click.option("--entry-point", help="Entry point file or command, e.g. main.py."),
@@ -83,7 +129,8 @@ definition_options = [
     click.option(
         "--config",
         type=click.Path(dir_okay=False),
-        help="Read settings from this file (default: the nearest agentzip.toml or [tool.agentzip] in pyproject.toml above PATH).",
+        help="Read settings from this file "
+        "(default: the nearest agentzip.toml or [tool.agentzip] in pyproject.toml above PATH).",
     ),
     click.option("--no-config", is_flag=True, help="Ignore config files."),
     click.option(
@@ -110,10 +157,9 @@ def _glibc(value: str | None) -> tuple[int, int] | None:
         return parse_glibc(value)
     except ValueError as e:
         _fail(str(e))
-    return None
 
 
-@main.command()
+@main.command(epilog=exit_status_help("a finding at or above --fail-on (default error)"))
 @click.argument("paths", nargs=-1, type=click.Path())
 @_with_target_options
 @click.option("--select", multiple=True, help="Rules to run: codes, code prefixes or names (comma-separated).")
@@ -156,41 +202,56 @@ def check(
     from agentzip import api
     from agentzip.errors import AgentzipError
     from agentzip.validator import reporters
-    from agentzip.validator.registry import unknown_selectors
 
     sel, ign = _split(select), _split(ignore)
-    bad = unknown_selectors(sel + ign)
-    if bad:
-        _fail(f"no rule matches {', '.join(bad)} (see `agentzip rules`)")
+    if sel or ign:  # rule modules load only when a selector needs checking against them
+        _check_selectors(sel + ign)
     if color is None:
         color = output is None and sys.stdout.isatty()
+    request = request_from_flags(
+        runtime=runtime,
+        mode=mode,
+        entry_point=entry_point,
+        glibc=glibc,
+        config=config,
+        no_config=no_config,
+        definition=definition,
+        service=service,
+        select=tuple(sel) or None,
+        ignore=tuple(ign) or None,
+        fail_on=fail_on,
+        with_sha256=fmt != "text",
+    )
     reports = []
     for path in paths or (".",):
         try:
-            reports += api.check_all(
-                path,
-                runtime=runtime,
-                mode=mode,
-                entry_point=entry_point,
-                glibc_floor=_glibc(glibc),
-                select=sel or None,
-                ignore=ign or None,
-                with_sha256=fmt != "text",
-                fail_on=fail_on,
-                config=config,
-                no_config=no_config,
-                definition=definition,
-                service=service,
-            )
+            reports += api.check_all(path, request)
         except AgentzipError as e:
-            _fail(str(e))
-            return
+            _fail(str(e), e.exit_code)
     _write(reporters.render_all(fmt, reports, color=color), output)
     if size_report:
         # The chart goes where a person reads it: never into a machine-readable stdout.
         to_stderr = fmt != "text" and output is None
         _size_charts([r.input.path for r in reports], color=color, err=to_stderr)
     sys.exit(EXIT_FINDINGS if any(r.failed for r in reports) else EXIT_OK)
+
+
+def _check_selectors(words: list[str]) -> None:
+    """Exit 2 when a --select/--ignore word names no rule: a typo must not silently select nothing."""
+    from agentzip.api import load_rules
+    from agentzip.validator.registry import unknown_selectors
+
+    load_rules()
+    bad = unknown_selectors(words)
+    if bad:
+        _fail(f"no rule matches {', '.join(bad)} (see `agentzip rules`)")
+
+
+def request_from_flags(*, glibc: str | None, **settings: Any) -> CheckRequest:
+    """The one CheckRequest a command's flags stand for (the --glibc text parsed, exit 2 if bad)."""
+    from agentzip.settings import CheckRequest
+
+    return CheckRequest.make(glibc_floor=_glibc(glibc), **settings)
 
 
 def _size_charts(paths: list[str], *, color: bool, err: bool = False, top: int = 12, ascii: bool | None = None) -> None:
@@ -201,12 +262,11 @@ def _size_charts(paths: list[str], *, color: bool, err: bool = False, top: int =
         try:
             chart = sizereport.render(sizereport.measure_path(path), color=color, top=top, ascii=ascii)
         except AgentzipError as e:
-            _fail(str(e))
-            return
+            _fail(str(e), e.exit_code)
         click.echo(chart, nl=False, err=err)
 
 
-@main.command()
+@main.command(epilog=exit_status_help(None))
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
     "--top", type=click.IntRange(1, 200), default=12, show_default=True, help="How many contributors to draw."
@@ -231,15 +291,14 @@ def size(paths: tuple[str, ...], top: int, ascii_: bool | None, color: bool | No
         try:
             targets += [str(p) for p, _ in resolve(path, service=service)]
         except AgentzipError as e:
-            _fail(str(e))
-            return
+            _fail(str(e), e.exit_code)
     _size_charts(targets, color=color, top=top, ascii=ascii_)
 
 
 LOG_LINE_LIMIT = 64 << 10  # characters of one log line read at a time: a log is never read whole
 
 
-@main.command()
+@main.command(epilog=exit_status_help("a module will not import"))
 @click.argument("path", required=False, type=click.Path())
 @click.option(
     "-m",
@@ -288,24 +347,21 @@ def explain(
     if not modules and log is None:
         _fail("name the module (--module NAME) or give the log (--log FILE, or --log - for standard input)")
     lines = iter(lambda: log.readline(LOG_LINE_LIMIT), "") if log is not None else None
+    request = request_from_flags(
+        runtime=runtime,
+        mode=mode,
+        entry_point=entry_point,
+        glibc=glibc,
+        config=config,
+        no_config=no_config,
+        definition=definition,
+        service=service,
+        with_sha256=fmt == "json",
+    )
     try:
-        result = api.explain(
-            path or ".",
-            modules=modules,
-            log=lines,
-            runtime=runtime,
-            mode=mode,
-            entry_point=entry_point,
-            glibc_floor=_glibc(glibc),
-            config=config,
-            no_config=no_config,
-            definition=definition,
-            service=service,
-            with_sha256=fmt == "json",
-        )
+        result = api.explain(path or ".", request, modules=modules, log=lines)
     except AgentzipError as e:
-        _fail(str(e))
-        return
+        _fail(str(e), e.exit_code)
     if color is None:
         color = output is None and sys.stdout.isatty()
     text = explaining.render_json(result) if fmt == "json" else explaining.render_text(result, color=color)
@@ -313,7 +369,7 @@ def explain(
     sys.exit(EXIT_FINDINGS if result.failed else EXIT_OK)
 
 
-@main.command()
+@main.command(epilog=exit_status_help(None))
 @click.argument("rule", required=False)
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
 def rules(rule: str | None, fmt: str) -> None:
@@ -323,12 +379,13 @@ def rules(rule: str | None, fmt: str) -> None:
     if rule is None:
         click.echo(docs.catalogue(fmt), nl=False)
         return
+    from agentzip.api import load_rules
     from agentzip.validator.registry import find_rule
 
+    load_rules()
     r = find_rule(rule)
     if r is None:
         _fail(f"no rule named {rule!r} (see `agentzip rules`)")
-        return
     click.echo(docs.rule_page(r, fmt), nl=False)
 
 

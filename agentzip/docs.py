@@ -13,8 +13,16 @@ file is stale. Codes and names are stable: never renamed, never reused.
 """
 
 
+def _all_rules() -> list[Rule]:
+    """Every rule, its module loaded first (the registry does not import the rules itself)."""
+    from agentzip.api import load_rules
+
+    load_rules()
+    return all_rules()
+
+
 def catalogue(fmt: str = "text") -> str:
-    rules = all_rules()
+    rules = _all_rules()
     if fmt == "json":
         return (
             json.dumps(
@@ -67,7 +75,7 @@ def _demote(docs: str) -> str:
 
 def table(rules: list[Rule] | None = None, link: str = "") -> str:
     """The markdown rule table; `link` prefixes the anchors (README links into docs/rules.md)."""
-    rules = rules if rules is not None else all_rules()
+    rules = rules if rules is not None else _all_rules()
     lines = ["| code | name | severity | summary |", "| --- | --- | --- | --- |"]
     lines += [
         f"| [{r.code}]({link}#{r.code.lower()}-{r.name}) | {r.name} | {r.severity.label} | {r.summary} |" for r in rules
@@ -76,7 +84,7 @@ def table(rules: list[Rule] | None = None, link: str = "") -> str:
 
 
 def markdown(rules: list[Rule] | None = None) -> str:
-    rules = rules if rules is not None else all_rules()
+    rules = rules if rules is not None else _all_rules()
     lines = [HEADER, table(rules)]
     body = "\n".join(rule_page(r, "markdown") for r in rules)
     return "\n".join(lines) + "\n" + body

@@ -74,8 +74,8 @@ def _human(n: int) -> str:
 def _bar(cells: float, ascii: bool) -> str:
     """A bar `cells` characters long, to an eighth of a character (a whole one in ASCII)."""
     if ascii:
-        return "#" * int(round(cells))
-    whole, part = divmod(int(round(cells * 8)), 8)
+        return "#" * round(cells)
+    whole, part = divmod(round(cells * 8), 8)
     return BLOCKS[-1] * whole + (BLOCKS[part] if part else "")
 
 
@@ -136,7 +136,7 @@ def render(
     for r in shown:
         name = r.name if len(r.name) <= name_w else r.name[: name_w - 1] + "…"
         z = _bar(r.zipped / scale * cells, ascii)
-        extra = light * max(0, int(round(r.unzipped / scale * cells)) - len(z))
+        extra = light * max(0, round(r.unzipped / scale * cells) - len(z))
         line = f"  {name:<{name_w}}  {_human(r.zipped):>10}  {_human(r.unzipped):>10}  {r.files:>7,}  "
         out.append(line + style(z, color, fg="cyan") + style(extra, color, dim=True))
     out.append("")

@@ -146,8 +146,11 @@ def test_docs_rules_md_is_fresh() -> None:
 
 
 def test_every_rule_has_full_docs() -> None:
+    from agentzip.api import load_rules
     from agentzip.validator.registry import all_rules
 
+    load_rules()
+    assert len(all_rules()) > 40
     for r in all_rules():
         for section in ("## What it does", "## Why is this bad", "## Example", "## How to fix"):
             assert section in r.docs, (r.code, section)
@@ -168,3 +171,85 @@ def test_readme_starts_with_the_two_commands() -> None:
     assert "agentzip check examples/" in block[0]
     ci = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text(encoding="utf-8")
     assert block[1] in ci.splitlines()  # CI runs the README's test command, as written
+
+
+# -- one exit-code policy: 0 ok, 1 findings, 2 usage, 3 internal error, 130 Ctrl-C ----------------
+
+
+def _crash(*_args: object, **_kw: object) -> object:
+    raise RuntimeError("the disk said no")
+
+
+def _interrupt(*_args: object, **_kw: object) -> object:
+    raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize(
+    ("function", "args", "where"),
+    [
+        ("check_all", ["check", "."], "check"),
+        ("explain", ["explain", ".", "--module", "yaml"], "explain"),
+    ],
+)
+def test_an_internal_error_is_one_line_and_exit_3(
+    monkeypatch: pytest.MonkeyPatch, function: str, args: list[str], where: str
+) -> None:
+    from agentzip import api
+
+    monkeypatch.setattr(api, function, _crash)
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 3, result.output
+    assert result.stderr == (f"agentzip: internal error in {where}: RuntimeError: the disk said no; please report it\n")
+    assert result.stdout == ""
+
+
+def test_debug_shows_the_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    from agentzip import api
+
+    monkeypatch.setattr(api, "check_all", _crash)
+    result = CliRunner().invoke(main, ["--debug", "check", "."])
+    assert result.exit_code == 3
+    assert "Traceback (most recent call last)" in result.stderr and "_crash" in result.stderr
+    assert result.stderr.rstrip().splitlines()[-1].startswith("agentzip: internal error in check: RuntimeError")
+
+
+def test_an_internal_error_in_build_exits_3(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from agentzip.builder import settings
+
+    monkeypatch.setattr(settings, "resolve", _crash)
+    result = CliRunner().invoke(main, ["build", str(tmp_path)])
+    assert result.exit_code == 3 and "internal error in build: RuntimeError" in result.stderr
+
+
+def test_ctrl_c_exits_130_quietly(monkeypatch: pytest.MonkeyPatch) -> None:
+    from agentzip import api
+
+    monkeypatch.setattr(api, "check_all", _interrupt)
+    result = CliRunner().invoke(main, ["check", "."])
+    assert result.exit_code == 130
+    assert result.output == ""
+
+
+@pytest.mark.parametrize("command", ["check", "explain", "build", "size", "rules"])
+def test_every_command_documents_its_exit_status(command: str) -> None:
+    code, out = run(command, "--help")
+    assert code == 0
+    text = " ".join(out.split())
+    assert "Exit status: 0 ok;" in text and "2 usage error" in text and "3 internal error" in text
+    assert "130 interrupted" in text
+
+
+def test_check_without_selectors_loads_no_rule_before_the_input_is_known(tmp_path: Path) -> None:
+    """A missing input fails fast: no rule module is imported to validate selectors nobody gave."""
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from agentzip.cli import main\n"
+        "r = CliRunner().invoke(main, ['check', sys.argv[1]])\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith('agentzip.rules'))\n"
+        "print(r.exit_code, loaded)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "missing.zip")], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "2 []"

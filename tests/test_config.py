@@ -92,7 +92,7 @@ def test_bad_config_exits_2_naming_the_file(tmp_path: Path, table: str, message:
 
 def test_broken_toml_is_a_usage_error(tmp_path: Path) -> None:
     root = repo(tmp_path, agentzip_toml="select = [\n")
-    with pytest.raises(UsageError, match="agentzip.toml: not valid TOML"):
+    with pytest.raises(UsageError, match=r"agentzip\.toml: not valid TOML"):
         api.check_all(root / "agent")
 
 
@@ -130,3 +130,54 @@ def test_every_key(tmp_path: Path) -> None:
 )
 def test_parse_size(text: str | int, n: int) -> None:
     assert parse_size(text) == n
+
+
+# -- one CheckRequest: keyword arguments and the object are the same request -----------------------
+
+
+def test_keywords_and_a_check_request_give_the_same_report(tmp_path: Path) -> None:
+    from agentzip.settings import CheckRequest
+
+    root = repo(tmp_path, agentzip_toml='runtime = "python_3_14"\n')
+    kw = {"mode": "remote_build", "select": ["AZ6"], "fail_on": "warning", "with_sha256": False}
+    by_keywords = api.check(root / "agent", **kw)
+    request = CheckRequest.make(**kw)
+    assert request.select == ("AZ6",)  # lists become tuples: a request is safe to share
+    by_request = api.check(root / "agent", request)
+    assert by_keywords == by_request
+    assert by_request.failed and [f.rule for f in by_request.findings] == ["junk-file"]
+    # keywords next to a request change that setting only; the request itself is untouched
+    changed = api.check(root / "agent", request, fail_on="error")
+    assert not changed.failed and request.fail_on == "warning"
+
+
+def test_a_check_request_is_frozen_and_names_its_settings() -> None:
+    import dataclasses
+
+    from agentzip.settings import CheckRequest
+
+    request = CheckRequest.make(per_path_ignores={"tests/*": ["AZ4"]})
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        request.runtime = "python_3_14"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        request.per_path_ignores["x"] = ("AZ1",)  # type: ignore[index]
+    with pytest.raises(TypeError, match="glibc"):
+        CheckRequest.make(glibc="2.28")
+    with pytest.raises(TypeError):
+        api.check(".", runtme="python_3_14")
+
+
+def test_contexts_say_where_each_setting_came_from(tmp_path: Path) -> None:
+    root = repo(tmp_path, agentzip_toml='mode = "bundled"\n')
+    (settled,) = api.contexts(root / "agent", runtime="python_3_14")
+    assert dict(settled.sources) == {
+        "runtime": "flag",
+        "mode": "config",
+        "entry_point": "inferred",
+        "glibc_floor": "default",
+    }
+    assert settled.context.target.inferred == ("entry_point",)
+    ctx, cfg = settled  # the pair contexts() yielded before it said where settings came from
+    assert ctx is settled.context and cfg.mode == "bundled"
+    (built,) = api.contexts(root / "agent", defaults={"entry_point": "main.py"})
+    assert built.sources["entry_point"] == "default" and built.context.target.entry_point == ("python", "main.py")

@@ -2,29 +2,35 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
 from agentzip.builder.options import DEFAULT_OUTPUT
+from agentzip.builder.settings import BUILD_DEFAULTS
+from agentzip.cli import _fail, exit_status_help, request_from_flags
+from agentzip.foundry import DEFAULT_GLIBC, MODES, RUNTIMES
+
+_FLOOR = ".".join(map(str, DEFAULT_GLIBC))
 
 
-@click.command("build")
+@click.command("build", epilog=exit_status_help("the installer failed or the built zip fails check (kept)"))
 @click.argument("src", required=False, default=".", type=click.Path(file_okay=True, dir_okay=True))
 @click.option("-o", "--output", default=DEFAULT_OUTPUT, show_default=True, type=click.Path(), help="The zip to write.")
 @click.option(
     "--mode",
-    type=click.Choice(["remote_build", "bundled"]),
-    help="Dependency resolution (default: from config or the definition file, else bundled).",
+    type=click.Choice(MODES),
+    help=f"Dependency resolution (default: from config or the definition file, else {BUILD_DEFAULTS['mode']}).",
 )
 @click.option(
     "--runtime",
-    type=click.Choice(["python_3_13", "python_3_14"]),
-    help="Target runtime (default: from config or the definition file, else python_3_13).",
+    type=click.Choice(RUNTIMES),
+    help=f"Target runtime (default: from config or the definition file, else {BUILD_DEFAULTS['runtime']}).",
 )
 @click.option(
-    "--entry-point", help="Entry point file or command (default: from config or the definition file, else main.py)."
+    "--entry-point",
+    help="Entry point file or command (default: from config or the definition file, "
+    f"else {BUILD_DEFAULTS['entry_point']}).",
 )
 @click.option(
     "--installer",
@@ -35,12 +41,14 @@ from agentzip.builder.options import DEFAULT_OUTPUT
 )
 @click.option(
     "--glibc",
-    help="Newest glibc the runtime is assumed to have (default: config, else 2.17): 2.28 accepts manylinux_2_28 wheels.",
+    help=f"Newest glibc the runtime is assumed to have (default: config, else {_FLOOR}): "
+    "2.28 accepts manylinux_2_28 wheels.",
 )
 @click.option(
     "--config",
     type=click.Path(dir_okay=False),
-    help="Read settings from this file (default: the nearest agentzip.toml or [tool.agentzip] in pyproject.toml above SRC).",
+    help="Read settings from this file "
+    "(default: the nearest agentzip.toml or [tool.agentzip] in pyproject.toml above SRC).",
 )
 @click.option("--no-config", is_flag=True, help="Ignore config files.")
 @click.option(
@@ -71,32 +79,28 @@ def build_command(
     """Build the deployment zip of an agent folder (default: the current folder)."""
     from agentzip.builder import BuildOptions, build
     from agentzip.errors import AgentzipError
-    from agentzip.validator.target import parse_glibc
 
-    try:
-        floor = parse_glibc(glibc) if glibc else None
-    except ValueError as e:
-        click.echo(f"agentzip: error: {e}", err=True)
-        sys.exit(2)
+    request = request_from_flags(
+        runtime=runtime,
+        mode=mode,
+        entry_point=entry_point,
+        glibc=glibc,
+        config=config,
+        no_config=no_config,
+        definition=definition,
+        service=service,
+    )
     options = BuildOptions(
         src=Path(src),
         output=Path(output),
-        mode=mode,
-        runtime=runtime,
-        entry_point=entry_point,
+        request=request,
         installer=installer,
-        glibc=floor,
         dry_run=dry_run,
         check=not no_check,
         quiet=quiet,
         progress=None if not quiet else False,
-        config=Path(config) if config else None,
-        no_config=no_config,
-        definition=Path(definition) if definition else None,
-        service=service,
     )
     try:
         build(options, click.echo)
     except AgentzipError as e:
-        click.echo(f"agentzip: error: {e}", err=True)
-        sys.exit(e.exit_code)
+        _fail(str(e), e.exit_code)

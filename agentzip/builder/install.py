@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from agentzip.errors import BuildError, UsageError
+from agentzip.foundry import ARCH, DEFAULT_GLIBC
 
 INSTALLERS = ("uv", "pip")
 # `uv pip install --help` (0.5+): the x86_64 manylinux values uv accepts for --python-platform.
@@ -29,27 +30,31 @@ class Install:
     requirements: Path
     target_dir: Path
     python_version: tuple[int, int]
-    glibc: tuple[int, int] = (2, 17)
+    glibc: tuple[int, int] = DEFAULT_GLIBC
     installer: str = "uv"
     cwd: Path | None = None  # relative paths in requirements.txt resolve from SRC
 
 
+def _at_least_the_floor(glibc: tuple[int, int]) -> tuple[int, int]:
+    """The glibc version, or UsageError when it is below the one the platform promises."""
+    if glibc[0] != DEFAULT_GLIBC[0] or glibc < DEFAULT_GLIBC:
+        floor = ".".join(map(str, DEFAULT_GLIBC))
+        raise UsageError(f"--glibc {glibc[0]}.{glibc[1]}: the runtime's floor is glibc {floor} (manylinux2014)")
+    return glibc
+
+
 def uv_platform(glibc: tuple[int, int]) -> str:
     """The newest uv --python-platform not above the glibc: 2.27 -> x86_64-manylinux_2_17."""
-    major, minor = glibc
-    if major != 2 or minor < 17:
-        raise UsageError(f"--glibc {major}.{minor}: the runtime's floor is glibc 2.17 (manylinux2014)")
+    _, minor = _at_least_the_floor(glibc)
     best = max(m for m in UV_GLIBC_MINORS if m <= minor)
-    return f"x86_64-manylinux_2_{best}"
+    return f"{ARCH}-manylinux_2_{best}"
 
 
 def pip_platforms(glibc: tuple[int, int]) -> list[str]:
     """pip --platform values: every manylinux_2_Y from the glibc down to 2.17, then manylinux2014."""
-    major, minor = glibc
-    if major != 2 or minor < 17:
-        raise UsageError(f"--glibc {major}.{minor}: the runtime's floor is glibc 2.17 (manylinux2014)")
-    tags = [f"manylinux_2_{m}_x86_64" for m in range(minor, 17, -1)]
-    return [*tags, "manylinux2014_x86_64"]
+    _, minor = _at_least_the_floor(glibc)
+    tags = [f"manylinux_2_{m}_{ARCH}" for m in range(minor, DEFAULT_GLIBC[1], -1)]
+    return [*tags, f"manylinux2014_{ARCH}"]
 
 
 def uv_binary() -> str:
@@ -131,8 +136,7 @@ def run(job: Install, echo: Callable[[str], None]) -> str:
             cmd,
             cwd=job.cwd,
             env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            capture_output=True,
             text=True,
             errors="replace",
             check=False,
@@ -164,7 +168,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "platform",
         re.compile(
-            r"\b([A-Za-z0-9][A-Za-z0-9._-]*(?:[=<>!~]=?[^\s,]+)?) has no wheels with a matching (?:platform|Python ABI|Python implementation) tag"
+            r"\b([A-Za-z0-9][A-Za-z0-9._-]*(?:[=<>!~]=?[^\s,]+)?) has no wheels with a matching "
+            r"(?:platform|Python ABI|Python implementation) tag"
         ),
     ),
     # uv: "Because nosuchpkg was not found in the package registry"

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from agentzip.settings import CheckRequest
+
 if TYPE_CHECKING:
     from agentzip.validator.findings import Report
 
@@ -14,23 +16,17 @@ DEFAULT_OUTPUT = "agent-code.zip"
 
 @dataclass(frozen=True)
 class BuildOptions:
-    """Flags of `agentzip build`; None means "from config or the definition file, else a default"."""
+    """Flags of `agentzip build`: what to build, where, how; the target settings are a CheckRequest."""
 
     src: Path = Path(".")
     output: Path = Path(DEFAULT_OUTPUT)
-    mode: str | None = None  # "remote_build" | "bundled"
-    runtime: str | None = None  # "python_3_13" | "python_3_14"
-    entry_point: str | None = None  # "main.py" or "python main.py"
+    # runtime, mode, entry point, glibc floor, config and definition, as `check` takes them
+    request: CheckRequest = field(default_factory=CheckRequest)
     installer: str = "uv"  # "uv" | "pip"
-    glibc: tuple[int, int] | None = None  # None: from config, else 2.17
     dry_run: bool = False  # resolve requirements.txt for the target, write nothing
     check: bool = True  # run `check` on the zip and fail on errors
     quiet: bool = False  # warnings and errors only
     progress: bool | None = None  # a spinner on long steps; None: when stderr is a terminal
-    config: Path | None = None  # agentzip.toml or pyproject.toml; None: the nearest above SRC
-    no_config: bool = False
-    definition: Path | None = None  # azure.yaml, agent.yaml or metadata JSON; None: found as check finds it
-    service: str | None = None  # the azure.yaml service to build
 
 
 @dataclass(frozen=True)

@@ -6,20 +6,32 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from agentzip.builder import install, resolve, settings, staging, zipwriter
 from agentzip.builder.options import BuildOptions, BuildResult, Contributor
 from agentzip.builder.progress import Spinner
 from agentzip.errors import BuildError, UsageError
+from agentzip.foundry import ARCH, BUNDLED, PACKAGES, REQUIREMENTS
 
-REQUIREMENTS = "requirements.txt"
-PACKAGES = "packages"
 # Files an installer leaves in --target that are not part of any distribution: uv's lock file.
 INSTALLER_DEBRIS = (".lock",)
 
+if TYPE_CHECKING:
+    from agentzip.validator.findings import Report
+
 Echo = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class _Voice:
+    """Where a build speaks: `echo` always (installer output, errors), `say` unless --quiet."""
+
+    echo: Echo
+    say: Echo
+    progress: bool  # a spinner on long steps
 
 
 def build(options: BuildOptions, echo: Echo) -> BuildResult:
@@ -28,91 +40,18 @@ def build(options: BuildOptions, echo: Echo) -> BuildResult:
     UsageError (exit 2) for bad input, BuildError (exit 1) for an installer failure or a zip
     that fails `check` (the zip is kept for inspection). SRC is never written to.
     """
-    src = Path(options.src)
-    if not src.exists():
-        raise UsageError(f"{src}: no such folder")
-    if not src.is_dir():
-        raise UsageError(f"{src}: not a folder (build takes the agent's source folder)")
-    target = settings.resolve(
-        src,
-        options.runtime,
-        options.mode,
-        options.entry_point,
-        glibc=options.glibc,
-        config=options.config,
-        no_config=options.no_config,
-        definition=options.definition,
-        service=options.service,
+    target = settings.resolve(_source_folder(Path(options.src)), options.request)
+    voice = _Voice(
+        echo=echo,
+        say=(lambda _msg: None) if options.quiet else echo,
+        progress=not options.quiet if options.progress is None else options.progress,
     )
-    src = target.src
-    options = replace(options, glibc=target.glibc)
-    say: Echo = (lambda _msg: None) if options.quiet else echo
-    show_progress = not options.quiet if options.progress is None else options.progress
-
-    entry = target.entry_file
-    if not (src / entry).is_file():
-        near = sorted(p.name for p in src.glob("*.py"))[:5]
-        hint = f" (Python files here: {', '.join(near)})" if near else ""
-        raise UsageError(f"no entry point: {entry} is not in {src}{hint}; pass --entry-point")
-    requirements = src / REQUIREMENTS
-    bundled = target.mode == "bundled"
-    if bundled and not requirements.is_file():
-        raise UsageError(
-            f"bundled mode installs {REQUIREMENTS}, and {src} has none: add one "
-            f"(`uv pip compile pyproject.toml -o {REQUIREMENTS}` makes one), or use --mode remote_build"
-        )
-    job = install.Install(
-        requirements=requirements.resolve(),
-        target_dir=Path(),  # set once the staging folder exists
-        python_version=target.python_version,
-        glibc=target.glibc,
-        installer=options.installer,
-        cwd=src.resolve(),
-    )
-    if options.installer not in install.INSTALLERS:
-        raise UsageError(f"unknown installer {options.installer!r}; choose uv or pip")
-    described = ", ".join(
-        f"{v} ({target.sources[k]})" if target.sources[k] != "flag" else v
-        for k, v in (("runtime", target.runtime), ("mode", target.mode))
-    )
-
+    job = _install_job(target, options.installer)
     if options.dry_run:
-        return _dry_run(target, job, described, say, show_progress)
-
+        return _dry_run(target, job, voice)
     output = _output_path(Path(options.output))
-    staged = staging.stage(src, exclude_paths=[output])
-    members = list(staged.members)
-    package_members: list[zipwriter.Member] = []
-    distributions: list[str] = []
-    tmp = Path(tempfile.mkdtemp(prefix="agentzip-build-"))
-    try:
-        if bundled and _has_requirements(requirements):
-            job = _with_target(job, tmp / PACKAGES)
-            step = f"installing {REQUIREMENTS} for {target.runtime} (linux x86_64) with {job.installer}"
-            say(f"{step} ...")
-            with Spinner(step, enabled=show_progress) as spin:
-                install.run(job, echo)
-            say(f"installed in {spin.elapsed:.1f}s")
-            for debris in INSTALLER_DEBRIS:
-                (job.target_dir / debris).unlink(missing_ok=True)
-            _drop_bytecode(job.target_dir)
-            package_members = staging.stage_tree(job.target_dir, PACKAGES)
-            distributions = _distributions(job.target_dir)
-        elif bundled:
-            say(f"{REQUIREMENTS} names no requirement: nothing to install")
-
-        # Write beside the output, then rename: a failed build never leaves half a zip behind.
-        partial = tmp / "agent-code.zip.partial"
-        with Spinner(f"writing {output.name}", enabled=show_progress):
-            written = zipwriter.write_zip(partial, members + package_members)
-        try:
-            shutil.move(str(partial), output)
-        except OSError as e:
-            raise UsageError(f"cannot write {output}: {e.strerror}") from None
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-
-    largest = _largest(written.members)
+    staged = staging.stage(target.src, exclude_paths=[output])
+    written, packages, distributions = _install_and_write(target, job, staged, output, voice)
     result = BuildResult(
         path=output,
         runtime=target.runtime,
@@ -120,34 +59,107 @@ def build(options: BuildOptions, echo: Echo) -> BuildResult:
         entry_point=target.entry_point,
         size=written.size,
         sha256=written.sha256,
-        files=len(members),
-        package_files=len(package_members),
+        files=len(staged.members),
+        package_files=len(packages),
         distributions=tuple(distributions),
-        largest=tuple(largest),
+        largest=tuple(_largest(written.members)),
         notes=tuple(staged.notes),
     )
-    _summarize(result, staged, described, say)
+    _summarize(result, staged, target.describe(), voice.say)
     if options.check:
-        result = _check(result, options, echo, say)
+        result = _check(result, target, voice.say)
     return result
 
 
-def _dry_run(target: settings.Settings, job: install.Install, described: str, say: Echo, progress: bool) -> BuildResult:
+def _source_folder(src: Path) -> Path:
+    """SRC, or UsageError when it is not a folder."""
+    if not src.exists():
+        raise UsageError(f"{src}: no such folder")
+    if not src.is_dir():
+        raise UsageError(f"{src}: not a folder (build takes the agent's source folder)")
+    return src
+
+
+def _install_job(target: settings.Settings, installer: str) -> install.Install:
+    """The installer run the target needs; UsageError for a missing entry point or requirements.txt."""
+    src = target.src
+    if not (src / target.entry_file).is_file():
+        near = sorted(p.name for p in src.glob("*.py"))[:5]
+        hint = f" (Python files here: {', '.join(near)})" if near else ""
+        raise UsageError(f"no entry point: {target.entry_file} is not in {src}{hint}; pass --entry-point")
+    requirements = src / REQUIREMENTS
+    if target.mode == BUNDLED and not requirements.is_file():
+        raise UsageError(
+            f"bundled mode installs {REQUIREMENTS}, and {src} has none: add one "
+            f"(`uv pip compile pyproject.toml -o {REQUIREMENTS}` makes one), or use --mode remote_build"
+        )
+    if installer not in install.INSTALLERS:
+        raise UsageError(f"unknown installer {installer!r}; choose {' or '.join(install.INSTALLERS)}")
+    return install.Install(
+        requirements=requirements.resolve(),
+        target_dir=Path(),  # set once the staging folder exists
+        python_version=target.python_version,
+        glibc=target.glibc,
+        installer=installer,
+        cwd=src.resolve(),
+    )
+
+
+def _install_and_write(
+    target: settings.Settings, job: install.Install, staged: staging.Staged, output: Path, voice: _Voice
+) -> tuple[zipwriter.Written, list[zipwriter.Member], list[str]]:
+    """Install packages/ (bundled mode) and write the zip: (written, package members, distributions)."""
+    package_members: list[zipwriter.Member] = []
+    distributions: list[str] = []
+    tmp = Path(tempfile.mkdtemp(prefix="agentzip-build-"))
+    try:
+        if target.mode == BUNDLED and _has_requirements(job.requirements):
+            package_members, distributions = _install(target, _with_target(job, tmp / PACKAGES), voice)
+        elif target.mode == BUNDLED:
+            voice.say(f"{REQUIREMENTS} names no requirement: nothing to install")
+        # Write beside the output, then rename: a failed build never leaves half a zip behind.
+        partial = tmp / "agent-code.zip.partial"
+        with Spinner(f"writing {output.name}", enabled=voice.progress):
+            written = zipwriter.write_zip(partial, [*staged.members, *package_members])
+        try:
+            shutil.move(str(partial), output)
+        except OSError as e:
+            raise UsageError(f"cannot write {output}: {e.strerror}") from None
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return written, package_members, distributions
+
+
+def _install(
+    target: settings.Settings, job: install.Install, voice: _Voice
+) -> tuple[list[zipwriter.Member], list[str]]:
+    """Run the installer into packages/ and tidy it: (its members, its distributions)."""
+    step = f"installing {REQUIREMENTS} for {target.runtime} (linux {ARCH}) with {job.installer}"
+    voice.say(f"{step} ...")
+    with Spinner(step, enabled=voice.progress) as spin:
+        install.run(job, voice.echo)
+    voice.say(f"installed in {spin.elapsed:.1f}s")
+    for debris in INSTALLER_DEBRIS:
+        (job.target_dir / debris).unlink(missing_ok=True)
+    _drop_bytecode(job.target_dir)
+    return staging.stage_tree(job.target_dir, PACKAGES), _distributions(job.target_dir)
+
+
+def _dry_run(target: settings.Settings, job: install.Install, voice: _Voice) -> BuildResult:
     """Resolve requirements.txt for the target with wheels only; no install, no zip."""
     if not job.requirements.is_file():
         raise UsageError(f"nothing to resolve: {job.requirements} does not exist")
     with tempfile.TemporaryDirectory(prefix="agentzip-resolve-") as scratch:
         job = _with_target(job, Path(scratch) / "t")
-        with Spinner(f"resolving {REQUIREMENTS} for {target.runtime} with {job.installer}", enabled=progress):
+        with Spinner(f"resolving {REQUIREMENTS} for {target.runtime} with {job.installer}", enabled=voice.progress):
             pinned = resolve.resolve(job)
-    say(f"{REQUIREMENTS} resolves for {described} with wheels only ({len(pinned)} distributions):")
+    voice.say(f"{REQUIREMENTS} resolves for {target.describe()} with wheels only ({len(pinned)} distributions):")
     for pin in pinned:
-        say(f"  {pin}")
+        voice.say(f"  {pin}")
     return BuildResult(None, target.runtime, target.mode, target.entry_point, resolved=tuple(pinned))
 
 
 def _with_target(job: install.Install, target_dir: Path) -> install.Install:
-
     return replace(job, target_dir=target_dir)
 
 
@@ -222,7 +234,7 @@ def _summarize(result: BuildResult, staged: staging.Staged, described: str, say:
     say(f"  size     {result.size:,} bytes ({human(result.size)})")
     say(f"  sha256   {result.sha256}  (x-ms-code-zip-sha256)")
     line = f"  files    {result.files} of the agent"
-    if result.mode == "bundled":
+    if result.mode == BUNDLED:
         line += f", {result.package_files} in {PACKAGES}/ from {len(result.distributions)} distributions"
     say(line)
     if staged.excluded:
@@ -234,26 +246,34 @@ def _summarize(result: BuildResult, staged: staging.Staged, described: str, say:
         say(f"  note: {note}")
 
 
-def _check(result: BuildResult, options: BuildOptions, echo: Echo, say: Echo) -> BuildResult:
+def _check(result: BuildResult, target: settings.Settings, say: Echo) -> BuildResult:
     """Run `check` on the zip; BuildError when it has errors (the zip stays for inspection)."""
-
-    assert result.path is not None
+    path = result.path
+    assert path is not None
     try:
         from agentzip import api
-        from agentzip.validator.findings import Severity
+        from agentzip.settings import CheckRequest
 
-        report = api.check(
-            result.path,
+        request = CheckRequest(
             runtime=result.runtime,
             mode=result.mode,
-            entry_point=list(result.entry_point),
-            glibc_floor=options.glibc,
+            entry_point=result.entry_point,
+            glibc_floor=target.glibc,
             with_sha256=False,
         )
+        report = api.check(path, request)
     except ImportError as e:  # a validator without its zip reader: the zip itself is still sound
         say(f"  check    skipped: the validator is incomplete ({e})")
         return result
     result = replace(result, report=report)
+    _report_check(report, path, say)
+    return result
+
+
+def _report_check(report: Report, path: Path, say: Echo) -> None:
+    """Say what check found; BuildError with each error and its fix when it found any."""
+    from agentzip.validator.findings import Severity
+
     counts = report.summary()
     errors = [f for f in report.findings if f.severity >= Severity.ERROR]
     if not errors:
@@ -261,9 +281,9 @@ def _check(result: BuildResult, options: BuildOptions, echo: Echo, say: Echo) ->
         for f in report.findings:
             if f.severity >= Severity.WARNING:
                 say(f"    {f.severity.label} {f.code} {f.rule}: {f.path or '-'}: {f.message}")
-        return result
+        return
     n = f"{len(errors)} error" + ("s" if len(errors) > 1 else "")
-    lines = [f"the built zip fails check ({n}); kept at {result.path} for inspection:"]
+    lines = [f"the built zip fails check ({n}); kept at {path} for inspection:"]
     for f in errors:
         lines.append(f"  {f.code} {f.rule}: {f.path or '-'}: {f.message}")
         if f.hint:

@@ -62,7 +62,8 @@ def command(job: Install) -> list[str]:
         ]
         for platform in pip_platforms(job.glibc):
             cmd += ["--platform", platform]
-        return cmd + [
+        return [
+            *cmd,
             "--python-version",
             f"{major}.{minor}",
             "--implementation",

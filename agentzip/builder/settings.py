@@ -1,16 +1,26 @@
-"""Settings: runtime, mode, entry point and glibc floor from flags, config and the agent definition."""
+"""Settings: the target a build makes, settled by `api.contexts()` as `check` settles it, with build's defaults."""
 
 from __future__ import annotations
 
-import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from agentzip.errors import UsageError
+from agentzip.foundry import BUNDLED, DEFAULT_ENTRY_FILE, DEFAULT_GLIBC, DEFAULT_RUNTIME, MODES, PYTHON_RUNTIMES
+from agentzip.settings import CheckRequest, Origin
 
-PYTHON_RUNTIMES: dict[str, tuple[int, int]] = {"python_3_13": (3, 13), "python_3_14": (3, 14)}
-MODES = ("remote_build", "bundled")
+# The runtimes `build` can make a zip for: the one place another runtime is refused.
+BUILDABLE_RUNTIMES: Mapping[str, tuple[int, int]] = PYTHON_RUNTIMES
+# What `build` makes when nothing says otherwise: the documented bundled build (FOUNDRY.md).
+# `check` infers these from the bundle instead; a folder to build has no packages/ yet.
+BUILD_DEFAULTS: Mapping[str, Any] = MappingProxyType(
+    {"runtime": DEFAULT_RUNTIME, "mode": BUNDLED, "entry_point": DEFAULT_ENTRY_FILE}
+)
+
+GIVEN = ("flag", "config")  # origins that override the definition
 
 
 @dataclass(frozen=True)
@@ -21,74 +31,61 @@ class Settings:
     mode: str
     entry_point: tuple[str, ...]
     python_version: tuple[int, int]
-    sources: dict[str, str]  # "mode" -> "flag" | "config" | "azure.yaml (service a)" | "default"
+    # "runtime", "mode", "entry_point", "glibc_floor" -> "flag" | "config" | "azure.yaml (service a)" | "default"
+    sources: Mapping[str, Origin]
     src: Path = Path(".")  # the folder to build: SRC, or the `project:` its azure.yaml names
-    glibc: tuple[int, int] = (2, 17)
+    glibc: tuple[int, int] = DEFAULT_GLIBC
+    entry_file: str = DEFAULT_ENTRY_FILE  # the file the entry point runs, relative to the zip root
 
-    @property
-    def entry_file(self) -> str:
-        """The file `python main.py` runs, relative to the zip root."""
-        args = [a for a in self.entry_point[1:] if not a.startswith("-")]
-        if self.entry_point[0] not in ("python", "python3"):
-            args = list(self.entry_point)
-        return args[0] if args else "main.py"
+    def describe(self) -> str:
+        """'python_3_13 (default), bundled (config)': a value given as a flag needs no origin."""
+        return ", ".join(
+            v if self.sources.get(k) == "flag" else f"{v} ({self.sources.get(k, 'default')})"
+            for k, v in (("runtime", self.runtime), ("mode", self.mode))
+        )
 
 
-def resolve(
-    src: Path,
-    runtime: str | None,
-    mode: str | None,
-    entry_point: str | None,
-    *,
-    glibc: tuple[int, int] | None = None,
-    config: str | os.PathLike[str] | None = None,
-    no_config: bool = False,
-    definition: str | os.PathLike[str] | None = None,
-    service: str | None = None,
-) -> Settings:
-    """Flags win, then the config file, then the agent definition, as `check` resolves them.
+def refuse_unbuildable(runtime: str) -> None:
+    """UsageError for a runtime `build` cannot make a zip for (today: anything but Python)."""
+    if runtime not in BUILDABLE_RUNTIMES:
+        choose = " or ".join(BUILDABLE_RUNTIMES)
+        raise UsageError(f"agentzip build makes Python bundles; the runtime is {runtime!r} (choose {choose})")
+
+
+def resolve(src: Path, request: CheckRequest | None = None, **settings: Any) -> Settings:
+    """Flags win, then the config file, then the agent definition, then build's defaults.
 
     The definition is found the way `check` finds it (validator.definition.resolve): an azure.yaml
-    in SRC names the folder to build with its service's `project:`. The runtime defaults to
-    python_3_13, the mode to bundled (the documented build), the glibc floor to 2.17.
+    in SRC names the folder to build with its service's `project:`.
     """
-    from agentzip.validator import config as config_file
-    from agentzip.validator import definition as definition_file
+    from agentzip import api
 
-    found = definition_file.resolve(src, definition=definition, service=service)
+    found = list(api.contexts(src, request, defaults=BUILD_DEFAULTS, **settings))
     if len(found) > 1:
-        names = ", ".join(d.service or "" for _, d in found if d is not None)
+        names = ", ".join(s.context.definition.service or "" for s in found if s.context.definition is not None)
         raise UsageError(f"{src} defines several agents ({names}): choose one with --service")
-    folder, defn = found[0]
-    cfg = config_file.load(folder, config=config, no_config=no_config)
-    origin = defn.describe() if defn is not None else "definition"
-    sources: dict[str, str] = {}
-
-    def pick(key: str, *candidates: tuple[object, str], default: object) -> Any:
-        for value, where in candidates:
-            if value:
-                sources[key] = where
-                return value
-        sources[key] = "default"
-        return default
-
-    d_entry = defn.entry_point if defn is not None else None
-    runtime = pick(
-        "runtime", (runtime, "flag"), (cfg.runtime, "config"), (defn and defn.runtime, origin), default="python_3_13"
+    settled = found[0]
+    ctx = settled.context
+    defn = ctx.definition
+    # check reports a bad definition value as a finding; build cannot make a zip for it, unless a
+    # flag or the config file overrides it.
+    if defn is not None:
+        if defn.runtime and settled.sources["runtime"] not in GIVEN:
+            refuse_unbuildable(defn.runtime)
+        if defn.dependency_resolution not in (None, *MODES) and settled.sources["mode"] not in GIVEN:
+            raise UsageError(
+                f"{defn.describe()}: unknown dependency resolution {defn.dependency_resolution!r} "
+                f"(choose {' or '.join(MODES)})"
+            )
+    t = ctx.target
+    refuse_unbuildable(t.runtime)
+    return Settings(
+        runtime=t.runtime,
+        mode=t.mode or BUNDLED,
+        entry_point=t.entry_point,
+        python_version=BUILDABLE_RUNTIMES[t.runtime],
+        sources=settled.sources,
+        src=Path(ctx.bundle.path),
+        glibc=t.glibc_floor,
+        entry_file=t.entry_file or DEFAULT_ENTRY_FILE,
     )
-    if runtime not in PYTHON_RUNTIMES:
-        raise UsageError(
-            f"agentzip build makes Python bundles; the runtime is {runtime!r} (choose {' or '.join(PYTHON_RUNTIMES)})"
-        )
-    # The documented build (FOUNDRY.md) is the bundled one; the summary says it was a default.
-    mode = pick(
-        "mode", (mode, "flag"), (cfg.mode, "config"), (defn and defn.dependency_resolution, origin), default="bundled"
-    )
-    if mode not in MODES:
-        raise UsageError(f"unknown dependency resolution {mode!r} (choose remote_build or bundled)")
-    raw = pick("entry_point", (entry_point, "flag"), (cfg.entry_point, "config"), (d_entry, origin), default="main.py")
-    entry = [str(a) for a in raw] if isinstance(raw, list) else str(raw).split()
-    if len(entry) == 1:
-        entry = ["python", entry[0]]  # azd's one-file entryPoint: it prefixes the runner
-    floor = pick("glibc", (glibc, "flag"), (cfg.glibc_floor, "config"), default=(2, 17))
-    return Settings(runtime, mode, tuple(entry), PYTHON_RUNTIMES[runtime], sources, Path(folder), floor)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pathspec
 
 from agentzip.builder.zipwriter import Member
+from agentzip.foundry import PACKAGES
 
 AGENTIGNORE = ".agentignore"
 
@@ -66,8 +67,7 @@ AZD_DEFAULTS: tuple[str, ...] = (
     ".dockerignore",
 )
 
-# The build installs dependencies afresh into packages/; an old copy from SRC would mix with them.
-PACKAGES = "packages"
+# The build installs dependencies afresh into packages/ (PACKAGES); an old copy from SRC would mix with them.
 
 
 @dataclass
@@ -102,12 +102,7 @@ def stage(src: Path, *, exclude_paths: Iterable[Path] = ()) -> Staged:
     `exclude_paths` are absolute paths to leave out, such as the output zip when it sits in SRC.
     """
     root = src.resolve()
-    always = _spec(ALWAYS_EXCLUDED)
-    user = read_agentignore(root)
-    rules = user if user is not None else _spec(AZD_DEFAULTS)
-    excluded = {Path(p).resolve() for p in exclude_paths}
-    out = Staged()
-    seen_dirs = {root}
+    walk = _Walk(root, read_agentignore(root), {Path(p).resolve() for p in exclude_paths})
     stack: list[tuple[str, Path]] = [("", root)]
     while stack:
         rel, folder = stack.pop()
@@ -115,51 +110,72 @@ def stage(src: Path, *, exclude_paths: Iterable[Path] = ()) -> Staged:
             with os.scandir(folder) as it:
                 entries = sorted(it, key=lambda e: e.name)
         except OSError as e:
-            out.notes.append(f"skipped {rel or '.'}/: {e.strerror}")
+            walk.out.notes.append(f"skipped {rel or '.'}/: {e.strerror}")
             continue
         for entry in entries:
-            path = f"{rel}/{entry.name}" if rel else entry.name
-            real = Path(entry.path).resolve() if entry.is_symlink() else Path(entry.path)
-            if entry.is_symlink():
-                if not real.is_relative_to(root):
-                    out.skip("symlink out of the folder")
-                    continue
-                if always.match_file(real.relative_to(root).as_posix()):
-                    out.skip("always excluded")  # a link to .env is still .env
-                    continue
-            try:
-                st = os.stat(real)
-            except OSError:
-                out.skip("unreadable or dangling symlink")
-                continue
-            is_dir = stat.S_ISDIR(st.st_mode)
-            probe = path + "/" if is_dir else path
-            if always.match_file(probe):
-                out.skip("always excluded")
-                continue
-            if rules.match_file(probe):
-                out.skip(".agentignore" if user is not None else "azd default ignore")
-                continue
-            if not rel and entry.name == PACKAGES and is_dir:
-                out.skip("old packages/ (rebuilt)")
-                out.notes.append("left out the folder's own packages/: the build makes it afresh")
-                continue
-            if is_dir:
-                if real in seen_dirs:  # a symlink loop
-                    out.skip("symlink loop")
-                    continue
-                seen_dirs.add(real)
-                stack.append((path, real))
-            elif stat.S_ISREG(st.st_mode):
-                if real in excluded:
-                    out.skip("the output zip")
-                    continue
-                executable = bool(st.st_mode & (stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH))
-                out.members.append(Member(path, real, executable))
-            else:
-                out.skip("not a regular file")
-    out.members.sort(key=lambda m: m.name)
-    return out
+            child = walk.visit(rel, entry)
+            if child is not None:
+                stack.append(child)
+    walk.out.members.sort(key=lambda m: m.name)
+    return walk.out
+
+
+class _Walk:
+    """One staging walk: the ignore rules, what was chosen, and the folders already entered."""
+
+    def __init__(self, root: Path, user: pathspec.GitIgnoreSpec | None, excluded: set[Path]) -> None:
+        self.root = root
+        self.always = _spec(ALWAYS_EXCLUDED)
+        self.user = user
+        self.rules = user if user is not None else _spec(AZD_DEFAULTS)
+        self.excluded = excluded
+        self.out = Staged()
+        self.seen_dirs = {root}
+
+    def visit(self, rel: str, entry: os.DirEntry[str]) -> tuple[str, Path] | None:
+        """Stage one entry; a folder to walk into comes back as (its path in the zip, its real path)."""
+        out = self.out
+        path = f"{rel}/{entry.name}" if rel else entry.name
+        real = Path(entry.path).resolve() if entry.is_symlink() else Path(entry.path)
+        if entry.is_symlink():
+            if not real.is_relative_to(self.root):
+                out.skip("symlink out of the folder")
+                return None
+            if self.always.match_file(real.relative_to(self.root).as_posix()):
+                out.skip("always excluded")  # a link to .env is still .env
+                return None
+        try:
+            st = os.stat(real)
+        except OSError:
+            out.skip("unreadable or dangling symlink")
+            return None
+        is_dir = stat.S_ISDIR(st.st_mode)
+        probe = path + "/" if is_dir else path
+        if self.always.match_file(probe):
+            out.skip("always excluded")
+            return None
+        if self.rules.match_file(probe):
+            out.skip(".agentignore" if self.user is not None else "azd default ignore")
+            return None
+        if not rel and entry.name == PACKAGES and is_dir:
+            out.notes.append("left out the folder's own packages/: the build makes it afresh")
+            out.skip("old packages/ (rebuilt)")
+            return None
+        if is_dir:
+            if real in self.seen_dirs:  # a symlink loop
+                out.skip("symlink loop")
+                return None
+            self.seen_dirs.add(real)
+            return path, real
+        if not stat.S_ISREG(st.st_mode):
+            out.skip("not a regular file")
+            return None
+        if real in self.excluded:
+            out.skip("the output zip")
+            return None
+        executable = bool(st.st_mode & (stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH))
+        out.members.append(Member(path, real, executable))
+        return None
 
 
 def stage_tree(folder: Path, prefix: str) -> list[Member]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import itertools
 import os
-import stat
 import struct
 import time
 import zlib
@@ -13,8 +14,10 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from agentzip.errors import BuildError
+from agentzip.foundry import SIZE_LIMIT
 
 # DOS time cannot encode anything before 1980-01-01 (APPNOTE 4.4.6); it is also our fixed default.
 DOS_EPOCH = 315532800
@@ -26,6 +29,10 @@ FLAG_UTF8 = 0x800  # names are always UTF-8 (APPNOTE 4.4.4 bit 11)
 DEFLATED = 8
 BATCH_BYTES = 1 << 20
 BATCH_FILES = 256
+# Record signatures (APPNOTE 4.3.7, 4.3.12, 4.3.14, 4.3.15, 4.3.16).
+LOCAL_SIG, CENTRAL_SIG, END_SIG = 0x04034B50, 0x02014B50, 0x06054B50
+ZIP64_END_SIG, ZIP64_LOCATOR_SIG = 0x06064B50, 0x07064B50
+UPLOAD_LIMIT = f"{SIZE_LIMIT >> 20} MiB"
 
 
 @dataclass(frozen=True)
@@ -66,13 +73,6 @@ def dos_datetime(epoch: int) -> tuple[int, int]:
     return dos_date, dos_time
 
 
-def is_executable(path: Path) -> bool:
-    try:
-        return bool(os.stat(path).st_mode & (stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH))
-    except OSError:
-        return False
-
-
 def _compress(member: Member) -> tuple[bytes, int, int]:
     """(deflated bytes, crc32, size); zlib releases the GIL, so threads compress in parallel."""
     try:
@@ -80,7 +80,7 @@ def _compress(member: Member) -> tuple[bytes, int, int]:
     except OSError as e:
         raise BuildError(f"cannot read {member.source}: {e.strerror}") from None
     if len(data) >= ZIP32_LIMIT:
-        raise BuildError(f"{member.name} is over 4 GiB: far beyond the 250 MiB upload limit")
+        raise BuildError(f"{member.name} is over 4 GiB: far beyond the {UPLOAD_LIMIT} upload limit")
     c = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
     return c.compress(data) + c.flush(), zlib.crc32(data), len(data)
 
@@ -91,10 +91,8 @@ def _batches(members: list[Member]) -> Iterator[list[Member]]:
     size = 0
     for m in members:
         batch.append(m)
-        try:
+        with contextlib.suppress(OSError):  # _compress reports it
             size += m.source.stat().st_size
-        except OSError:
-            pass  # _compress reports it
         if size >= BATCH_BYTES or len(batch) >= BATCH_FILES:
             yield batch
             batch, size = [], 0
@@ -124,104 +122,94 @@ def _compressed(members: list[Member], workers: int) -> Iterator[tuple[bytes, in
             yield from results
 
 
+class _Sink:
+    """The zip file being written: every byte also goes into the SHA-256, and the offset is counted."""
+
+    def __init__(self, fh: BinaryIO) -> None:
+        self.fh = fh
+        self.digest = hashlib.sha256()
+        self.offset = 0
+
+    def emit(self, chunk: bytes) -> None:
+        self.fh.write(chunk)
+        self.digest.update(chunk)
+        self.offset += len(chunk)
+
+
+def _local_header(name: bytes, dos: tuple[int, int], crc: int, compressed: int, size: int) -> bytes:
+    """APPNOTE 4.3.7: the local file header, with no extra field."""
+    dos_date, dos_time = dos
+    fields = (LOCAL_SIG, VERSION_NEEDED, FLAG_UTF8, DEFLATED, dos_time, dos_date, crc, compressed, size, len(name), 0)
+    return struct.pack("<IHHHHHIIIHH", *fields) + name
+
+
+def _central_record(
+    name: bytes, dos: tuple[int, int], crc: int, compressed: int, size: int, mode: int, header_offset: int
+) -> bytes:
+    """APPNOTE 4.3.12: the central directory record; the Unix mode sits in external_attr's high half."""
+    dos_date, dos_time = dos
+    fields = (
+        CENTRAL_SIG,
+        VERSION_MADE_BY,
+        VERSION_NEEDED,
+        FLAG_UTF8,
+        DEFLATED,
+        dos_time,
+        dos_date,
+        crc,
+        compressed,
+        size,
+        len(name),
+        0,  # extra field length
+        0,  # comment length
+        0,  # disk number
+        0,  # internal attributes
+        mode << 16,
+        header_offset,
+    )
+    return struct.pack("<IHHHHHHIIIHHHHHII", *fields) + name
+
+
+def _end_records(sink: _Sink, count: int, cd_offset: int, cd_size: int) -> None:
+    """The end of central directory record, after a zip64 one when the entry count needs it."""
+    if count > 0xFFFF or cd_offset >= ZIP32_LIMIT:
+        # Zip64 end record and locator (APPNOTE 4.3.14-15): only the entry count can get here.
+        zip64_offset = sink.offset
+        sink.emit(
+            struct.pack("<IQHHIIQQQQ", ZIP64_END_SIG, 44, VERSION_MADE_BY, 45, 0, 0, count, count, cd_size, cd_offset)
+        )
+        sink.emit(struct.pack("<IIQI", ZIP64_LOCATOR_SIG, 0, zip64_offset, 1))
+        count16, offset32 = 0xFFFF, min(cd_offset, ZIP32_LIMIT)
+    else:
+        count16, offset32 = count, cd_offset
+    sink.emit(struct.pack("<IHHHHIIH", END_SIG, 0, 0, count16, count16, cd_size, offset32, 0))
+
+
 def write_zip(out: Path, members: Iterable[Member], epoch: int | None = None) -> Written:
     """Write the members, sorted by name, to `out`; the same inputs give the same bytes."""
     ordered = sorted(members, key=lambda m: m.name)
     names = [m.name for m in ordered]
-    dupes = sorted({n for a, n in zip(names, names[1:]) if a == n})
+    dupes = sorted({n for a, n in itertools.pairwise(names) if a == n})
     if dupes:
         raise BuildError(f"two files would have the same name in the zip: {', '.join(dupes[:5])}")
-    dos_date, dos_time = dos_datetime(source_date_epoch() if epoch is None else epoch)
+    dos = dos_datetime(source_date_epoch() if epoch is None else epoch)
     workers = min(8, os.cpu_count() or 1)
     central: list[bytes] = []
     recorded: list[tuple[str, int, int]] = []
-    digest = hashlib.sha256()
-    offset = 0
-
     with open(out, "wb") as fh:
-
-        def emit(chunk: bytes) -> None:
-            nonlocal offset
-            fh.write(chunk)
-            digest.update(chunk)
-            offset += len(chunk)
-
-        for m, (data, crc, size) in zip(ordered, _compressed(ordered, workers)):
-            if offset >= ZIP32_LIMIT:
-                raise BuildError("the zip would be over 4 GiB: far beyond the 250 MiB upload limit")
+        sink = _Sink(fh)
+        for m, (data, crc, size) in zip(ordered, _compressed(ordered, workers), strict=True):
+            if sink.offset >= ZIP32_LIMIT:
+                raise BuildError(f"the zip would be over 4 GiB: far beyond the {UPLOAD_LIMIT} upload limit")
             name = m.name.encode("utf-8")
-            header_offset = offset
-            emit(
-                struct.pack(
-                    "<IHHHHHIIIHH",
-                    0x04034B50,
-                    VERSION_NEEDED,
-                    FLAG_UTF8,
-                    DEFLATED,
-                    dos_time,
-                    dos_date,
-                    crc,
-                    len(data),
-                    size,
-                    len(name),
-                    0,
-                )
-                + name
-            )
-            emit(data)
+            header_offset = sink.offset
+            sink.emit(_local_header(name, dos, crc, len(data), size))
+            sink.emit(data)
             mode = 0o100755 if m.executable else 0o100644
-            central.append(
-                struct.pack(
-                    "<IHHHHHHIIIHHHHHII",
-                    0x02014B50,
-                    VERSION_MADE_BY,
-                    VERSION_NEEDED,
-                    FLAG_UTF8,
-                    DEFLATED,
-                    dos_time,
-                    dos_date,
-                    crc,
-                    len(data),
-                    size,
-                    len(name),
-                    0,
-                    0,
-                    0,
-                    0,
-                    mode << 16,
-                    header_offset,
-                )
-                + name
-            )
+            central.append(_central_record(name, dos, crc, len(data), size, mode, header_offset))
             recorded.append((m.name, size, len(data)))
-
-        cd_offset = offset
+        cd_offset = sink.offset
         for record in central:
-            emit(record)
-        cd_size = offset - cd_offset
-        count = len(central)
-        if count > 0xFFFF or cd_offset >= ZIP32_LIMIT:
-            # Zip64 end record and locator (APPNOTE 4.3.14-15): only the entry count can get here.
-            zip64_offset = offset
-            emit(
-                struct.pack(
-                    "<IQHHIIQQQQ",
-                    0x06064B50,
-                    44,
-                    VERSION_MADE_BY,
-                    45,
-                    0,
-                    0,
-                    count,
-                    count,
-                    cd_size,
-                    cd_offset,
-                )
-            )
-            emit(struct.pack("<IIQI", 0x07064B50, 0, zip64_offset, 1))
-            count16, offset32 = 0xFFFF, min(cd_offset, ZIP32_LIMIT)
-        else:
-            count16, offset32 = count, cd_offset
-        emit(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, count16, count16, cd_size, offset32, 0))
-
-    return Written(out, offset, digest.hexdigest(), tuple(recorded))
+            sink.emit(record)
+        _end_records(sink, len(central), cd_offset, sink.offset - cd_offset)
+    return Written(out, sink.offset, sink.digest.hexdigest(), tuple(recorded))

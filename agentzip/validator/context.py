@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
@@ -30,7 +30,9 @@ class Options:
     per_path_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=_no_ignores)
 
     @classmethod
-    def make(cls, size_limit: int | None = None, per_path_ignores: Mapping[str, list[str]] | None = None) -> Options:
+    def make(
+        cls, size_limit: int | None = None, per_path_ignores: Mapping[str, Iterable[str]] | None = None
+    ) -> Options:
         """Options from optional values: None keeps the default."""
         ppi = MappingProxyType({k: tuple(v) for k, v in (per_path_ignores or {}).items()})
         return cls(size_limit=SIZE_LIMIT if size_limit is None else size_limit, per_path_ignores=ppi)

@@ -17,7 +17,7 @@ def run_rules(ctx: Context, rules: Iterable[Rule]) -> list[Finding]:
     for r in rules:
         try:
             hits: list[Hit] = list(r(ctx))
-        except Exception as exc:  # noqa: BLE001: one broken rule must not sink the report
+        except Exception as exc:  # one broken rule must not sink the report
             findings.append(
                 Finding(
                     code=r.code,

@@ -74,9 +74,11 @@ def rule(code: str, name: str, severity: Severity) -> Callable[[RuleFunc], RuleF
 
 
 def all_rules() -> list[Rule]:
-    """Every registered rule, in code order."""
-    import agentzip.rules  # noqa: F401  (registers the rules on first use)
+    """Every registered rule, in code order.
 
+    The registry holds what has been registered; the caller loads the rule modules first
+    (`agentzip.api.load_rules()`), so the validator never imports the rules above it.
+    """
     return sorted(_REGISTRY.values(), key=lambda r: r.code)
 
 
