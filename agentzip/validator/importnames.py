@@ -155,7 +155,3 @@ def import_names_for_project(project: str) -> tuple[str, ...]:
         return (key.replace("-", "."),)
     return (key.replace("-", "_").replace(".", "_"),)
 
-
-def top_level_for_project(project: str) -> tuple[str, ...]:
-    """Top-level import names of a project: `azure` for azure-identity, `yaml` for PyYAML."""
-    return tuple(dict.fromkeys(n.split(".", 1)[0] for n in import_names_for_project(project)))
