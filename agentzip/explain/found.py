@@ -10,6 +10,7 @@ from packaging.utils import canonicalize_name
 from agentzip.errors import ArchiveError
 from agentzip.explain.model import Diagnosis, Step, by, rule_name, with_
 from agentzip.explain.native import SOURCE_LIMIT, NativeCauses
+from agentzip.foundry import BUNDLED
 from agentzip.validator.finder import Resolution, Spec
 from agentzip.validator.stdlib import NEEDS_SYSTEM_LIBRARY
 
@@ -151,7 +152,7 @@ class FoundCauses(NativeCauses):
                 what = f"{real.path}{by(self._provider(real))}"
         else:
             project = self._required_project(module)
-            if project is None or self.ctx.target.mode == "bundled":
+            if project is None or self.ctx.target.mode == BUNDLED:
                 return None
             what = f"{project.requirement.name if project.requirement else project.text} from requirements.txt"
         return self._diagnosis_with_rule(

@@ -8,6 +8,7 @@ from packaging.utils import canonicalize_name
 
 from agentzip.explain.model import DOTTED, Diagnosis, Step, by, with_
 from agentzip.explain.requirements import RequirementCauses
+from agentzip.foundry import BUNDLED
 from agentzip.validator.finder import Resolution, Spec, entry_label
 from agentzip.validator.findings import SHOWN
 from agentzip.validator.importnames import candidate_projects, import_key
@@ -203,7 +204,7 @@ class MissingCauses(RequirementCauses):
                 steps=steps,
                 paths=(misplaced,),
             )
-        if self.ctx.target.mode == "bundled":
+        if self.ctx.target.mode == BUNDLED:
             return self._not_bundled(module, key, steps)
         return self._remote(module, key, steps)
 

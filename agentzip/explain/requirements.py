@@ -9,6 +9,7 @@ from packaging.utils import canonicalize_name
 
 from agentzip.explain.found import FoundCauses
 from agentzip.explain.model import DOTTED, Diagnosis, Step
+from agentzip.foundry import BUNDLED, PACKAGES
 from agentzip.validator.importnames import (
     IMPORT_TO_PROJECTS,
     NAMESPACE_ROOTS,
@@ -40,7 +41,7 @@ class RequirementCauses(FoundCauses):
 
     def _not_bundled(self, module: str, key: str, steps: tuple[Step, ...]) -> Diagnosis:
         ln = self._required_project(module)
-        site = "packages/" if self.index.site != "root" else "the zip root"
+        site = f"{PACKAGES}/" if self.index.site != "root" else "the zip root"
         if ln is not None and ln.requirement is not None:
             return self._listed_not_bundled(module, key, ln, steps, site)
         top = key.split(".", 1)[0]
@@ -122,7 +123,7 @@ class RequirementCauses(FoundCauses):
         self, module: str, ln: RequirementLine, steps: tuple[Step, ...], consequence: str
     ) -> Diagnosis:
         req = ln.requirement
-        rebuild = f", then rebuild: {self._install('-r requirements.txt')}" if self.ctx.target.mode == "bundled" else ""
+        rebuild = f", then rebuild: {self._install('-r requirements.txt')}" if self.ctx.target.mode == BUNDLED else ""
         return Diagnosis(
             module,
             "fails",
@@ -190,7 +191,7 @@ class RequirementCauses(FoundCauses):
             if r.name == module or r.name.startswith(key + ".") or r.name == key
         ]
         where = f" (imported at {sites[0]}{f' and {len(sites) - 1} more' if len(sites) > 1 else ''})" if sites else ""
-        bundled = self.ctx.target.mode == "bundled"
+        bundled = self.ctx.target.mode == BUNDLED
         looked = "the agent's code" + (", packages/" if bundled else "") + f" or Python {self._v}'s standard library"
         if known:
             message = (

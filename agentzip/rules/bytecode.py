@@ -43,6 +43,36 @@ def foreign_bytecode(ctx: Context) -> Iterator[Hit]:
     version = ctx.target.python_version
     if version is None:
         return
+    found = _foreign_pyc(ctx, version)
+    for label, items in sorted(found.items()):
+        paths = tuple(sorted(p for p, _ in items))
+        size = sum(s for _, s in items)
+        in_packages = all(p.startswith(PACKAGES + "/") for p in paths)
+        stray = [p for p in paths if "/__pycache__/" not in f"/{p}" and p[:-1] not in ctx.index.by_path]
+        where = posixpath.commonpath(paths) if len(paths) > 1 else paths[0]
+        if where in ctx.index.dirs:
+            where += "/"
+        broken = (
+            f"; {len(stray)} {'has' if len(stray) == 1 else 'have'} no .py beside {'it' if len(stray) == 1 else 'them'}"
+            " and fail(s) with `ImportError: bad magic number` when imported"
+            if stray
+            else ""
+        )
+        target = PACKAGES if in_packages else "."
+        yield Hit(
+            where or None,
+            f"{len(paths)} .pyc file{'s' if len(paths) != 1 else ''} compiled for {label} ({_size(size)}): "
+            f"the {ctx.target.runtime} runtime never uses them{broken}",
+            f"install with `pip install --no-compile ...`, or delete them: "
+            f"find {target} -name __pycache__ -prune -exec rm -rf {{}} +"
+            + (" && find . -name '*.pyc' -delete" if stray else ""),
+            paths=paths,
+        )
+
+
+def _foreign_pyc(ctx: Context, version: tuple[int, int]) -> dict[str, list[tuple[str, int]]]:
+    """The bundle's .pyc files another Python wrote, by that Python: `__pycache__` ones by the tag in
+    their name, stray ones by their magic number (at most MAX_STRAY_PYC_HEADS heads read)."""
     own_tag = f"cpython-{version[0]}{version[1]}"
     found: dict[str, list[tuple[str, int]]] = {}
     heads_read = 0
@@ -70,31 +100,7 @@ def foreign_bytecode(ctx: Context) -> Iterator[Hit]:
             if v == version:
                 label += " (a pre-release)"
         found.setdefault(label, []).append((f.path, f.size))
-
-    for label, items in sorted(found.items()):
-        paths = tuple(sorted(p for p, _ in items))
-        size = sum(s for _, s in items)
-        in_packages = all(p.startswith(PACKAGES + "/") for p in paths)
-        stray = [p for p in paths if "/__pycache__/" not in f"/{p}" and p[:-1] not in ctx.index.by_path]
-        where = posixpath.commonpath(paths) if len(paths) > 1 else paths[0]
-        if where in ctx.index.dirs:
-            where += "/"
-        broken = (
-            f"; {len(stray)} {'has' if len(stray) == 1 else 'have'} no .py beside {'it' if len(stray) == 1 else 'them'}"
-            " and fail(s) with `ImportError: bad magic number` when imported"
-            if stray
-            else ""
-        )
-        target = "packages" if in_packages else "."
-        yield Hit(
-            where or None,
-            f"{len(paths)} .pyc file{'s' if len(paths) != 1 else ''} compiled for {label} ({_size(size)}): "
-            f"the {ctx.target.runtime} runtime never uses them{broken}",
-            f"install with `pip install --no-compile ...`, or delete them: "
-            f"find {target} -name __pycache__ -prune -exec rm -rf {{}} +"
-            + (" && find . -name '*.pyc' -delete" if stray else ""),
-            paths=paths,
-        )
+    return found
 
 
 def _tag_label(tag: str) -> str:

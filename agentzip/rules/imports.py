@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 
 from packaging.utils import canonicalize_name
 
-from agentzip.foundry import DEFAULT_RUNTIME, PYTHON_RUNTIMES
+from agentzip.foundry import BUNDLED, DEFAULT_RUNTIME, PYTHON_RUNTIMES
 from agentzip.validator.context import Context
 from agentzip.validator.finder import Finder
 from agentzip.validator.findings import Hit, Severity
@@ -59,7 +59,7 @@ def _required_provider(ctx: Context, name: str) -> str | None:
 
 
 def _install_hint(ctx: Context, project: str, listed: bool = False) -> str:
-    if ctx.target.mode == "bundled":
+    if ctx.target.mode == BUNDLED:
         first = (
             "reinstall packages/ from requirements.txt"
             if listed
@@ -127,7 +127,7 @@ def removed_stdlib_module(ctx: Context) -> Iterator[Hit]:
 
 def _restored(ctx: Context, top: str, restored_by: tuple[str, ...]) -> bool:
     """True when the bundle (bundled) or requirements.txt (remote_build) brings a removed module back."""
-    if ctx.target.mode == "bundled":
+    if ctx.target.mode == BUNDLED:
         return _bundled_provider(Finder.for_context(ctx), top) is not None
     required = _required_projects(ctx)
     if any(canonicalize_name(p) in required for p in restored_by):
@@ -178,7 +178,7 @@ def unresolved_import(ctx: Context) -> Iterator[Hit]:
     """
     if not ctx.target.is_python or ctx.index.wrapper_dir is not None:
         return
-    if ctx.target.mode != "bundled" and ctx.index.requirements.path is None:
+    if ctx.target.mode != BUNDLED and ctx.index.requirements.path is None:
         return  # remote build with no requirements.txt: requirements-missing says why
     yield from _unresolved_keys(ctx)
     yield from _broken_relative(ctx)
@@ -210,7 +210,7 @@ def _import_groups(ctx: Context) -> dict[str, list[ImportRef]]:
 
 def _unresolved_keys(ctx: Context) -> Iterator[Hit]:
     """Windows-only modules, and imports nothing in the bundle (bundled) or requirements.txt provides."""
-    bundled = ctx.target.mode == "bundled"
+    bundled = ctx.target.mode == BUNDLED
     finder = Finder.for_context(ctx)
     for key, refs in sorted(_import_groups(ctx).items()):
         if is_windows_only(key):
@@ -254,7 +254,7 @@ def _unresolved(ctx: Context, key: str, refs: list[ImportRef], required: str | N
     newer = added_after(key, version)
     elsewhere = _elsewhere(ctx, top)
     approximate = all(r.approximate for r in refs)
-    severity = None if ctx.target.mode == "bundled" and not approximate else Severity.WARNING
+    severity = None if ctx.target.mode == BUNDLED and not approximate else Severity.WARNING
     if newer:
         return Hit(
             refs[0].file,
@@ -282,7 +282,7 @@ def _unresolved(ctx: Context, key: str, refs: list[ImportRef], required: str | N
             paths=wheres,
             severity=Severity.WARNING,
         )
-    if ctx.target.mode == "bundled":
+    if ctx.target.mode == BUNDLED:
         listed = f" (requirements.txt lists {required}, but it is not installed in the bundle)" if required else ""
         msg = (
             f"`{key}` is imported at {_more(wheres)} but is not in the target's stdlib, the agent's code "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Literal
 
+from agentzip.foundry import BUNDLED
 from agentzip.validator.context import Context
 from agentzip.validator.finder import Finder
 from agentzip.validator.findings import Hit, Severity
@@ -126,7 +127,7 @@ def _namespace_shadows(ctx: Context, finder: Finder, name: str, folder: str) -> 
         mine = finder.find(dotted).spec
         if mine is None or mine.kind == "namespace" or not (mine.path or "").startswith(folder):
             continue  # a namespace portion merges; a regular package elsewhere wins
-        real = finder.find(dotted, skip=base).spec if ctx.target.mode == "bundled" else None
+        real = finder.find(dotted, skip=base).spec if ctx.target.mode == BUNDLED else None
         owner = (real.path if real is not None else None) or required.get(dotted)
         if owner:
             yield Hit(
