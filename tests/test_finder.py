@@ -145,3 +145,23 @@ def test_entry_point_folder_is_the_first_entry(make_bundle) -> None:  # type: ig
     finder = Finder.for_context(ctx)
     assert finder.entries == ("app",)
     assert finder.find("tools").spec.path == "app/tools.py"  # type: ignore[union-attr]
+
+
+def test_source_file_and_module_name(make_bundle) -> None:  # type: ignore[no-untyped-def]
+    files = {
+        **MAIN,
+        "packages/yaml/__init__.py": "",
+        f"packages/yaml/_fast{SO313}": "",
+        "tools.py": "",
+        "docs/x.py": "",
+    }
+    ((ctx, _),) = list(contexts(make_bundle(files), runtime="python_3_13", mode="bundled"))
+    finder = Finder.for_context(ctx)
+    yaml, fast, tools = (finder.find(n).spec for n in ("yaml", "yaml._fast", "tools"))
+    assert yaml is not None and finder.source_file(yaml) == "packages/yaml/__init__.py"
+    assert fast is not None and finder.source_file(fast) is None  # an extension has no source
+    assert tools is not None and finder.source_file(tools) == "tools.py"
+    assert finder.module_name(f"packages/yaml/_fast{SO313}") == "yaml._fast"
+    assert finder.module_name("packages/yaml/__init__.py") == "yaml"
+    assert finder.module_name("tools.py") == "tools"
+    assert finder.module_name("docs/x.py") == "docs.x"  # the root is an entry: a namespace portion

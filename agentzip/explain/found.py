@@ -318,10 +318,9 @@ class FoundCauses(NativeCauses):
         )
 
     def _source_of(self, spec: Spec) -> str | None:
-        path = spec.path or ""
-        if spec.kind == "package":
-            path = path + "__init__.py"
-        if not path.endswith(".py") or path not in self.index.by_path:
+        """The source that runs when the module is imported, or None (an extension, bytecode, unreadable)."""
+        path = self.finder.source_file(spec)
+        if path is None or path not in self.index.by_path:
             return None
         try:
             return self.ctx.bundle.read(self.index.by_path[path], SOURCE_LIMIT).decode("utf-8", "replace")

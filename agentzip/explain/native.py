@@ -76,11 +76,8 @@ class NativeCauses(Session):
         if folder is None or entry is None:
             return [], []
         prefix = entry + "/" if entry else ""
-        wanted: dict[str, str] = {}  # dotted name of each broken native -> its path
-        for n in broken:
-            rel = n.path[len(prefix) :] if n.path.startswith(prefix) else n.path
-            folder_rel, _, file = rel.rpartition("/")
-            wanted[".".join([*filter(None, folder_rel.split("/")), file.split(".", 1)[0]])] = n.path
+        # dotted name of each broken native -> its path
+        wanted = {name: n.path for n in broken if (name := self.finder.module_name(n.path)) is not None}
         fatal: list[ImportRef] = []
         optional: list[ImportRef] = []
         spent = 0

@@ -223,6 +223,29 @@ class Finder:
             return Spec("namespace", portions[0] + "/", tuple(portions), None)
         return None
 
+    # -- paths and names -------------------------------------------------------------------------
+
+    def source_file(self, spec: Spec) -> str | None:
+        """The `.py` file whose code runs when the module is imported (a package's `__init__.py`), if any."""
+        if spec.kind == "module":
+            return spec.path
+        if spec.kind == "package" and spec.path is not None and f"{spec.path}__init__.py" in self.files:
+            return f"{spec.path}__init__.py"
+        return None
+
+    def module_name(self, path: str) -> str | None:
+        """The dotted name a bundle file is imported as from its sys.path entry
+        (`packages/yaml/_yaml.abi3.so` -> 'yaml._yaml', `pkg/__init__.py` -> 'pkg'); None off sys.path."""
+        entry = self.entry_of(path)
+        if entry is None:
+            return None
+        rel = path[len(entry) + 1 :] if entry else path
+        folder, _, file = rel.rpartition("/")
+        parts = [*filter(None, folder.split("/")), file.split(".", 1)[0]]
+        if parts[-1] == "__init__":
+            parts.pop()
+        return ".".join(parts) or None
+
     # -- the bundle's tree -----------------------------------------------------------------------
 
     def entry_of(self, path: str) -> str | None:
