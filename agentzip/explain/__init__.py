@@ -3,8 +3,12 @@
 The import is walked the way the target's PathFinder walks it (validator/finder.py), without
 running anything. When the walk fails, or finds something that will not load, the cause is named
 with its evidence, the code of the check rule that knows it, and the fix; the rule's own finding
-supplies the words when it fired. model.py documents the JSON document; found.py, missing.py,
-requirements.py and native.py hold the causes; render.py the text.
+supplies the words when it fired.
+
+model.py: Diagnosis, Explanation, verdicts and causes, the JSON document. session.py: what every
+cause reads (the bundle, the finder, the check rules' findings). native.py, found.py,
+requirements.py and missing.py: the causes, each layer building on the one before; explainer.py
+dispatches to them. render.py: the text.
 """
 
 from __future__ import annotations
