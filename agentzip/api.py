@@ -106,7 +106,7 @@ def explain(
     """
     from agentzip.errors import UsageError
     from agentzip.explain import Explanation, explain_all
-    from agentzip.logscan import scan
+    from agentzip.logscan import Failures, scan
     from agentzip.validator.engine import make_report
 
     req = _request(request, settings)
@@ -115,12 +115,15 @@ def explain(
         names = ", ".join(str(s.context.definition.service) for s in found if s.context.definition)
         raise UsageError(f"{path}: several agent services ({names}): choose one with --service")
     ctx, cfg = found[0].context, found[0].config
-    failures = scan(log) if log is not None else []
+    failures = scan(log) if log is not None else Failures()
     diagnoses = tuple(explain_all(ctx, modules, failures))
     base = make_report(ctx, [], with_sha256=req.with_sha256)
     notes = [*base.notes, *_setting_notes(ctx, cfg)]
     if log is not None and not failures:
         notes.append("the log shows no ModuleNotFoundError or ImportError")
+    left = failures.note()
+    if left:
+        notes.append(left)
     return Explanation(base.input, base.target, diagnoses, tuple(notes))
 
 

@@ -16,6 +16,27 @@ _SHARED_LIB = re.compile(r"""ImportError: ([\w.+-]+\.so[\w.]*): cannot open shar
 _GLIBC = re.compile(r"""version [`'](GLIBC_[\d.]+)' not found \(required by ([^)\n]+)\)""")
 
 
+# A log can name any number of modules; explain reads each, so only the first ones are explained.
+MAX_FAILURES = 200
+MAX_COUNTED = 100_000  # distinct failures counted past the cap, so memory stays bounded too
+
+
+class Failures(list["ImportFailure"]):
+    """The distinct failures explained, in order; `left` counts those past MAX_FAILURES."""
+
+    left: int = 0
+
+    def note(self) -> str | None:
+        """What the report says when some failures were left out."""
+        if not self.left:
+            return None
+        more = "at least " if self.left >= MAX_COUNTED else ""
+        return (
+            f"the log shows {more}{self.left} more distinct import failure(s) past the first {MAX_FAILURES}: "
+            "fix these and run explain again"
+        )
+
+
 @dataclass(frozen=True)
 class ImportFailure:
     """One distinct failure: the module, and what the log said about it."""
@@ -27,27 +48,37 @@ class ImportFailure:
     detail: str | None = None  # the file the runtime loaded, the missing library, the glibc version
 
 
-def scan(text: str | Iterable[str]) -> list[ImportFailure]:
-    """Every distinct import failure in the log (a string, or its lines), in order of first appearance."""
+def scan(text: str | Iterable[str], limit: int = MAX_FAILURES) -> Failures:
+    """The distinct import failures in the log (a string, or its lines), in order of first appearance:
+    the first `limit`, and how many more there were (`left`)."""
     seen: set[tuple[str, str, str | None]] = set()
-    out: list[ImportFailure] = []
+    out = Failures()
     for raw in text.splitlines() if isinstance(text, str) else text:
-        line = raw.strip()
-        found: ImportFailure | None = None
-        if m := _NOT_FOUND.search(line):
-            found = ImportFailure(m.group(1), "not-found", line)
-        elif m := _CANNOT_IMPORT.search(line):
-            found = ImportFailure(m.group(2), "cannot-import-name", line, name=m.group(1), detail=m.group(3))
-        elif m := _SHARED_LIB.search(line):
-            found = ImportFailure(m.group(1), "shared-library", line, detail=m.group(1))
-        elif m := _GLIBC.search(line):
-            found = ImportFailure(m.group(2).rsplit("/", 1)[-1], "glibc", line, detail=m.group(1))
-        elif m := _OLD_STYLE.search(line):
-            found = ImportFailure(m.group(1), "not-found", line)
+        found = _failure(raw.strip())
         if found is None:
             continue
         key = (found.module, found.kind, found.name)
-        if key not in seen:
-            seen.add(key)
+        if key in seen or len(seen) >= limit + MAX_COUNTED:
+            continue
+        seen.add(key)
+        if len(out) < limit:
             out.append(found)
+        else:
+            out.left += 1
     return out
+
+
+def _failure(line: str) -> ImportFailure | None:
+    """The import failure one log line shows, if any."""
+    found: ImportFailure | None = None
+    if m := _NOT_FOUND.search(line):
+        found = ImportFailure(m.group(1), "not-found", line)
+    elif m := _CANNOT_IMPORT.search(line):
+        found = ImportFailure(m.group(2), "cannot-import-name", line, name=m.group(1), detail=m.group(3))
+    elif m := _SHARED_LIB.search(line):
+        found = ImportFailure(m.group(1), "shared-library", line, detail=m.group(1))
+    elif m := _GLIBC.search(line):
+        found = ImportFailure(m.group(2).rsplit("/", 1)[-1], "glibc", line, detail=m.group(1))
+    elif m := _OLD_STYLE.search(line):
+        found = ImportFailure(m.group(1), "not-found", line)
+    return found

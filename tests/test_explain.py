@@ -191,6 +191,23 @@ def test_case_mismatch(make_bundle) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize(
+    ("module", "found"),
+    [
+        ("yaml.Loader", "packages/yaml/loader.py"),  # a submodule, in its parent's __path__
+        ("azure.Identity", "packages/azure/identity"),  # the part past a namespace
+        ("azure.identity.Aio", "packages/azure/identity/aio"),  # a level below a regular package
+    ],
+)
+def test_case_mismatch_on_a_submodule(make_bundle, module: str, found: str) -> None:  # type: ignore[no-untyped-def]
+    azure = dist("azure-identity", "1.19.0", modules=["azure/identity/__init__.py", "azure/identity/aio/__init__.py"])
+    d = one(make_bundle({**MAIN, **PYYAML, **azure}), module)
+    assert (d.verdict, d.cause) == ("fails", "case-mismatch"), d.message
+    assert found in d.message and found in d.paths
+    # the correctly written name imports: the check is about case, not about the module being absent
+    assert one(make_bundle({**MAIN, **PYYAML, **azure}), module.lower()).verdict == "imports"
+
+
+@pytest.mark.parametrize(
     ("binary", "suffix", "code"),
     [
         (pe_file(0x8664), ".cp313-win_amd64.pyd", "AZ301"),
@@ -356,7 +373,8 @@ def test_loader_errors_in_a_log(make_bundle) -> None:  # type: ignore[no-untyped
     )
     log = (
         "ImportError: libGL.so.1: cannot open shared object file: No such file or directory\n"
-        "ImportError: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.34' not found (required by /app/packages/fastcore/_core.abi3.so)\n"
+        "ImportError: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.34' not found "
+        "(required by /app/packages/fastcore/_core.abi3.so)\n"
     )
     gl, glibc = explain(make_bundle({**MAIN, **cv, **new}), log=log, **B).diagnoses
     assert gl.cause == "system-library-missing" and "packages/cv2/cv2.abi3.so" in gl.paths and "headless" in gl.fix
@@ -424,3 +442,39 @@ def test_unreadable_zip_is_the_cause(tmp_path: Path, data: bytes, code: str) -> 
 def test_empty_folder(tmp_path: Path) -> None:
     (d,) = explain(tmp_path, modules=["yaml"]).diagnoses
     assert (d.verdict, d.code) == ("fails", "AZ104")
+
+
+# -- hostile input ------------------------------------------------------------------------------
+
+
+def test_deeply_nested_source_beside_a_broken_native_is_unknown(make_bundle) -> None:  # type: ignore[no-untyped-def]
+    deep = "import os\nx = " + "+".join(["1"] * 600) + "\n"
+    files = {
+        **MAIN,
+        **native_dist(
+            "fastcore",
+            {"fastcore/__init__.py": deep, "fastcore/_core.cp313-win_amd64.pyd": pe_file(0x8664)},
+            ("cp313-cp313-win_amd64",),
+        ),
+    }
+    d = one(make_bundle(files), "fastcore")
+    # its importers cannot be read, so whether the import raises is not known: never a traceback
+    assert (d.verdict, d.code) == ("unknown", "AZ301"), d.message
+
+
+def test_log_with_many_modules_is_capped_and_says_how_many_were_left(make_bundle) -> None:  # type: ignore[no-untyped-def]
+    from agentzip.logscan import MAX_FAILURES
+
+    log = "".join(f"ModuleNotFoundError: No module named 'missing_{i}'\n" for i in range(MAX_FAILURES + 37))
+    log += "ModuleNotFoundError: No module named 'missing_0'\n"  # a repeat is not counted again
+    result = explain(make_bundle(MAIN), log=log, **B)
+    assert len(result.diagnoses) == MAX_FAILURES
+    assert result.diagnoses[-1].module == f"missing_{MAX_FAILURES - 1}"
+    assert any(f"37 more distinct import failure(s) past the first {MAX_FAILURES}" in n for n in result.notes)
+    text = CliRunner().invoke(main, ["explain", str(make_bundle(MAIN)), "--mode", "bundled", "--log", "-"], input=log)
+    assert f"37 more distinct import failure(s) past the first {MAX_FAILURES}" in text.output
+
+
+def test_short_log_has_no_cap_note(make_bundle) -> None:  # type: ignore[no-untyped-def]
+    result = explain(make_bundle(MAIN), log="ModuleNotFoundError: No module named 'nothere'\n", **B)
+    assert len(result.diagnoses) == 1 and not any("more distinct" in n for n in result.notes)

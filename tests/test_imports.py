@@ -277,3 +277,31 @@ def test_namespace_candidates_and_reverse() -> None:
     assert import_names_for_project("azure-ai-projects") == ("azure.ai.projects",)
     assert candidate_projects("requests.adapters") == ("requests",)
     assert import_names_for_project("openai") == ("openai",)
+
+
+# -- hostile sources -----------------------------------------------------------------------------
+
+# 600 chained operators parse but overflow a recursive visitor; 5000 overflow the parser itself.
+DEEP = [("import os\nx = " + "+".join(["1"] * n) + "\n").encode() for n in (600, 5000)]
+
+
+@pytest.mark.parametrize("source", DEEP, ids=["visitor", "parser"])
+def test_deeply_nested_source_is_unparsed_not_a_traceback(source: bytes) -> None:
+    from agentzip.validator.importparse import imports_in, read_imports
+
+    found = read_imports(source, "deep.py", "deep.py")
+    assert found.problem == "does not parse (nested too deeply)" and found.imports == []
+    assert imports_in(source, "deep.py", "deep.py") == []
+
+
+@pytest.mark.parametrize("source", DEEP, ids=["visitor", "parser"])
+def test_deeply_nested_module_in_a_bundle(make_bundle: MakeBundle, source: bytes) -> None:
+    from agentzip.api import check
+
+    files = {"main.py": "import deep\nimport json\n", "deep.py": source, "requirements.txt": ""}
+    index = index_of(make_bundle, files, runtime="python_3_13", mode="bundled")
+    assert ("json", "main.py", 2) in found(index)
+    (skipped,) = index.imports.skipped
+    assert skipped.path == "deep.py" and "nested too deeply" in skipped.reason
+    report = check(make_bundle(files), runtime="python_3_13", mode="bundled", select=["unresolved-import"])
+    assert [(f.path, f.severity.name) for f in report.findings] == [("deep.py", "WARNING")]

@@ -90,6 +90,27 @@ CASES = [
     ("unresolved-import", {"main.py": "import httpx\n", **req("PyYAML"), **PYYAML}, B, True),
     ("unresolved-import", {"main.py": "import yaml\n", **req("PyYAML")}, R, False),
     ("unresolved-import", {"main.py": "import yaml\n", **req("requests")}, R, True),
+    # bundled: what the target's finder finds on sys.path, by the key past a namespace
+    ("unresolved-import", {"main.py": "import azure.identity\n", **req("azure-identity"), **AZURE_CORE}, B, True),
+    (
+        "unresolved-import",
+        {"main.py": "import azure.identity.aio\n", **req("azure-identity"), **AZURE_CORE, **AZURE_IDENTITY},
+        B,
+        False,
+    ),
+    (
+        "unresolved-import",
+        {"main.py": "import fast\n", "packages/fast.cpython-313-x86_64-linux-gnu.so": "", **req()},
+        B,
+        False,
+    ),
+    (
+        "unresolved-import",
+        {"main.py": "import fast\n", "packages/fast.cpython-312-x86_64-linux-gnu.so": "", **req()},
+        B,
+        True,
+    ),
+    ("unresolved-import", {"main.py": "import fast\n", "packages/fast.pyc": pyc(3571), **req()}, B, False),
     (
         "unresolved-import",
         {"main.py": "import cv2\nfrom PIL import Image\n", **req("opencv-python-headless", "pillow")},
@@ -196,6 +217,14 @@ CASES = [
     ),  # loaded before the script
     ("shadowed-module", {"main.py": "", "email/templates.txt": "", **req()}, R, False),  # namespace folder: stdlib wins
     ("shadowed-module", {"main.py": "", "email/__init__.py": "", **req()}, R, True),
+    # the import model decides (validator/finder.py): a root namespace portion merges, the regular package wins
+    (
+        "shadowed-module",
+        {"main.py": "", "azure/identity/notes.py": "", **req("azure-identity"), **AZURE_CORE, **AZURE_IDENTITY},
+        B,
+        False,
+    ),
+    ("shadowed-module", {"main.py": "", "tools.py": "", "packages/tools/__init__.py": "", **req()}, B, True),
     # -- AZ404 foreign-bytecode
     ("foreign-bytecode", {"main.py": "", "__pycache__/main.cpython-313.pyc": pyc(3571)}, P313, False),
     ("foreign-bytecode", {"main.py": "", "__pycache__/main.cpython-311.pyc": pyc(3495)}, P313, True),

@@ -150,12 +150,7 @@ def import_names_for_project(project: str) -> tuple[str, ...]:
     known = _PROJECT_TO_IMPORTS.get(key)
     if known:
         return known
-    root, sep, rest = key.partition("-")
+    root, sep, _ = key.partition("-")
     if sep and root in NAMESPACE_ROOTS:
         return (key.replace("-", "."),)
     return (key.replace("-", "_").replace(".", "_"),)
-
-
-def top_level_for_project(project: str) -> tuple[str, ...]:
-    """Top-level import names of a project: `azure` for azure-identity, `yaml` for PyYAML."""
-    return tuple(dict.fromkeys(n.split(".", 1)[0] for n in import_names_for_project(project)))

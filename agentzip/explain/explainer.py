@@ -1,0 +1,87 @@
+"""The explainer: one diagnosis per module, dispatched to the found, missing and native causes."""
+
+from __future__ import annotations
+
+from agentzip.errors import UsageError
+from agentzip.explain.missing import MissingCauses
+from agentzip.explain.model import DOTTED, Diagnosis, as_cause, with_
+from agentzip.foundry import PACKAGES
+from agentzip.logscan import ImportFailure
+
+
+class Explainer(MissingCauses):
+    """Diagnoses for one bundle and target, each computed once."""
+
+    def explain(self, module: str, failure: ImportFailure | None = None) -> Diagnosis:
+        module = module.strip()
+        if failure is not None and failure.kind in ("shared-library", "glibc"):
+            return self._native_failure(failure)
+        if not DOTTED.match(module):
+            raise UsageError(f"{module!r} is not a module name (expected a dotted name like yaml or azure.identity)")
+        d = self.diagnose(module, failure.name if failure else None)
+        if failure is not None:
+            d = with_(d, log=failure.line, name=failure.name)
+            if d.verdict == "imports":
+                d = with_(
+                    d,
+                    message=d.message + " in this bundle: the log must come from another build of it, "
+                    "or from another runtime or mode than the one explained here (see target)",
+                )
+        return d
+
+    def diagnose(self, module: str, name: str | None) -> Diagnosis:
+        key = (module, name)
+        if key not in self._done:
+            self._done[key] = self._diagnose_once(module, name)
+        return self._done[key]
+
+    def _diagnose_once(self, module: str, name: str | None) -> Diagnosis:
+        if not self.index.files:
+            return self._unreadable(module)
+        wrapper = self.index.wrapper_dir
+        if wrapper is not None:
+            return self._wrapped(module, wrapper)
+        w = self.walk(module)
+        parts = module.split(".")
+        if len(w.specs) == len(parts):
+            return self._found(module, w, name)
+        return self._missing(module, w)
+
+    def _unreadable(self, module: str) -> Diagnosis:
+        """No files at all: a zip no reader can open, or an empty bundle."""
+        for code in ("AZ001", "AZ104"):
+            found = self.rule_findings(code)
+            if found:
+                f = found[0]
+                return Diagnosis(
+                    module,
+                    "fails",
+                    as_cause(f.rule),
+                    f"nothing in the bundle can be imported: {f.message}",
+                    f.hint,
+                    code=f.code,
+                    rule=f.rule,
+                )
+        return Diagnosis(
+            module, "fails", "empty-bundle", "the bundle has no files", "", code="AZ104", rule="empty-bundle"
+        )
+
+    def _wrapped(self, module: str, wrapper: str) -> Diagnosis:
+        rel = module.replace(".", "/")
+        inside = [
+            p
+            for p in (f"{wrapper}/{rel}", f"{wrapper}/{PACKAGES}/{rel}")
+            if p in self.index.dirs or any(p + s in self.files for s in (".py", *self.suffixes))
+        ]
+        found = f"; it is at {inside[0]}" if inside else ""
+        return self._diagnosis_with_rule(
+            "AZ101",
+            [wrapper + "/"],
+            module,
+            "fails",
+            "wrapper-folder",
+            f"everything in the bundle is inside `{wrapper}/`: the runtime looks for the entry point and the "
+            f"modules at the zip root, where there is only that folder{found}",
+            f"zip the folder's contents, not the folder: cd {wrapper} && zip -r ../agent-code.zip .",
+            paths=tuple(inside),
+        )

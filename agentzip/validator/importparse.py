@@ -1,0 +1,302 @@
+"""Imports of one Python source file, read with `ast` (never run): the visitor and its fallbacks.
+
+Hostile sources are bounded: a file that does not parse, or nests deeper than the parser or the
+visitor can follow (thousands of binary operators), has unknown imports, never a traceback.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import warnings
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+# Exceptions whose handler makes the imports in its `try` body optional.
+_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+# `if` tests that decide per platform or per version: either branch may be the one not taken.
+_GUARDS = {
+    "platform": "platform check",
+    "name": "platform check",
+    "system": "platform check",
+    "version_info": "version check",
+}
+IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# Test code ships by accident and never runs in the container.
+_TEST_FILE = re.compile(r"(^|/)(tests?/|test_[^/]*\.py$|[^/]*_test\.py$|conftest\.py$)")
+
+
+@dataclass(frozen=True)
+class ImportRef:
+    """One import statement (or literal dynamic import) of the agent, with where it was written."""
+
+    name: str  # absolute dotted module name; relative imports resolved against their package
+    file: str  # the bundle path of the source file
+    line: int
+    names: tuple[str, ...] = ()  # `from name import a, b`: ('a', 'b')
+    level: int = 0  # leading dots of a relative import as written
+    optional: bool = False  # under try/except ImportError, or a platform or version check
+    guard: str | None = None  # why it is optional: "try/except ImportError", "platform check", ...
+    type_checking: bool = False  # under `if TYPE_CHECKING:`: never imported at run time
+    dynamic: bool = False  # importlib.import_module("...") or __import__("...") with a literal
+    approximate: bool = False  # found by a line scan: the file did not parse on this host's Python
+
+    @property
+    def top(self) -> str:
+        return self.name.split(".", 1)[0]
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}"
+
+    @property
+    def at_runtime(self) -> bool:
+        """True when the import runs unconditionally when its module is loaded."""
+        return not self.optional and not self.type_checking
+
+    @property
+    def in_tests(self) -> bool:
+        """True for test code (`tests/`, `test_*.py`, `conftest.py`): shipped, never run."""
+        return is_test_path(self.file)
+
+
+def is_test_path(path: str) -> bool:
+    """True for test code (`tests/`, `test_*.py`, `*_test.py`, `conftest.py`)."""
+    return _TEST_FILE.search(path) is not None
+
+
+@dataclass(frozen=True)
+class BrokenRelative:
+    """A relative import that cannot work: it climbs above the top-level package (or has none)."""
+
+    file: str
+    line: int
+    text: str  # as written: "from . import utils"
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass
+class FileImports:
+    """What one parsed file imports, or why its imports are unknown (`problem`)."""
+
+    imports: list[ImportRef] = field(default_factory=list)
+    broken: list[BrokenRelative] = field(default_factory=list)
+    edits_path: bool = False
+    problem: str | None = None
+
+
+def read_imports(data: bytes, path: str, rel: str) -> FileImports:
+    """The imports of one source file, `rel` being its path from its sys.path entry (`pkg/sub/m.py`).
+
+    Never raises on the file's contents: a tree too deep for the visitor (RecursionError) or
+    too big (MemoryError) is reported like a file that does not parse."""
+    tree, problem = _parse(data)
+    if tree is None:
+        return FileImports(problem=problem or "does not parse")
+    visitor = _Visitor(path, module_name(rel), rel.rsplit("/", 1)[-1] == "__init__.py")
+    try:
+        visitor.visit(tree)
+    except (RecursionError, MemoryError):
+        return FileImports(problem="does not parse (nested too deeply)")
+    return FileImports(visitor.imports, visitor.broken, visitor.edits_path)
+
+
+def imports_in(data: bytes, path: str, rel: str) -> list[ImportRef]:
+    """The imports of one source file; [] when it does not parse on this host or nests too deeply."""
+    return read_imports(data, path, rel).imports
+
+
+def module_name(rel: str) -> str:
+    """`app/sub/m.py` -> 'app.sub.m'; `app/__init__.py` -> 'app'; `main.py` -> 'main'."""
+    parts = rel[: -len(".py")].split("/")
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _parse(data: bytes) -> tuple[ast.Module | None, str | None]:
+    """The module's tree, or None and why. Bytes go in as they are: compile() applies PEP 263
+    coding cookies and the UTF-8 BOM itself and rejects undeclared non-UTF-8 bytes."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SyntaxWarning for invalid escapes is not our business
+            return ast.parse(data), None
+    except SyntaxError as e:
+        msg = e.msg or "invalid syntax"
+        at = f"line {e.lineno}: " if e.lineno else ""
+        if "Missing parentheses in call to 'print'" in msg or "print" in (e.text or "").split("(")[0]:
+            return None, f"does not parse ({at}{msg}; Python 2 code?)"
+        if "codec can't decode" in msg or "encoding problem" in msg:
+            return None, f"not valid UTF-8 and no coding declaration ({msg})"
+        return None, f"does not parse ({at}{msg})"
+    except (ValueError, UnicodeDecodeError) as e:  # null bytes; a bad coding cookie
+        return None, f"does not parse ({e})"
+    except (RecursionError, MemoryError):
+        return None, "does not parse (nested too deeply)"
+
+
+_LINE_IMPORT = re.compile(r"^\s*import\s+([\w.]+(?:\s+as\s+\w+)?(?:\s*,\s*[\w.]+(?:\s+as\s+\w+)?)*)\s*(?:#.*)?$")
+_LINE_FROM = re.compile(r"^\s*from\s+(\.*)([\w.]*)\s+import\s")
+
+
+def line_scan(data: bytes, path: str, module: str) -> Iterator[ImportRef]:
+    """Import statements found line by line; relative ones resolved like the parser would."""
+    text = data.decode("utf-8", errors="replace")
+    package = module.rpartition(".")[0] if not path.endswith("__init__.py") else module
+    for lineno, line in enumerate(text.splitlines(), 1):
+        m = _LINE_IMPORT.match(line)
+        if m:
+            for part in m.group(1).split(","):
+                yield ImportRef(part.split()[0].strip(), path, lineno, approximate=True)
+            continue
+        m = _LINE_FROM.match(line)
+        if m:
+            dots, name = len(m.group(1)), m.group(2)
+            resolved = _resolve(package, dots, name) if dots else name
+            if resolved:
+                yield ImportRef(resolved, path, lineno, level=dots, approximate=True)
+
+
+def _resolve(package: str, level: int, name: str | None) -> str | None:
+    """importlib's _resolve_name: `from ..x import y` in package a.b.c -> 'a.b.x'; None above top."""
+    if not package:
+        return None
+    bits = package.split(".")
+    if level > len(bits):
+        return None
+    base = ".".join(bits[: len(bits) - level + 1])
+    return f"{base}.{name}" if name else base
+
+
+def _dotted(node: ast.expr) -> str:
+    """`typing.TYPE_CHECKING` -> 'typing.TYPE_CHECKING'; '' for anything but names and attributes."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        inner = _dotted(node.value)
+        return f"{inner}.{node.attr}" if inner else node.attr
+    return ""
+
+
+def _catches_import_error(handlers: list[ast.ExceptHandler]) -> bool:
+    for h in handlers:
+        if h.type is None:
+            return True
+        types = h.type.elts if isinstance(h.type, ast.Tuple) else [h.type]
+        if any(_dotted(t).rsplit(".", 1)[-1] in _IMPORT_ERRORS for t in types):
+            return True
+    return False
+
+
+def _guard_of(test: ast.expr) -> str | None:
+    """'platform check' for `sys.platform == "win32"`, 'version check' for `sys.version_info < (3, 11)`."""
+    for node in ast.walk(test):
+        name = _dotted(node) if isinstance(node, (ast.Attribute, ast.Name)) else ""
+        if name in ("sys.platform", "os.name", "platform.system", "sys.version_info", "platform", "version_info"):
+            return _GUARDS[name.rsplit(".", 1)[-1]]
+    return None
+
+
+class _Visitor(ast.NodeVisitor):
+    """Collect imports with the context that makes them optional or type-only."""
+
+    def __init__(self, path: str, module: str, is_package: bool) -> None:
+        self.path = path
+        self.package = module if is_package else module.rpartition(".")[0]
+        self.imports: list[ImportRef] = []
+        self.broken: list[BrokenRelative] = []
+        self.edits_path = False
+        self._guard: str | None = None
+        self._type_checking = False
+
+    def _add(self, name: str, node: ast.AST, **kw: object) -> None:
+        self.imports.append(
+            ImportRef(
+                name,
+                self.path,
+                getattr(node, "lineno", 0),
+                optional=self._guard is not None,
+                guard=self._guard,
+                type_checking=self._type_checking,
+                **kw,  # type: ignore[arg-type]
+            )
+        )
+
+    def _with(self, guard: str | None, type_checking: bool, nodes: Iterable[ast.AST]) -> None:
+        saved = (self._guard, self._type_checking)
+        self._guard = guard if guard is not None else self._guard
+        self._type_checking = self._type_checking or type_checking
+        for n in nodes:
+            self.visit(n)
+        self._guard, self._type_checking = saved
+
+    def visit_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            self._add(alias.name, node)
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        names = tuple(a.name for a in node.names)
+        if not node.level:
+            if node.module:
+                self._add(node.module, node, names=names)
+            return
+        resolved = _resolve(self.package, node.level, node.module)
+        if resolved is None:
+            text = f"from {'.' * node.level}{node.module or ''} import {', '.join(names)}"
+            self.broken.append(BrokenRelative(self.path, node.lineno, text))
+            return
+        self._add(resolved, node, names=names, level=node.level)
+
+    def visit_If(self, node: ast.If) -> None:
+        if _dotted(node.test).rsplit(".", 1)[-1] == "TYPE_CHECKING":
+            self._with(None, True, node.body)
+            self._with(None, False, node.orelse)
+            return
+        guard = _guard_of(node.test)
+        self.visit(node.test)
+        self._with(guard, False, node.body)
+        self._with(guard, False, node.orelse)
+
+    def visit_Try(self, node: ast.Try) -> None:
+        self._try(node.body, node.handlers, node.orelse, node.finalbody)
+
+    def visit_TryStar(self, node: ast.AST) -> None:  # `except*` (Python 3.11+), same shape as Try
+        self._try(
+            getattr(node, "body", []),
+            getattr(node, "handlers", []),
+            getattr(node, "orelse", []),
+            getattr(node, "finalbody", []),
+        )
+
+    def _try(
+        self, body: list[ast.stmt], handlers: list[ast.ExceptHandler], orelse: list[ast.stmt], final: list[ast.stmt]
+    ) -> None:
+        # Imports in the `try` body are optional when ImportError is caught; the fallback
+        # imports in the handlers are what runs when they fail, so those are required.
+        guard = "try/except ImportError" if _catches_import_error(handlers) else None
+        self._with(guard, False, body)
+        self._with(None, False, handlers)
+        self._with(None, False, orelse)
+        self._with(None, False, final)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        func = _dotted(node.func)
+        if func in ("importlib.import_module", "import_module", "__import__", "builtins.__import__"):
+            arg = node.args[0] if node.args else None
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value:
+                name: str | None = arg.value
+                if func.endswith("import_module") and arg.value.startswith("."):
+                    pkg = next((k.value for k in node.keywords if k.arg == "package"), None)
+                    if len(node.args) > 1:
+                        pkg = node.args[1]
+                    pkg_name = pkg.value if isinstance(pkg, ast.Constant) and isinstance(pkg.value, str) else None
+                    level = len(arg.value) - len(arg.value.lstrip("."))
+                    name = _resolve(pkg_name, level, arg.value[level:] or None) if pkg_name else None
+                if name and all(IDENT.match(p) for p in name.split(".")):
+                    self._add(name, node, dynamic=True)
+        elif func in ("sys.path.insert", "sys.path.append", "sys.path.extend", "site.addsitedir"):
+            self.edits_path = True
+        self.generic_visit(node)
