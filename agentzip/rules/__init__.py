@@ -1,3 +1,14 @@
 """The rule families; importing this package registers every rule."""
 
-from agentzip.rules import archive, binaries, definition, dependencies, hygiene, layout, size, sources  # noqa: F401
+from agentzip.rules import (  # noqa: F401
+    archive,
+    artifacts,
+    binaries,
+    definition,
+    dependencies,
+    hygiene,
+    layout,
+    remote,
+    size,
+    sources,
+)
