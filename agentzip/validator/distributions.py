@@ -52,7 +52,6 @@ class Distribution:
     requires_python: SpecifierSet | None = None
     tags: frozenset[Tag] = frozenset()  # every Tag: line of WHEEL, expanded
     tag_text: tuple[str, ...] = ()  # the Tag: lines as written, for messages
-    root_is_purelib: bool | None = None
     record: tuple[str, ...] = ()  # RECORD paths, relative to the site folder
     has_record: bool = False
     top_level: tuple[str, ...] = ()
@@ -115,86 +114,94 @@ def site_of(distributions: Iterable[Distribution]) -> str | None:
     return "root" if locations else None
 
 
-def _load(bundle: Bundle, folder: str, members: dict[str, BundleFile]) -> Distribution:
-    problems: list[str] = []
-    location = "packages" if folder.startswith(PACKAGES + "/") else "root"
-    stem = folder.rsplit("/", 1)[-1][: -len(".dist-info")]
-    # PEP 427 / recording-installed-packages: `{name}-{version}.dist-info`, the name escaped.
-    dir_name, _, dir_version = stem.partition("-")
+class _Reader:
+    """Reads the members of one dist-info folder, each bounded, noting what cannot be read."""
 
-    def read(member: str, limit: int) -> bytes | None:
-        f = members.get(member)
+    def __init__(self, bundle: Bundle, members: dict[str, BundleFile]) -> None:
+        self.bundle = bundle
+        self.members = members
+        self.problems: list[str] = []
+
+    def read(self, member: str, limit: int) -> bytes | None:
+        f = self.members.get(member)
         if f is None:
             return None
         try:
-            return bundle.read(f, limit)
+            return self.bundle.read(f, limit)
         except ArchiveError as e:
-            problems.append(f"{member} cannot be read ({e})")
+            self.problems.append(f"{member} cannot be read ({e})")
             return None
 
+    def text_lines(self, member: str) -> list[str]:
+        data = self.read(member, SMALL_LIMIT)
+        return data.decode("utf-8", "replace").splitlines() if data is not None else []
+
+
+def _load(bundle: Bundle, folder: str, members: dict[str, BundleFile]) -> Distribution:
+    r = _Reader(bundle, members)
+    stem = folder.rsplit("/", 1)[-1][: -len(".dist-info")]
+    # PEP 427 / recording-installed-packages: `{name}-{version}.dist-info`, the name escaped.
+    dir_name, _, dir_version = stem.partition("-")
     meta = _Metadata()
-    data = read("METADATA", METADATA_LIMIT)
+    data = r.read("METADATA", METADATA_LIMIT)
     if data is not None:
-        meta = _parse_metadata(data, problems)
+        meta = _parse_metadata(data, r.problems)
     elif "METADATA" not in members:
-        problems.append("no METADATA file")
+        r.problems.append("no METADATA file")
     display_name = meta.name or dir_name
-
-    tags: set[Tag] = set()
-    tag_text: list[str] = []
-    purelib: bool | None = None
-    data = read("WHEEL", SMALL_LIMIT)
-    if data is not None:
-        headers = BytesHeaderParser().parsebytes(data)
-        for t in headers.get_all("Tag") or []:
-            tag_text.append(str(t).strip())
-            try:
-                tags.update(parse_tag(str(t).strip()))
-            except ValueError:
-                problems.append(f"WHEEL has an invalid tag {str(t).strip()!r}")
-        rip = headers.get("Root-Is-Purelib")
-        purelib = None if rip is None else str(rip).strip().lower() == "true"
-
-    record: list[str] = []
-    data = read("RECORD", RECORD_LIMIT)
-    if data is not None:
-        text = data.decode("utf-8", errors="replace")
-        try:
-            # PEP 376: CSV rows of path, hash, size.
-            record = [row[0] for row in csv.reader(io.StringIO(text)) if row and row[0]]
-        except csv.Error as e:
-            problems.append(f"RECORD is not valid CSV ({e})")
-
-    top_level: list[str] = []
-    data = read("top_level.txt", SMALL_LIMIT)
-    if data is not None:
-        top_level = [ln.strip().split("/")[0] for ln in data.decode("utf-8", "replace").splitlines() if ln.strip()]
-
-    data = read("INSTALLER", SMALL_LIMIT)
-    installer = data.decode("utf-8", "replace").strip() or None if data is not None else None
-    direct_url, editable = _direct_url(read("direct_url.json", SMALL_LIMIT), problems)
-
-    names = frozenset(n for n in top_level if n.isidentifier()) or _modules_from_record(record)
+    tags, tag_text = _wheel_tags(r.read("WHEEL", SMALL_LIMIT), r.problems)
+    record = _record(r.read("RECORD", RECORD_LIMIT), r.problems)
+    top_level = [ln.strip().split("/")[0] for ln in r.text_lines("top_level.txt") if ln.strip()]
+    installer = "\n".join(r.text_lines("INSTALLER")).strip() or None
+    direct_url, editable = _direct_url(r.read("direct_url.json", SMALL_LIMIT), r.problems)
     return Distribution(
-        location=location,
+        location="packages" if folder.startswith(PACKAGES + "/") else "root",
         path=folder,
         name=canonicalize_name(display_name),
         display_name=display_name,
         version=meta.version or dir_version,
         requires_dist=meta.requires_dist,
         requires_python=meta.requires_python,
-        tags=frozenset(tags),
-        tag_text=tuple(tag_text),
-        root_is_purelib=purelib,
-        record=tuple(record),
+        tags=tags,
+        tag_text=tag_text,
+        record=record,
         has_record="RECORD" in members,
         top_level=tuple(top_level),
         installer=installer,
         direct_url=direct_url,
         editable=editable,
-        import_names=names,
-        problems=tuple(problems),
+        import_names=frozenset(n for n in top_level if n.isidentifier()) or _modules_from_record(record),
+        problems=tuple(r.problems),
     )
+
+
+def _wheel_tags(data: bytes | None, problems: list[str]) -> tuple[frozenset[Tag], tuple[str, ...]]:
+    """Every tag of WHEEL's `Tag:` lines, expanded, and the lines as written."""
+    if data is None:
+        return frozenset(), ()
+    tags: set[Tag] = set()
+    text: list[str] = []
+    for t in BytesHeaderParser().parsebytes(data).get_all("Tag") or []:
+        line = str(t).strip()
+        text.append(line)
+        try:
+            tags.update(parse_tag(line))
+        except ValueError:
+            problems.append(f"WHEEL has an invalid tag {line!r}")
+    return frozenset(tags), tuple(text)
+
+
+def _record(data: bytes | None, problems: list[str]) -> tuple[str, ...]:
+    """RECORD's paths (PEP 376: CSV rows of path, hash, size)."""
+    if data is None:
+        return ()
+    try:
+        return tuple(
+            row[0] for row in csv.reader(io.StringIO(data.decode("utf-8", errors="replace"))) if row and row[0]
+        )
+    except csv.Error as e:
+        problems.append(f"RECORD is not valid CSV ({e})")
+        return ()
 
 
 @dataclass

@@ -24,10 +24,9 @@ READ_LIMIT = 1 << 20
 # pip has no limit, but no real requirement line comes near this; tokenizing a longer one costs
 # time for nothing (shlex on a 1 MB line took 25 s), so it is reported unread.
 LINE_LIMIT = 64 << 10
+_SHLEX_LIMIT = 4 << 10
 MAX_INCLUDES = 32  # -r chains deeper than this are a loop in all but name
 
-# pip's req_file: a comment starts a line or follows whitespace (so `#egg=` in a URL survives).
-_COMMENT = re.compile(r"(^|\s+)#.*$")
 # Short and long spellings pip accepts, mapped to the long one.
 _OPTIONS = {
     "-r": "--requirement",
@@ -193,24 +192,39 @@ def logical_lines(text: str) -> list[tuple[int, str]]:
     """(first line number, text) with comments removed and `\\` continuations joined, as pip does."""
     out: list[tuple[int, str]] = []
     buf: list[str] = []
+    size = 0
     start = 0
     for n, raw in enumerate(text.splitlines(), 1):
         if not buf:
-            start = n
+            start, size = n, 0
+        size += len(raw)
         # pip: a comment line ending in a backslash does not continue
-        if raw.endswith("\\") and not _COMMENT.match(raw.strip()):
+        if raw.endswith("\\") and not raw.lstrip().startswith("#") and size <= LINE_LIMIT:
             buf.append(raw[:-1])
             continue
         buf.append(raw)
-        line = _COMMENT.sub("", "".join(buf)).strip()
+        line = _strip_comment("".join(buf))
         buf = []
         if line:
             out.append((start, line))
     if buf:
-        line = _COMMENT.sub("", "".join(buf)).strip()
+        line = _strip_comment("".join(buf))
         if line:
             out.append((start, line))
     return out
+
+
+def _strip_comment(line: str) -> str:
+    """pip's req_file: a comment starts a line or follows whitespace (so `#egg=` in a URL survives).
+
+    A scan rather than a regex: `\\s+#` backtracks quadratically on a long run of spaces.
+    """
+    i = line.find("#")
+    while i != -1:
+        if i == 0 or line[i - 1].isspace():
+            return line[:i].strip()
+        i = line.find("#", i + 1)
+    return line.strip()
 
 
 def parse_line(file: str, lineno: int, text: str, constraint: bool = False) -> RequirementLine:
@@ -227,7 +241,8 @@ def parse_line(file: str, lineno: int, text: str, constraint: bool = False) -> R
 
 def _parse_words(file: str, lineno: int, text: str, constraint: bool) -> RequirementLine:
     try:
-        words = shlex.split(text, posix=True)
+        # shlex handles quoted option values, but builds tokens a character at a time
+        words = shlex.split(text, posix=True) if len(text) <= _SHLEX_LIMIT else text.split()
     except ValueError:
         words = text.split()
     first = words[0] if words else ""

@@ -110,7 +110,8 @@ class Target:
             return frozenset()
         abi = f"cp{version[0]}{version[1]}"
         platforms = list(self.platforms)
-        found = set(tags.cpython_tags(version, abis=[abi, "abi3", "none"], platforms=platforms))
+        # cpython_tags adds abi3 (for this and every older minor) and none by itself
+        found = set(tags.cpython_tags(version, abis=[abi], platforms=platforms))
         found.update(tags.compatible_tags(version, interpreter=abi, platforms=platforms))
         return frozenset(found)
 
