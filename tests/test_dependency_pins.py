@@ -166,3 +166,36 @@ def test_requirement_sources_are_classified_once(text: str, kind: SourceKind, fa
 def test_plain_names_have_no_source() -> None:
     assert parse_line("requirements.txt", 1, "requests>=2").source is None
     assert parse_line("requirements.txt", 1, "--no-index").source is None
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"Metadata-Version: 2.1\nName: a\nVersion: 1.0\nRequires-Dist: b>=1\nRequires-Dist: c; extra == 'x'\n\nbody\n",
+        b"Metadata-Version: 2.1\r\nName: a\r\nVersion: 1.0\r\nRequires-Python: >=3.9\r\n\r\nRequires-Dist: body\r\n",
+        b"Name: a\nVersion: 1.0\nDescription: line one\n       |line two\n       |Requires-Dist: no\nRequires-Dist: d\n",
+        b"Name: a\nName: b\nVersion: 1.0\n",  # a repeated single field is not a value
+        b"Name: \xff\xfe\nVersion: 1.0\n",  # not UTF-8
+        b"Name: a\nVersion:\nRequires-Dist: e\n",
+        b"garbage without a colon\nName: a\n",
+        b"",
+        b"Name:   spaced   \nVersion: 2\nRequires-Dist: f\n  (>=1)\n",
+    ],
+)
+def test_metadata_headers_read_as_packaging_does(data: bytes) -> None:
+    from packaging.metadata import parse_email
+
+    from agentzip.validator.distributions import _single, metadata_headers
+
+    raw, _ = parse_email(data)
+    mine, unreadable = metadata_headers(data)
+
+    def norm(value: object) -> object:
+        """Unfolded and stripped, as RFC 5322 reads it; packaging keeps the fold's newline."""
+        return " ".join(value.split()) or None if isinstance(value, str) else value
+
+    assert _single(mine, "name") == norm(raw.get("name"))
+    assert _single(mine, "version") == norm(raw.get("version"))
+    assert _single(mine, "requires-python") == norm(raw.get("requires_python"))
+    assert mine.get("requires-dist", []) == [norm(v) for v in raw.get("requires_dist") or []]
+    assert unreadable is (b"\xff" in data)

@@ -36,6 +36,7 @@ _MODULE_FILE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:\.[^./]+)*\.(?:py|pyc|so
 _METADATA_DIRS = (".dist-info", ".data", ".egg-info")
 # Install-scheme folders an installer writes beside the modules with --target (uv records
 # `bin/x`, pip `../../bin/x`): console scripts and data files, never importable.
+_WANTED = frozenset({"name", "version", "requires-dist", "requires-python"})
 SCHEME_DIRS = frozenset({"bin", "Scripts", "share", "include", "etc"})
 
 
@@ -64,7 +65,7 @@ class Distribution:
     @property
     def site(self) -> str:
         """The folder the distribution is installed into: "packages" or "" (the root)."""
-        return PACKAGES if self.location == "packages" else ""
+        return PACKAGES if self.location == PACKAGES else ""
 
     @property
     def parsed_version(self) -> Version | None:
@@ -103,14 +104,14 @@ def find_dist_infos(bundle: Bundle) -> dict[str, dict[str, BundleFile]]:
 def load_distributions(bundle: Bundle) -> list[Distribution]:
     """Every distribution of the bundle, packages/ first, in path order; never raises."""
     out = [_load(bundle, folder, members) for folder, members in find_dist_infos(bundle).items()]
-    return sorted(out, key=lambda d: (d.location != "packages", d.path))
+    return sorted(out, key=lambda d: (d.location != PACKAGES, d.path))
 
 
 def site_of(distributions: Iterable[Distribution]) -> str | None:
     """Where the dependencies were installed: "packages", "root", or None when nowhere."""
     locations = {d.location for d in distributions}
-    if "packages" in locations:
-        return "packages"
+    if PACKAGES in locations:
+        return PACKAGES
     return "root" if locations else None
 
 
@@ -155,7 +156,7 @@ def _load(bundle: Bundle, folder: str, members: dict[str, BundleFile]) -> Distri
     installer = "\n".join(r.text_lines("INSTALLER")).strip() or None
     direct_url, editable = _direct_url(r.read("direct_url.json", SMALL_LIMIT), r.problems)
     return Distribution(
-        location="packages" if folder.startswith(PACKAGES + "/") else "root",
+        location=PACKAGES if folder.startswith(PACKAGES + "/") else "root",
         path=folder,
         name=canonicalize_name(display_name),
         display_name=display_name,
@@ -215,15 +216,13 @@ class _Metadata:
 def _parse_metadata(data: bytes, problems: list[str]) -> _Metadata:
     """Name, Version, Requires-Dist and Requires-Python of a METADATA file.
 
-    packaging's `parse_email` is what `Metadata.from_email` runs first; validating each field
-    here instead keeps the good Requires-Dist lines when one of them is invalid.
+    Each field is validated on its own (packaging's Requirement, Version, SpecifierSet), so the
+    good Requires-Dist lines stay when one of them is invalid.
     """
-    from packaging.metadata import parse_email
-
-    raw, unparsed = parse_email(data)
-    out = _Metadata(name=raw.get("name") or None, version=raw.get("version") or None)
+    raw, unreadable_fields = metadata_headers(data)
+    out = _Metadata(name=_single(raw, "name"), version=_single(raw, "version"))
     if out.name is None:
-        unreadable = " (it is not readable as UTF-8 email headers)" if unparsed and not raw else ""
+        unreadable = " (it is not readable as UTF-8 email headers)" if unreadable_fields and not raw else ""
         problems.append("METADATA has no Name" + unreadable)
     if out.version is None:
         problems.append("METADATA has no Version")
@@ -233,19 +232,58 @@ def _parse_metadata(data: bytes, problems: list[str]) -> _Metadata:
         except InvalidVersion:
             problems.append(f"METADATA Version {out.version!r} is not a valid version (PEP 440)")
     reqs: list[Requirement] = []
-    for line in raw.get("requires_dist") or []:
+    for line in raw.get("requires-dist", []):
         try:
             reqs.append(Requirement(line))
         except InvalidRequirement as e:
             problems.append(f"METADATA Requires-Dist {line!r} is invalid ({e})")
     out.requires_dist = tuple(reqs)
-    rp = raw.get("requires_python")
+    rp = _single(raw, "requires-python")
     if rp:
         try:
             out.requires_python = SpecifierSet(rp)
         except InvalidSpecifier:
             problems.append(f"METADATA Requires-Python {rp!r} is invalid")
     return out
+
+
+def metadata_headers(data: bytes) -> tuple[dict[str, list[str]], bool]:
+    """The METADATA fields we use (name, version, requires-dist, requires-python), lowercase keys.
+
+    The core metadata format is email headers (RFC 822 style): `Key: value` lines, folded
+    continuation lines starting with whitespace, and the header section ends at the first empty
+    line (the long description follows). Only the header section is read, a line at a time; the
+    second value is whether a wanted field was not valid UTF-8.
+    """
+    out: dict[str, list[str]] = {}
+    unreadable = False
+    key: str | None = None
+    for raw in data.split(b"\n"):
+        line = raw.rstrip(b"\r")
+        if not line:
+            break  # the end of the headers
+        if line[:1] in (b" ", b"\t"):
+            if key is not None:  # a folded line continues the previous value
+                out[key][-1] += " " + line.strip().decode("utf-8", "replace")
+            continue
+        name, sep, value = line.partition(b":")
+        key = name.strip().lower().decode("ascii", "replace")
+        if not sep or key not in _WANTED:
+            key = None
+            if not sep:
+                break  # not a header: the email parser starts the body here
+            continue
+        try:
+            out.setdefault(key, []).append(value.strip().decode("utf-8"))
+        except UnicodeDecodeError:
+            unreadable, key = True, None
+    return {k: [v.strip() for v in vs] for k, vs in out.items()}, unreadable
+
+
+def _single(raw: dict[str, list[str]], key: str) -> str | None:
+    """A field that may appear once: None when missing, empty or repeated (packaging leaves those unparsed)."""
+    values = raw.get(key, [])
+    return values[0] if len(values) == 1 and values[0] else None
 
 
 def _direct_url(data: bytes | None, problems: list[str]) -> tuple[str | None, bool]:
