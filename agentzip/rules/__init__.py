@@ -2,6 +2,7 @@
 
 from agentzip.rules import (  # noqa: F401
     archive,
+    artifacts,
     binaries,
     bytecode,
     definition,
@@ -9,6 +10,7 @@ from agentzip.rules import (  # noqa: F401
     hygiene,
     imports,
     layout,
+    remote,
     shadowing,
     size,
 )

@@ -36,6 +36,7 @@ _MODULE_FILE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:\.[^./]+)*\.(?:py|pyc|so
 _METADATA_DIRS = (".dist-info", ".data", ".egg-info")
 # Install-scheme folders an installer writes beside the modules with --target (uv records
 # `bin/x`, pip `../../bin/x`): console scripts and data files, never importable.
+_WANTED = frozenset({"name", "version", "requires-dist", "requires-python"})
 SCHEME_DIRS = frozenset({"bin", "Scripts", "share", "include", "etc"})
 
 
@@ -52,7 +53,6 @@ class Distribution:
     requires_python: SpecifierSet | None = None
     tags: frozenset[Tag] = frozenset()  # every Tag: line of WHEEL, expanded
     tag_text: tuple[str, ...] = ()  # the Tag: lines as written, for messages
-    root_is_purelib: bool | None = None
     record: tuple[str, ...] = ()  # RECORD paths, relative to the site folder
     has_record: bool = False
     top_level: tuple[str, ...] = ()
@@ -65,7 +65,7 @@ class Distribution:
     @property
     def site(self) -> str:
         """The folder the distribution is installed into: "packages" or "" (the root)."""
-        return PACKAGES if self.location == "packages" else ""
+        return PACKAGES if self.location == PACKAGES else ""
 
     @property
     def parsed_version(self) -> Version | None:
@@ -104,97 +104,105 @@ def find_dist_infos(bundle: Bundle) -> dict[str, dict[str, BundleFile]]:
 def load_distributions(bundle: Bundle) -> list[Distribution]:
     """Every distribution of the bundle, packages/ first, in path order; never raises."""
     out = [_load(bundle, folder, members) for folder, members in find_dist_infos(bundle).items()]
-    return sorted(out, key=lambda d: (d.location != "packages", d.path))
+    return sorted(out, key=lambda d: (d.location != PACKAGES, d.path))
 
 
 def site_of(distributions: Iterable[Distribution]) -> str | None:
     """Where the dependencies were installed: "packages", "root", or None when nowhere."""
     locations = {d.location for d in distributions}
-    if "packages" in locations:
-        return "packages"
+    if PACKAGES in locations:
+        return PACKAGES
     return "root" if locations else None
 
 
-def _load(bundle: Bundle, folder: str, members: dict[str, BundleFile]) -> Distribution:
-    problems: list[str] = []
-    location = "packages" if folder.startswith(PACKAGES + "/") else "root"
-    stem = folder.rsplit("/", 1)[-1][: -len(".dist-info")]
-    # PEP 427 / recording-installed-packages: `{name}-{version}.dist-info`, the name escaped.
-    dir_name, _, dir_version = stem.partition("-")
+class _Reader:
+    """Reads the members of one dist-info folder, each bounded, noting what cannot be read."""
 
-    def read(member: str, limit: int) -> bytes | None:
-        f = members.get(member)
+    def __init__(self, bundle: Bundle, members: dict[str, BundleFile]) -> None:
+        self.bundle = bundle
+        self.members = members
+        self.problems: list[str] = []
+
+    def read(self, member: str, limit: int) -> bytes | None:
+        f = self.members.get(member)
         if f is None:
             return None
         try:
-            return bundle.read(f, limit)
+            return self.bundle.read(f, limit)
         except ArchiveError as e:
-            problems.append(f"{member} cannot be read ({e})")
+            self.problems.append(f"{member} cannot be read ({e})")
             return None
 
+    def text_lines(self, member: str) -> list[str]:
+        data = self.read(member, SMALL_LIMIT)
+        return data.decode("utf-8", "replace").splitlines() if data is not None else []
+
+
+def _load(bundle: Bundle, folder: str, members: dict[str, BundleFile]) -> Distribution:
+    r = _Reader(bundle, members)
+    stem = folder.rsplit("/", 1)[-1][: -len(".dist-info")]
+    # PEP 427 / recording-installed-packages: `{name}-{version}.dist-info`, the name escaped.
+    dir_name, _, dir_version = stem.partition("-")
     meta = _Metadata()
-    data = read("METADATA", METADATA_LIMIT)
+    data = r.read("METADATA", METADATA_LIMIT)
     if data is not None:
-        meta = _parse_metadata(data, problems)
+        meta = _parse_metadata(data, r.problems)
     elif "METADATA" not in members:
-        problems.append("no METADATA file")
+        r.problems.append("no METADATA file")
     display_name = meta.name or dir_name
-
-    tags: set[Tag] = set()
-    tag_text: list[str] = []
-    purelib: bool | None = None
-    data = read("WHEEL", SMALL_LIMIT)
-    if data is not None:
-        headers = BytesHeaderParser().parsebytes(data)
-        for t in headers.get_all("Tag") or []:
-            tag_text.append(str(t).strip())
-            try:
-                tags.update(parse_tag(str(t).strip()))
-            except ValueError:
-                problems.append(f"WHEEL has an invalid tag {str(t).strip()!r}")
-        rip = headers.get("Root-Is-Purelib")
-        purelib = None if rip is None else str(rip).strip().lower() == "true"
-
-    record: list[str] = []
-    data = read("RECORD", RECORD_LIMIT)
-    if data is not None:
-        text = data.decode("utf-8", errors="replace")
-        try:
-            # PEP 376: CSV rows of path, hash, size.
-            record = [row[0] for row in csv.reader(io.StringIO(text)) if row and row[0]]
-        except csv.Error as e:
-            problems.append(f"RECORD is not valid CSV ({e})")
-
-    top_level: list[str] = []
-    data = read("top_level.txt", SMALL_LIMIT)
-    if data is not None:
-        top_level = [ln.strip().split("/")[0] for ln in data.decode("utf-8", "replace").splitlines() if ln.strip()]
-
-    data = read("INSTALLER", SMALL_LIMIT)
-    installer = data.decode("utf-8", "replace").strip() or None if data is not None else None
-    direct_url, editable = _direct_url(read("direct_url.json", SMALL_LIMIT), problems)
-
-    names = frozenset(n for n in top_level if n.isidentifier()) or _modules_from_record(record)
+    tags, tag_text = _wheel_tags(r.read("WHEEL", SMALL_LIMIT), r.problems)
+    record = _record(r.read("RECORD", RECORD_LIMIT), r.problems)
+    top_level = [ln.strip().split("/")[0] for ln in r.text_lines("top_level.txt") if ln.strip()]
+    installer = "\n".join(r.text_lines("INSTALLER")).strip() or None
+    direct_url, editable = _direct_url(r.read("direct_url.json", SMALL_LIMIT), r.problems)
     return Distribution(
-        location=location,
+        location=PACKAGES if folder.startswith(PACKAGES + "/") else "root",
         path=folder,
         name=canonicalize_name(display_name),
         display_name=display_name,
         version=meta.version or dir_version,
         requires_dist=meta.requires_dist,
         requires_python=meta.requires_python,
-        tags=frozenset(tags),
-        tag_text=tuple(tag_text),
-        root_is_purelib=purelib,
-        record=tuple(record),
+        tags=tags,
+        tag_text=tag_text,
+        record=record,
         has_record="RECORD" in members,
         top_level=tuple(top_level),
         installer=installer,
         direct_url=direct_url,
         editable=editable,
-        import_names=names,
-        problems=tuple(problems),
+        import_names=frozenset(n for n in top_level if n.isidentifier()) or _modules_from_record(record),
+        problems=tuple(r.problems),
     )
+
+
+def _wheel_tags(data: bytes | None, problems: list[str]) -> tuple[frozenset[Tag], tuple[str, ...]]:
+    """Every tag of WHEEL's `Tag:` lines, expanded, and the lines as written."""
+    if data is None:
+        return frozenset(), ()
+    tags: set[Tag] = set()
+    text: list[str] = []
+    for t in BytesHeaderParser().parsebytes(data).get_all("Tag") or []:
+        line = str(t).strip()
+        text.append(line)
+        try:
+            tags.update(parse_tag(line))
+        except ValueError:
+            problems.append(f"WHEEL has an invalid tag {line!r}")
+    return frozenset(tags), tuple(text)
+
+
+def _record(data: bytes | None, problems: list[str]) -> tuple[str, ...]:
+    """RECORD's paths (PEP 376: CSV rows of path, hash, size)."""
+    if data is None:
+        return ()
+    try:
+        return tuple(
+            row[0] for row in csv.reader(io.StringIO(data.decode("utf-8", errors="replace"))) if row and row[0]
+        )
+    except csv.Error as e:
+        problems.append(f"RECORD is not valid CSV ({e})")
+        return ()
 
 
 @dataclass
@@ -208,15 +216,13 @@ class _Metadata:
 def _parse_metadata(data: bytes, problems: list[str]) -> _Metadata:
     """Name, Version, Requires-Dist and Requires-Python of a METADATA file.
 
-    packaging's `parse_email` is what `Metadata.from_email` runs first; validating each field
-    here instead keeps the good Requires-Dist lines when one of them is invalid.
+    Each field is validated on its own (packaging's Requirement, Version, SpecifierSet), so the
+    good Requires-Dist lines stay when one of them is invalid.
     """
-    from packaging.metadata import parse_email
-
-    raw, unparsed = parse_email(data)
-    out = _Metadata(name=raw.get("name") or None, version=raw.get("version") or None)
+    raw, unreadable_fields = metadata_headers(data)
+    out = _Metadata(name=_single(raw, "name"), version=_single(raw, "version"))
     if out.name is None:
-        unreadable = " (it is not readable as UTF-8 email headers)" if unparsed and not raw else ""
+        unreadable = " (it is not readable as UTF-8 email headers)" if unreadable_fields and not raw else ""
         problems.append("METADATA has no Name" + unreadable)
     if out.version is None:
         problems.append("METADATA has no Version")
@@ -226,19 +232,58 @@ def _parse_metadata(data: bytes, problems: list[str]) -> _Metadata:
         except InvalidVersion:
             problems.append(f"METADATA Version {out.version!r} is not a valid version (PEP 440)")
     reqs: list[Requirement] = []
-    for line in raw.get("requires_dist") or []:
+    for line in raw.get("requires-dist", []):
         try:
             reqs.append(Requirement(line))
         except InvalidRequirement as e:
             problems.append(f"METADATA Requires-Dist {line!r} is invalid ({e})")
     out.requires_dist = tuple(reqs)
-    rp = raw.get("requires_python")
+    rp = _single(raw, "requires-python")
     if rp:
         try:
             out.requires_python = SpecifierSet(rp)
         except InvalidSpecifier:
             problems.append(f"METADATA Requires-Python {rp!r} is invalid")
     return out
+
+
+def metadata_headers(data: bytes) -> tuple[dict[str, list[str]], bool]:
+    """The METADATA fields we use (name, version, requires-dist, requires-python), lowercase keys.
+
+    The core metadata format is email headers (RFC 822 style): `Key: value` lines, folded
+    continuation lines starting with whitespace, and the header section ends at the first empty
+    line (the long description follows). Only the header section is read, a line at a time; the
+    second value is whether a wanted field was not valid UTF-8.
+    """
+    out: dict[str, list[str]] = {}
+    unreadable = False
+    key: str | None = None
+    for raw in data.split(b"\n"):
+        line = raw.rstrip(b"\r")
+        if not line:
+            break  # the end of the headers
+        if line[:1] in (b" ", b"\t"):
+            if key is not None:  # a folded line continues the previous value
+                out[key][-1] += " " + line.strip().decode("utf-8", "replace")
+            continue
+        name, sep, value = line.partition(b":")
+        key = name.strip().lower().decode("ascii", "replace")
+        if not sep or key not in _WANTED:
+            key = None
+            if not sep:
+                break  # not a header: the email parser starts the body here
+            continue
+        try:
+            out.setdefault(key, []).append(value.strip().decode("utf-8"))
+        except UnicodeDecodeError:
+            unreadable, key = True, None
+    return {k: [v.strip() for v in vs] for k, vs in out.items()}, unreadable
+
+
+def _single(raw: dict[str, list[str]], key: str) -> str | None:
+    """A field that may appear once: None when missing, empty or repeated (packaging leaves those unparsed)."""
+    values = raw.get(key, [])
+    return values[0] if len(values) == 1 and values[0] else None
 
 
 def _direct_url(data: bytes | None, problems: list[str]) -> tuple[str | None, bool]:

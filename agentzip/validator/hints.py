@@ -1,16 +1,44 @@
-"""The fixes rules share: the documented bundled install, for the target and the bundle's site."""
+"""What rules share in messages and fixes: the documented bundled install, the bundle's site, path lists."""
 
 from __future__ import annotations
 
-from agentzip.foundry import PACKAGES
+from typing import TYPE_CHECKING
+
+from agentzip.foundry import BUNDLED, DEFAULT_RUNTIME, PACKAGES, PYTHON_RUNTIMES
 from agentzip.validator.context import Context
+from agentzip.validator.findings import SHOWN
 from agentzip.validator.target import Target
+
+if TYPE_CHECKING:
+    from packaging.requirements import Requirement
 
 
 def python_version(t: Target) -> str:
-    """'3.13' for python_3_13 (3.13 when the runtime is not Python: the default)."""
-    v = t.python_version or (3, 13)
+    """'3.13' for python_3_13 (the default runtime's version when the runtime is not Python)."""
+    v = t.python_version or PYTHON_RUNTIMES[DEFAULT_RUNTIME]
     return f"{v[0]}.{v[1]}"
+
+
+def bundled(ctx: Context) -> bool:
+    """A Python bundle in bundled mode: the zip runs as is, nothing installs requirements.txt."""
+    return ctx.target.is_python and ctx.target.mode == BUNDLED
+
+
+def names(paths: list[str]) -> str:
+    """The first SHOWN paths, then how many more."""
+    more = f" and {len(paths) - SHOWN} more" if len(paths) > SHOWN else ""
+    return ", ".join(paths[:SHOWN]) + more
+
+
+def sites(ctx: Context) -> str:
+    """Where the bundle installs its dependencies, for messages."""
+    return {"packages": "packages/", "root": "the zip root"}.get(ctx.index.site or "", "packages/ or the zip root")
+
+
+def pin(req: Requirement) -> str:
+    """The requirement without its marker: pip would evaluate the marker for the host again."""
+    extras = f"[{','.join(sorted(req.extras))}]" if req.extras else ""
+    return f"{req.name}{extras} @ {req.url}" if req.url else f"{req.name}{extras}{req.specifier}"
 
 
 def install_command(ctx: Context, what: str = "-r requirements.txt") -> str:

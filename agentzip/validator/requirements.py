@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import enum
 import posixpath
 import re
 import shlex
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from ipaddress import ip_address
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from packaging.requirements import InvalidRequirement, Requirement
 
@@ -18,10 +21,12 @@ if TYPE_CHECKING:
 from agentzip.foundry import REQUIREMENTS
 
 READ_LIMIT = 1 << 20
+# pip has no limit, but no real requirement line comes near this; tokenizing a longer one costs
+# time for nothing (shlex on a 1 MB line took 25 s), so it is reported unread.
+LINE_LIMIT = 64 << 10
+_SHLEX_LIMIT = 4 << 10
 MAX_INCLUDES = 32  # -r chains deeper than this are a loop in all but name
 
-# pip's req_file: a comment starts a line or follows whitespace (so `#egg=` in a URL survives).
-_COMMENT = re.compile(r"(^|\s+)#.*$")
 # Short and long spellings pip accepts, mapped to the long one.
 _OPTIONS = {
     "-r": "--requirement",
@@ -47,6 +52,42 @@ _OPTIONS = {
 _FLAGS = frozenset({"--no-index", "--pre", "--prefer-binary", "--require-hashes"})
 _VCS = ("git+", "hg+", "svn+", "bzr+")
 _ARCHIVE_SUFFIXES = (".whl", ".zip", ".tar.gz", ".tgz", ".tar.bz2", ".tar")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
+_SOURCE_OPTIONS = ("--index-url", "--extra-index-url", "--find-links")
+PYPI_HOSTS = frozenset({"pypi.org", "pypi.python.org", "files.pythonhosted.org", "test.pypi.org"})
+# Package feeds that always need a token: unreachable from the service's build.
+PRIVATE_FEEDS = ("pkgs.dev.azure.com", "pkgs.visualstudio.com", ".jfrog.io", ".pkg.github.com", "codeartifact.")
+
+
+class SourceKind(enum.Enum):
+    """Where a requirement line or a package-source option points."""
+
+    HTTP = "http"  # an http(s) URL: an archive, an index, a links page
+    VCS = "vcs"  # git+https://, git+ssh://, git@host:org/repo
+    LOCAL = "local"  # a local path or a file: URL
+    OTHER = "other"  # any other URL scheme (ftp://...)
+
+
+@dataclass(frozen=True)
+class Source:
+    """The URL or path of a requirement line or of --index-url/--extra-index-url/--find-links, classified once."""
+
+    kind: SourceKind
+    text: str  # as written
+    host: str = ""  # lowercase host name of a URL ("" for local paths)
+    # LOCAL: a bundle path relative to the zip root, or an absolute build-machine path as written
+    path: str | None = None
+    ssh: bool = False  # a VCS URL over SSH (or git://, same need for keys or a daemon)
+    env_credentials: bool = False  # `${VAR}` in the URL: filled from the build machine's environment
+    credentials: bool = False  # user or password written into the URL
+    private_host: bool = False  # localhost, a single-label or internal name, a private IP address
+    private_feed: bool = False  # a package feed that always needs a token (Azure Artifacts, JFrog...)
+
+    @property
+    def pypi(self) -> bool:
+        return self.host in PYPI_HOSTS
 
 
 @dataclass(frozen=True)
@@ -64,6 +105,7 @@ class RequirementLine:
     hashes: tuple[str, ...] = ()
     constraint: bool = False  # read from a -c file: limits versions, installs nothing
     problem: str | None = None  # why pip would reject or we cannot read this line
+    source: Source | None = None  # the URL or path it installs from, or the option's package source
 
     @property
     def where(self) -> str:
@@ -150,30 +192,57 @@ def logical_lines(text: str) -> list[tuple[int, str]]:
     """(first line number, text) with comments removed and `\\` continuations joined, as pip does."""
     out: list[tuple[int, str]] = []
     buf: list[str] = []
+    size = 0
     start = 0
     for n, raw in enumerate(text.splitlines(), 1):
         if not buf:
-            start = n
+            start, size = n, 0
+        size += len(raw)
         # pip: a comment line ending in a backslash does not continue
-        if raw.endswith("\\") and not _COMMENT.match(raw.strip()):
+        if raw.endswith("\\") and not raw.lstrip().startswith("#") and size <= LINE_LIMIT:
             buf.append(raw[:-1])
             continue
         buf.append(raw)
-        line = _COMMENT.sub("", "".join(buf)).strip()
+        line = _strip_comment("".join(buf))
         buf = []
         if line:
             out.append((start, line))
     if buf:
-        line = _COMMENT.sub("", "".join(buf)).strip()
+        line = _strip_comment("".join(buf))
         if line:
             out.append((start, line))
     return out
 
 
+def _strip_comment(line: str) -> str:
+    """pip's req_file: a comment starts a line or follows whitespace (so `#egg=` in a URL survives).
+
+    A scan rather than a regex: `\\s+#` backtracks quadratically on a long run of spaces.
+    """
+    i = line.find("#")
+    while i != -1:
+        if i == 0 or line[i - 1].isspace():
+            return line[:i].strip()
+        i = line.find("#", i + 1)
+    return line.strip()
+
+
 def parse_line(file: str, lineno: int, text: str, constraint: bool = False) -> RequirementLine:
     """One logical line -> a RequirementLine (an option, a requirement, a URL/path, or a problem)."""
+    if len(text) > LINE_LIMIT:
+        size = f"{len(text) // 1024} KiB" if len(text) >= 1024 else f"{len(text)} characters"
+        return RequirementLine(
+            file, lineno, text[:80] + "...", problem=f"a line of {size}, too long to be a requirement"
+        )
+    ln = _parse_words(file, lineno, text, constraint)
+    target = ln.value if ln.option in _SOURCE_OPTIONS else ln.url
+    return replace(ln, source=classify(target, file)) if target else ln
+
+
+def _parse_words(file: str, lineno: int, text: str, constraint: bool) -> RequirementLine:
     try:
-        words = shlex.split(text, posix=True)
+        # shlex handles quoted option values, but builds tokens a character at a time
+        words = shlex.split(text, posix=True) if len(text) <= _SHLEX_LIMIT else text.split()
     except ValueError:
         words = text.split()
     first = words[0] if words else ""
@@ -262,9 +331,9 @@ def _requirement(
 def is_location(spec: str) -> bool:
     """True for a URL or a local path in place of a requirement name."""
     head = spec.split(";", 1)[0].strip()
-    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", head) or head.startswith(("file:", *_VCS)):
+    if _URL.match(head) or head.startswith(("file:", *_VCS)):
         return True
-    if head.startswith((".", "/", "~", "\\")) or re.match(r"^[A-Za-z]:[\\/]", head):
+    if head.startswith((".", "/", "~", "\\")) or _DRIVE.match(head):
         return True
     if " @ " in spec or "@" in head.split("/", 1)[0]:
         return False  # `name @ url` is PEP 508
@@ -280,3 +349,74 @@ def _named_location(spec: str) -> Requirement | None:
         return Requirement(m.group(1))
     except InvalidRequirement:
         return None
+
+
+def classify(text: str, file: str) -> Source:
+    """Classify a requirement's URL or path, or a package-source option's value, as pip would use it.
+
+    `file` is the requirements file: pip resolves relative paths against its folder.
+    """
+    env = "${" in text
+    if text.startswith("git@"):  # scp-style `git@github.com:org/repo.git`
+        return Source(SourceKind.VCS, text, host=text[4:].split(":", 1)[0].lower(), ssh=True, env_credentials=env)
+    scheme = text.split(":", 1)[0].lower() if _SCHEME.match(text) and not _DRIVE.match(text) else ""
+    if scheme.startswith(_VCS) or scheme in ("git", "ssh"):
+        authority = text.split("//", 1)[-1].split("/", 1)[0]
+        ssh = "ssh" in scheme or scheme == "git" or authority.startswith("git@")
+        return Source(SourceKind.VCS, text, host=_hostname(text), ssh=ssh, env_credentials=env)
+    if scheme in ("http", "https"):
+        try:
+            parts = urlsplit(text)
+            host, credentials = (parts.hostname or "").lower(), bool(parts.username or parts.password)
+        except ValueError:  # `http://[oops`: no host we could reach
+            host, credentials = "", False
+        return Source(
+            SourceKind.HTTP,
+            text,
+            host=host,
+            env_credentials=env,
+            credentials=credentials,
+            private_host=_private_host(host),
+            private_feed=any(host == f.lstrip(".") or f in host for f in PRIVATE_FEEDS),
+        )
+    path = _local_path(text, file)
+    if path is None:
+        return Source(SourceKind.OTHER, text, host=_hostname(text), env_credentials=env)
+    return Source(SourceKind.LOCAL, text, path=path, env_credentials=env)
+
+
+def _hostname(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def _local_path(text: str, file: str) -> str | None:
+    """A local path or file: URL as a bundle path (absolute ones as written); None for other URLs."""
+    path = text.split("#", 1)[0].split(";", 1)[0].strip()
+    if path.startswith("file:"):
+        try:
+            path = urlsplit(path).path
+        except ValueError:  # `file://[oops/x`
+            path = path[len("file:") :].lstrip("/")
+    elif _URL.match(path):
+        return None
+    path = path.split("[", 1)[0]  # `./lib[extra]`
+    if path.startswith(("/", "~")) or _DRIVE.match(path):
+        return path  # absolute: a build-machine path, never a bundle path
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(file), path.replace("\\", "/")))
+    return "." if joined in ("", ".") else joined
+
+
+def _private_host(host: str) -> bool:
+    """True for hosts only a private network resolves or reaches."""
+    if not host:
+        return True
+    if host == "localhost" or "." not in host or host.endswith((".local", ".internal", ".corp", ".lan", ".home")):
+        return True
+    try:
+        ip = ip_address(host)
+    except ValueError:
+        return False
+    return ip.is_private or ip.is_loopback or ip.is_link_local

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -14,6 +15,34 @@ if TYPE_CHECKING:
 from agentzip.foundry import ARCH, DEFAULT_GLIBC, DEFAULT_RUNTIME, MODES, PYTHON_RUNTIMES, RUNTIMES
 
 __all__ = ["ARCH", "DEFAULT_GLIBC", "DEFAULT_RUNTIME", "MODES", "PYTHON_RUNTIMES", "RUNTIMES", "Target"]
+
+
+_MANYLINUX = re.compile(r"^manylinux_(\d+)_(\d+)_")
+# PEP 600's legacy aliases and the glibc each stands for.
+LEGACY_GLIBC: dict[str, tuple[int, int]] = {"manylinux1": (2, 5), "manylinux2010": (2, 12), "manylinux2014": (2, 17)}
+
+
+def glibc_of(platform: str) -> tuple[int, int] | None:
+    """The glibc an x86_64 manylinux platform tag needs (PEP 600 and the legacy aliases); None otherwise."""
+    if not platform.endswith(f"_{ARCH}"):
+        return None
+    m = _MANYLINUX.match(platform)
+    if m:
+        return int(m.group(1)), int(m.group(2))
+    return LEGACY_GLIBC.get(platform[: -len(ARCH) - 1])
+
+
+def platform_kind(platform: str) -> str:
+    """Why a platform tag is not the target's, in a few words."""
+    if platform.startswith("win"):
+        return "Windows"
+    if platform.startswith("macosx"):
+        return "macOS"
+    if platform.startswith("musllinux"):
+        return "musl libc (Alpine), not glibc"
+    if platform.endswith(("aarch64", "arm64", "armv7l", "ppc64le", "s390x", "i686")):
+        return "another CPU than x86_64"
+    return "not manylinux x86_64"
 
 
 def parse_glibc(text: str) -> tuple[int, int]:
@@ -81,7 +110,8 @@ class Target:
             return frozenset()
         abi = f"cp{version[0]}{version[1]}"
         platforms = list(self.platforms)
-        found = set(tags.cpython_tags(version, abis=[abi, "abi3", "none"], platforms=platforms))
+        # cpython_tags adds abi3 (for this and every older minor) and none by itself
+        found = set(tags.cpython_tags(version, abis=[abi], platforms=platforms))
         found.update(tags.compatible_tags(version, interpreter=abi, platforms=platforms))
         return frozenset(found)
 
