@@ -51,7 +51,7 @@ def _dist_info(name: str, version: str, tag: str, files: list[str]) -> dict[str,
     di = f"packages/{name}-{version}.dist-info"
     meta = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
     wheel = f"Wheel-Version: 1.0\nGenerator: bdist_wheel\nRoot-Is-Purelib: false\nTag: {tag}\n"
-    record = "".join(f"{p},,\n" for p in files + [f"{name}-{version}.dist-info/METADATA"])
+    record = "".join(f"{p},,\n" for p in [*files, f"{name}-{version}.dist-info/METADATA"])
     return {f"{di}/METADATA": meta.encode(), f"{di}/WHEEL": wheel.encode(), f"{di}/RECORD": record.encode()}
 
 

@@ -68,7 +68,7 @@ def document(reports: Sequence[Report], root: Path | None = None) -> dict[str, A
             digest = hashlib.sha256(f"{key}\0{seen[key]}".encode()).hexdigest()[:32]
             result: dict[str, Any] = {
                 "ruleId": f.code,
-                "ruleIndex": index[f.code] if f.code in index else -1,
+                "ruleIndex": index.get(f.code, -1),
                 "level": LEVELS[f.severity],
                 "message": {"text": text},
                 "locations": [location],
