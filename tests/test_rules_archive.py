@@ -51,6 +51,7 @@ BAD: list[tuple[str, Callable[[], bytes], int, str]] = [
     ("unsafe-path", lambda: H.zip_bytes({"C:/agent/main.py": "x\n"}), 1, "a drive letter (C:)"),
     ("unsafe-path", lambda: H.zip_bytes({"main.py\x00.txt": "x\n"}), 1, "control characters (U+0000)"),
     ("unsafe-path", lambda: H.zip_bytes({"..\\..\\x.py": "x\n"}), 1, "`..` component"),
+    ("unsafe-path", lambda: H.zip_bytes({"main.py": "x\n", "\\abs.py": "x\n"}), 1, "an absolute path"),
     ("backslash-path", H.backslash_names, 1, "2 entries use `\\` as the folder separator"),
     ("duplicate-entry", H.duplicate_names, 1, "stored 2 times (entries 0, 2)"),
     ("case-collision", lambda: H.zip_bytes({"main.py": "a\n", "Main.py": "b\n"}), 1, "`Main.py`, `main.py`"),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass, field
 
 from agentzip.validator.zip.consistency import Placement, locate, trailing_data
 from agentzip.validator.zip.records import (
@@ -46,24 +45,30 @@ MAX_LISTED = 20
 _SIG_AND_LENGTHS = struct.Struct("<4s24x3H")  # 4.3.12: signature, 24 bytes on, the three lengths
 
 
-@dataclass(slots=True)
+# Plain classes, not dataclasses: this module is imported by every check, and building a
+# dataclass at import time costs more than these two are worth.
 class Directory:
     """What one pass over the end records, the central directory and the local headers found."""
 
-    entries: list[ZipEntry] = field(default_factory=list)
-    anomalies: list[Anomaly] = field(default_factory=list)
-    comment: bytes = b""
-    claimed: int = 0  # entries the end record claims
+    __slots__ = ("anomalies", "claimed", "comment", "entries")
+
+    def __init__(self) -> None:
+        self.entries: list[ZipEntry] = []
+        self.anomalies: list[Anomaly] = []
+        self.comment = b""
+        self.claimed = 0  # entries the end record claims
 
 
-@dataclass(slots=True)
 class _End:
     """The end record's claims, zip64 values in place where there are some."""
 
-    cd_end: int  # where the central directory must stop: the end record, or the zip64 record
-    entries: int
-    cd_size: int
-    cd_offset: int
+    __slots__ = ("cd_end", "cd_offset", "cd_size", "entries")
+
+    def __init__(self, cd_end: int, entries: int, cd_size: int, cd_offset: int) -> None:
+        self.cd_end = cd_end  # where the central directory must stop: the end record, or the zip64 record
+        self.entries = entries
+        self.cd_size = cd_size
+        self.cd_offset = cd_offset
 
 
 def parse(buf: Buffer, size: int, max_entries: int, max_cd_bytes: int) -> Directory:
