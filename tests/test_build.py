@@ -203,7 +203,7 @@ def _api_ready() -> bool:
     try:
         import importlib
 
-        importlib.import_module("agentzip.validator.archive")  # check() reads zips through it
+        importlib.import_module("agentzip.validator.zip")  # check() reads zips through it
         from agentzip import api  # noqa: F401
     except ImportError:
         return False

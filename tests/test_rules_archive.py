@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -50,6 +51,7 @@ BAD: list[tuple[str, Callable[[], bytes], int, str]] = [
     ("unsafe-path", lambda: H.zip_bytes({"C:/agent/main.py": "x\n"}), 1, "a drive letter (C:)"),
     ("unsafe-path", lambda: H.zip_bytes({"main.py\x00.txt": "x\n"}), 1, "control characters (U+0000)"),
     ("unsafe-path", lambda: H.zip_bytes({"..\\..\\x.py": "x\n"}), 1, "`..` component"),
+    ("unsafe-path", lambda: H.zip_bytes({"main.py": "x\n", "\\abs.py": "x\n"}), 1, "an absolute path"),
     ("backslash-path", H.backslash_names, 1, "2 entries use `\\` as the folder separator"),
     ("duplicate-entry", H.duplicate_names, 1, "stored 2 times (entries 0, 2)"),
     ("case-collision", lambda: H.zip_bytes({"main.py": "a\n", "Main.py": "b\n"}), 1, "`Main.py`, `main.py`"),
@@ -117,3 +119,26 @@ def test_no_archive_rule_crashes(tmp_path: Path, name: str) -> None:
     assert not [f for f in report.findings if f.message.startswith("internal error")]
     if name == "good":
         assert report.findings == ()
+
+
+def test_overlapping_sources_are_read_at_most_once(tmp_path: Path) -> None:
+    # 32 entries sharing one deflated 1 MiB expression (2.7 KB on disk): once 29 s, every rule
+    # parsing every alias; overlapping entries now stay unread, so the whole check is quick
+    data = H.shared_kernel_sources()
+    assert len(data) < 3000
+    t = time.process_time()
+    report = check(_zip(tmp_path, data))
+    assert time.process_time() - t < 2.0
+    assert "overlapping-entries" in codes(report)
+    assert not [f for f in report.findings if f.message.startswith("internal error")]
+
+
+def test_more_entries_than_the_cap_is_a_limit_not_corruption(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from agentzip.validator.zip import reader
+
+    monkeypatch.setattr(reader, "MAX_ENTRIES", 100)
+    (f,) = check(_zip(tmp_path, H.many_entries(150)), select=["corrupt-archive"]).findings
+    assert f.message == (
+        "its end record counts 150 entries, more than the 100 this check reads: only the first 100 were checked"
+    )
+    assert "rebuild" not in f.hint and "caches" in f.hint

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from agentzip.errors import ArchiveError, UsageError
 
 if TYPE_CHECKING:
-    from agentzip.validator.archive import ZipArchive, ZipEntry
+    from agentzip.validator.zip import ZipArchive, ZipEntry
 
 CHUNK = 1 << 20
 AGENTIGNORE = ".agentignore"
@@ -23,7 +23,8 @@ class BundleFile:
     """One entry as the runtime would see it after extraction: a posix path relative to the root.
 
     Read-only by convention, not frozen: a frozen dataclass costs 2.5x as much to build, and a
-    zip can have 200,000 entries that are all built before the first rule runs.
+    zip can have 200,000 entries that are all built before the first rule runs. A zip's files
+    are its ZipEntry objects (a subclass), so each entry is built once.
     """
 
     path: str  # directories end without '/'; zip names are kept as written (backslashes too)
@@ -32,7 +33,6 @@ class BundleFile:
     is_symlink: bool = False
     mode: int | None = None
     compressed_size: int | None = None  # zip members only
-    entry: ZipEntry | None = None  # zip members only
 
     @property
     def name(self) -> str:
@@ -77,24 +77,10 @@ class Bundle:
 
     @classmethod
     def _from_zip(cls, p: Path) -> Bundle:
-        from agentzip.validator.archive import ZipArchive
+        from agentzip.validator.zip import ZipArchive
 
         archive = ZipArchive.open(p)
-        files: list[BundleFile] = []
-        append = files.append
-        for e in archive.entries:  # a loop, not a comprehension: is_dir is computed once per entry
-            is_dir = e.is_dir
-            append(
-                BundleFile(
-                    e.name.rstrip("/") if is_dir else e.name,
-                    e.file_size,
-                    is_dir,
-                    e.is_symlink,
-                    e.unix_mode,
-                    e.compressed_size,
-                    e,
-                )
-            )
+        files: list[BundleFile] = list(archive.entries)  # each entry is its own BundleFile
         return cls("zip", p, files, archive.size, archive=archive)
 
     @classmethod
@@ -159,9 +145,8 @@ class Bundle:
         """The first n bytes of a file; ArchiveError when it cannot be read."""
         if f.is_dir or f.is_symlink:
             return b""
-        if f.entry is not None:
-            assert self.archive is not None
-            return self.archive.head(f.entry, n)
+        if self.archive is not None:
+            return self.archive.head(self._member(f), n)
         try:
             with open(self.path / f.path, "rb") as fh:
                 return fh.read(n)
@@ -172,9 +157,8 @@ class Bundle:
         """The whole file, at most `limit` bytes (ArchiveError beyond: never unbounded memory)."""
         if f.is_dir or f.is_symlink:
             return b""
-        if f.entry is not None:
-            assert self.archive is not None
-            return self.archive.read(f.entry, limit)
+        if self.archive is not None:
+            return self.archive.read(self._member(f), limit)
         try:
             with open(self.path / f.path, "rb") as fh:
                 data = fh.read(limit + 1)
@@ -184,13 +168,19 @@ class Bundle:
             raise ArchiveError(f"{f.path}: larger than {limit} bytes")
         return data
 
+    def _member(self, f: BundleFile) -> ZipEntry:
+        from agentzip.validator.zip import ZipEntry
+
+        if not isinstance(f, ZipEntry):
+            raise ArchiveError(f"{f.path}: not a member of {self.path.name}")
+        return f
+
     def chunks(self, f: BundleFile) -> Iterator[bytes]:
         """The whole file as a stream of bounded chunks."""
         if f.is_dir or f.is_symlink:
             return
-        if f.entry is not None:
-            assert self.archive is not None
-            yield from self.archive.iter_chunks(f.entry, CHUNK)
+        if self.archive is not None:
+            yield from self.archive.iter_chunks(self._member(f), CHUNK)
             return
         try:
             with open(self.path / f.path, "rb") as fh:
