@@ -208,4 +208,8 @@ def _default_entry_point(runtime: str, top: set[str], bundle: Bundle | None = No
     with_dll = [d for d in stems if d in top]
     if len(with_dll) == 1 or (with_dll and len(stems) > 1):
         return ("dotnet", with_dll[0])
-    return ("dotnet", stems[0]) if stems else ("dotnet",)
+    if stems:
+        return ("dotnet", stems[0])
+    # a publish output that lost its runtimeconfig still names its app in `<App>.deps.json`
+    deps = sorted(n[: -len(".deps.json")] + ".dll" for n in top if n.endswith(".deps.json"))
+    return ("dotnet", deps[0]) if len(deps) == 1 else ("dotnet",)
