@@ -25,6 +25,7 @@ _WHY = {
     "abi": "CPython {py} only imports `<name>.cpython-{tag}-x86_64-linux-gnu.so`, `<name>.abi3.so` or `<name>.so`, "
     "so the import fails with ModuleNotFoundError",
 }
+ROOT = "."  # the group of a .NET bundle's root files
 _NOUN = {  # (one, many)
     "windows": ("Windows binary", "Windows binaries"),
     "macos": ("macOS binary", "macOS binaries"),
@@ -49,12 +50,14 @@ def _hits(ctx: Context, problem: str) -> Iterator[Hit]:
     groups: dict[str, list[Native]] = {}
     for n in ctx.index.natives:
         if n.problem == problem:
-            groups.setdefault(group_key(n), []).append(n)
+            # a .NET publish output is flat: its root files are one cause, not one finding each
+            key = ROOT if ctx.target.is_dotnet and "/" not in n.path else group_key(n)
+            groups.setdefault(key, []).append(n)
     t = ctx.target
     for key, natives in sorted(groups.items()):
         paths = sorted(n.path for n in natives)
         owner = natives[0].owner
-        who = f"{key} (no dist-info owns it)"
+        who = "the publish output at the root" if key == ROOT else f"{key} (no dist-info owns it)"
         if owner is not None:
             who = f"{owner.display_name} {owner.version}".strip()
         kinds = sorted({n.reason for n in natives})
