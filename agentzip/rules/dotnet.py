@@ -388,11 +388,20 @@ def dotnet_dev_settings(ctx: Context) -> Iterator[Hit]:
     """
     if not ctx.target.is_dotnet:
         return
+    checkpoints: list[str] = []
     for f in ctx.index.agent_files:
-        name = f.name.lower()
-        if name in DEV_FILES or f.path.split("/", 1)[0] == ".checkpoints":
+        if f.path.split("/", 1)[0] == ".checkpoints":
+            checkpoints.append(f.path)
+        elif f.name.lower() in DEV_FILES:
             yield Hit(
                 f.path,
                 f"`{f.path}` holds development-only settings (local URLs, ports, secrets) and is shipped",
                 f"leave {f.path} out of the zip (.agentignore)",
             )
+    if checkpoints:
+        yield Hit(
+            ".checkpoints/",
+            f"`.checkpoints/` ({len(checkpoints)} files) is local development state and is shipped",
+            "leave .checkpoints/ out of the zip (.agentignore)",
+            paths=tuple(checkpoints),
+        )
