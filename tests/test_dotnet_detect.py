@@ -120,3 +120,8 @@ def test_parent_msbuild_files_that_will_not_travel(tmp_path: Path) -> None:
     by_file = {f.message.split(" ", 1)[0].rsplit("/", 1)[-1]: f.severity.label for f in found if f.path is None}
     assert by_file == {"Directory.Packages.props": "error", "Directory.Build.props": "warning"}
     assert check(write_folder(repo / "src" / "clean", PROJECT), select=["dotnet-props-outside"]).findings != ()
+
+
+def test_a_stray_dll_beside_the_project_is_build_output(make_bundle) -> None:  # type: ignore[no-untyped-def]
+    report = check(make_bundle({**PROJECT, "EchoAgent.dll": IL_DLL}))
+    assert report.target["mode"] == "remote_build" and codes(report) == ["dotnet-build-output"]

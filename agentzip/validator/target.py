@@ -140,7 +140,9 @@ def resolve_target(
         inferred.append("runtime")
     if mode is None:
         if runtime.startswith("dotnet"):
-            bundled = any(n.endswith((".runtimeconfig.json", ".deps.json", ".dll")) for n in top)
+            # a stray dll beside a project file is build output in a remote_build, not a publish
+            project = any(n.lower().endswith(_PROJECT_SUFFIXES) for n in top)
+            bundled = any(n.endswith(_PUBLISH_SUFFIXES) or (n.endswith(".dll") and not project) for n in top)
         else:
             bundled = "packages" in top or any(n.endswith(".dist-info") for n in top)
         mode = "bundled" if bundled else "remote_build"
