@@ -25,9 +25,9 @@ from agentzip.validator.binaries import (
     classify,
     elf_details,
     elf_extent,
-    managed_info,
 )
 from agentzip.validator.bundle import Bundle, BundleFile
+from agentzip.validator.clrheader import managed_info
 from agentzip.validator.target import Target
 
 if TYPE_CHECKING:
