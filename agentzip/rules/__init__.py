@@ -7,6 +7,8 @@ from agentzip.rules import (  # noqa: F401
     bytecode,
     definition,
     dependencies,
+    dotnet,
+    dotnet_publish,
     hygiene,
     imports,
     layout,

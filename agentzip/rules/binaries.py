@@ -20,9 +20,12 @@ _WHY = {
     "windows": "Linux cannot load Windows (PE) code",
     "macos": "Linux cannot load macOS (Mach-O) code",
     "architecture": "the runtime is 64-bit Linux on x86_64",
-    "musl": "the runtime's libc is glibc, so the loader fails with 'libc.musl-x86_64.so.1: cannot open shared object file'",
-    "abi": "CPython {py} only imports `<name>.cpython-{tag}-x86_64-linux-gnu.so`, `<name>.abi3.so` or `<name>.so`, so the import fails with ModuleNotFoundError",
+    "musl": "the runtime's libc is glibc, so the loader fails with "
+    "'libc.musl-x86_64.so.1: cannot open shared object file'",
+    "abi": "CPython {py} only imports `<name>.cpython-{tag}-x86_64-linux-gnu.so`, `<name>.abi3.so` or `<name>.so`, "
+    "so the import fails with ModuleNotFoundError",
 }
+ROOT = "."  # the group of a .NET bundle's root files
 _NOUN = {  # (one, many)
     "windows": ("Windows binary", "Windows binaries"),
     "macos": ("macOS binary", "macOS binaries"),
@@ -47,18 +50,23 @@ def _hits(ctx: Context, problem: str) -> Iterator[Hit]:
     groups: dict[str, list[Native]] = {}
     for n in ctx.index.natives:
         if n.problem == problem:
-            groups.setdefault(group_key(n), []).append(n)
+            # a .NET publish output is flat: its root files are one cause, not one finding each
+            key = ROOT if ctx.target.is_dotnet and "/" not in n.path else group_key(n)
+            groups.setdefault(key, []).append(n)
     t = ctx.target
     for key, natives in sorted(groups.items()):
         paths = sorted(n.path for n in natives)
         owner = natives[0].owner
-        who = f"{owner.display_name} {owner.version}".strip() if owner is not None else f"{key} (no dist-info owns it)"
+        who = "the publish output at the root" if key == ROOT else f"{key} (no dist-info owns it)"
+        if owner is not None:
+            who = f"{owner.display_name} {owner.version}".strip()
         kinds = sorted({n.reason for n in natives})
         facts = kinds[0] if len(kinds) == 1 else "; ".join(kinds[:SHOWN]) + ("; ..." if len(kinds) > SHOWN else "")
         if problem == "glibc":
             need = max(n.elf.glibc_max for n in natives if n.elf is not None and n.elf.glibc_max is not None)
             why = (
-                f"the only documented promise is glibc {t.glibc_floor[0]}.{t.glibc_floor[1]} (manylinux2014); on an older "
+                f"the only documented promise is glibc {t.glibc_floor[0]}.{t.glibc_floor[1]} (manylinux2014); "
+                "on an older "
                 f'glibc the loader fails with "version `GLIBC_{need[0]}.{need[1]}\' not found"'
             )
         else:
@@ -76,10 +84,16 @@ def _hits(ctx: Context, problem: str) -> Iterator[Hit]:
 def _fix(ctx: Context, problem: str, owned: bool, key: str) -> str:
     t = ctx.target
     if t.is_dotnet:
-        return "publish for the runtime: dotnet publish -c Release -r linux-x64 --self-contained false, and zip that output"
+        return (
+            "publish for the runtime: dotnet publish -c Release -r linux-x64 --self-contained false, "
+            "and zip that output"
+        )
     if problem == "glibc":
         floor = f"{t.glibc_floor[0]}.{t.glibc_floor[1]}"
-        return f"install a release with a manylinux2014 wheel, or raise the floor (--glibc) if you know the runtime's glibc is newer than {floor}"
+        return (
+            "install a release with a manylinux2014 wheel, "
+            f"or raise the floor (--glibc) if you know the runtime's glibc is newer than {floor}"
+        )
     if owned:
         return rebuild_hint(ctx)
     return (
@@ -108,7 +122,8 @@ def windows_binary(ctx: Context) -> Iterator[Hit]:
     `packages/pydantic_core/_pydantic_core.cp313-win_amd64.pyd`.
 
     ## How to fix
-    Reinstall for the target: `pip install -r requirements.txt --target packages --platform manylinux2014_x86_64 --python-version 3.13 --implementation cp --only-binary=:all: --upgrade`,
+    Reinstall for the target: `pip install -r requirements.txt --target packages
+    --platform manylinux2014_x86_64 --python-version 3.13 --implementation cp --only-binary=:all: --upgrade`,
     or `agentzip build --mode bundled`.
     """
     yield from _hits(ctx, "windows")

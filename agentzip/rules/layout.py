@@ -23,7 +23,8 @@ def wrapper_folder(ctx: Context) -> Iterator[Hit]:
 
     ## What it does
     Fires when every file is inside a single top-level folder (`my-agent/main.py`) and the
-    entry point is not at the root.
+    entry point is not at the root. For .NET it names the publish output inside it
+    (`publish/`, `bin/Release/net10.0/publish/`).
 
     ## Why is this bad
     The runtime extracts the zip and runs the entry point from the root: with a wrapper
@@ -44,20 +45,34 @@ def wrapper_folder(ctx: Context) -> Iterator[Hit]:
     entry = ctx.target.entry_file or "the entry point"
     inside = f"{top}/{entry}" in ctx.index.by_path
     found = f"; `{top}/{entry}` is there" if inside else ""
+    inner = _publish_folder(ctx, top) if ctx.target.is_dotnet else None
+    if inner is not None:
+        found = f"; the publish output is `{inner}/`"
+    inner = inner or top
     if ctx.bundle.kind == "folder":
         yield Hit(
             top + "/",
             f"every file of this folder is inside `{top}/`: the zip made from it would have "
             f"no `{entry}` at its root{found}",
-            f"check and zip the inner folder instead: agentzip check {ctx.bundle.path / top}",
+            f"check and zip the inner folder instead: agentzip check {ctx.bundle.path / inner}",
         )
         return
     yield Hit(
         top + "/",
         f"every file is inside the wrapper folder `{top}/`, so `{entry}` is not at the zip root "
         f"where the runtime looks for it{found}",
-        _zip_flat_hint(ctx, top),
+        _zip_flat_hint(ctx, inner),
     )
+
+
+def _publish_folder(ctx: Context, top: str) -> str | None:
+    """The shallowest folder under `top` holding a .NET publish output (`bin/Release/net10.0/publish`)."""
+    found = sorted(
+        (f.path.count("/"), f.path.rsplit("/", 1)[0])
+        for f in ctx.index.files
+        if f.path.startswith(top + "/") and f.path.endswith(".runtimeconfig.json")
+    )
+    return found[0][1] if found else None
 
 
 @rule("AZ102", "entry-point-missing", Severity.ERROR)
@@ -85,17 +100,22 @@ def entry_point_missing(ctx: Context) -> Iterator[Hit]:
         return
     if entry in ctx.index.by_path:
         return
+    if ctx.target.is_dotnet and ctx.target.mode == "remote_build":
+        return  # the service builds the assembly from the project
     near: list[str] = []
     lower = entry.lower()
     base = entry.rsplit("/", 1)[-1]
+    deep = ctx.target.is_dotnet  # a .NET publish output is often left in bin/Release/net10.0/publish/
     for f in ctx.index.agent_files:
-        if (f.path.lower() == lower and f.path != entry) or (f.path.count("/") == 1 and f.name == base):
+        one_down = f.path.count("/") == 1 or (deep and "/" in f.path)
+        if (f.path.lower() == lower and f.path != entry) or (one_down and f.name == base):
             near.append(f.path)
     if ctx.target.is_python:
         near += [n for n in ENTRY_NEAR_MISSES if n in ctx.index.root_files and n != entry]
     if near:
         msg = f"the entry point `{entry}` is not at the zip root; found instead: {', '.join(sorted(near)[:5])}"
-        hint = f"rename or move {sorted(near)[0]} to {entry}, or set the entry point to it (--entry-point {sorted(near)[0]})"
+        first = sorted(near)[0]
+        hint = f"rename or move {first} to {entry}, or set the entry point to it (--entry-point {first})"
     else:
         msg = f"the entry point `{entry}` is not in the bundle"
         hint = f"add {entry} at the zip root or set the entry point to your start file"
@@ -188,13 +208,14 @@ def packages_in_remote_build(ctx: Context) -> Iterator[Hit]:
     ## How to fix
     Drop `packages/` from the zip, or deploy with `dependency_resolution: bundled`.
     """
-    if ctx.target.mode != "remote_build":
+    if ctx.target.mode != "remote_build" or not ctx.target.is_python:
         return
     inside = [f for f in ctx.index.files if f.path.startswith(PACKAGES + "/")]
     if inside:
         size = sum(f.size for f in inside)
         yield Hit(
             PACKAGES + "/",
-            f"remote_build installs requirements.txt itself, yet packages/ ships {len(inside)} files ({size / 1e6:.1f} MB)",
+            f"remote_build installs requirements.txt itself, "
+            f"yet packages/ ships {len(inside)} files ({size / 1e6:.1f} MB)",
             "remove packages/ from the zip, or deploy with dependency_resolution: bundled (--mode bundled)",
         )

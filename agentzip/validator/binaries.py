@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
 if TYPE_CHECKING:
@@ -42,9 +42,7 @@ EM_X86_64, EM_PPC64, EM_S390 = 62, 21, 22
 PT_LOAD, PT_DYNAMIC, PT_INTERP = 1, 2, 3  # p_type values elf_extent reads
 DT_STRTAB, DT_STRSZ, DT_VERNEED = 5, 10, 0x6FFFFFFE  # d_tag values it follows
 ELF_TYPES = {1: "relocatable", 2: "executable", 3: "shared", 4: "core"}
-# EI_OSABI values a Linux kernel and glibc loader accept: System V (0) and GNU/Linux (3).
-# FreeBSD (9) and others use the same machines but will not load on Linux.
-ELF_OSABI_LINUX = frozenset({0, 3})
+# EI_OSABI names; a Linux loader accepts System V (0) and GNU/Linux (3) only (runs_on_linux_x86_64).
 ELF_OSABI_NAMES = {0: "sysv", 3: "linux", 6: "solaris", 9: "freebsd", 12: "openbsd", 2: "netbsd"}
 
 # PE/COFF IMAGE_FILE_MACHINE_* (Microsoft PE and COFF specification, "Machine Types").
@@ -58,12 +56,18 @@ PE_MACHINES = {
     0xA64E: "arm64x",
     0x0200: "ia64",
 }
-# .NET ReadyToRun images XOR the machine with a per-OS value (dotnet/runtime, PEWriter's
-# MachineOSOverride): 0x8664 ^ 0x7B79 is x64 code compiled for Linux.
-PE_OS_OVERRIDES = {0x7B79: "linux", 0x4644: "macos", 0xADC4: "freebsd", 0x1993: "netbsd"}
+# .NET ReadyToRun images XOR the machine with a per-OS value (CoreCLR pedecoder.h
+# IMAGE_FILE_MACHINE_NATIVE_OS_OVERRIDE; crossgen2's MachineOSOverride; Windows is 0):
+# 0x8664 ^ 0x7B79 = 0xFD1D is x64 code compiled for Linux.
+PE_OS_OVERRIDES = {0x7B79: "linux", 0x4644: "macos", 0xADC4: "freebsd", 0x1993: "netbsd", 0x1992: "sunos"}
 IMAGE_FILE_DLL = 0x2000
 PE32_MAGIC, PE32PLUS_MAGIC = 0x10B, 0x20B
 CLI_HEADER_DIRECTORY = 14  # IMAGE_DIRECTORY_ENTRY_COM_DESCRIPTOR: present only in .NET assemblies
+# ECMA-335 II.25.3.3: the CLI header is 72 bytes; Flags at 16, ManagedNativeHeader (RVA, size) at 64.
+CLI_HEADER_SIZE = 72
+COMIMAGE_FLAGS_ILONLY, COMIMAGE_FLAGS_32BITREQUIRED, COMIMAGE_FLAGS_32BITPREFERRED = 0x1, 0x2, 0x20000
+# dotnet/runtime readytorun.h: READYTORUN_HEADER starts with this signature ('RTR').
+READYTORUN_SIGNATURE = 0x00525452
 
 # Mach-O <mach/machine.h>: cputype, with CPU_ARCH_ABI64 (0x01000000) set for 64-bit.
 CPU_ARCH_ABI64, CPU_ARCH_ABI64_32 = 0x01000000, 0x02000000
@@ -96,6 +100,23 @@ class BinaryInfo:
     kind: str  # shared, executable, relocatable, bundle, core, universal; "" when unknown
     osabi: str = ""  # ELF EI_OSABI name; for a ReadyToRun PE, the OS it was compiled for
     managed: bool = False  # a PE with a CLI header: a .NET assembly, run by dotnet, not the loader
+    # PE: the raw COFF machine (0xFD1D: ReadyToRun x64 for Linux); arch and osabi already say it
+    machine: int = field(default=0, compare=False)
+    cli_flags: int | None = None  # PE: CLI header Flags; None when not read (not .NET, or past the bytes)
+    readytorun: bool = False  # PE: the CLI header names a ReadyToRun header (precompiled code)
+
+    @property
+    def il_only(self) -> bool | None:
+        """ILONLY (or ReadyToRun, whose images clear it yet keep their IL); None when not read."""
+        if self.cli_flags is None:
+            return None
+        return bool(self.cli_flags & COMIMAGE_FLAGS_ILONLY) or self.readytorun
+
+    @property
+    def x86_only(self) -> bool:
+        """32BITREQUIRED without 32BITPREFERRED: the assembly refuses a 64-bit process."""
+        flags = self.cli_flags or 0
+        return bool(flags & COMIMAGE_FLAGS_32BITREQUIRED) and not flags & COMIMAGE_FLAGS_32BITPREFERRED
 
     @property
     def archs(self) -> tuple[str, ...]:
@@ -111,10 +132,12 @@ class BinaryInfo:
         if self.format == "elf":
             return self.arch == "x86_64" and self.bits == 64 and self.osabi in ("sysv", "linux")
         if self.format == "pe":
-            # IL runs wherever dotnet does; AnyCPU assemblies carry i386 in a PE32 header.
-            # A mixed-mode (C++/CLI) assembly would not, but telling it apart needs the CLI
-            # header's ILONLY flag, which lies past the head.
-            return self.managed and self.arch in ("i386", "x86_64") and self.osabi in ("", "linux")
+            # IL runs wherever dotnet does; AnyCPU assemblies carry i386 in a PE32 header, and
+            # ReadyToRun code for another OS is ignored (JIT), not fatal. A CLI header without
+            # ILONLY is mixed-mode (C++/CLI) Windows code; an unread header is given the benefit.
+            if not self.managed or self.il_only is False or self.x86_only:
+                return False
+            return self.readytorun or self.arch in ("i386", "x86_64")
         return False
 
 
@@ -202,6 +225,7 @@ def _pe(head: bytes) -> BinaryInfo | None:
         kind="shared" if characteristics & IMAGE_FILE_DLL else "executable",
         osabi=osabi,
         managed=managed,
+        machine=machine,
     )
 
 

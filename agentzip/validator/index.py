@@ -12,6 +12,7 @@ from agentzip.validator.target import Target
 
 if TYPE_CHECKING:
     from agentzip.validator.distributions import Distribution
+    from agentzip.validator.dotnetfacts import DotnetFacts
     from agentzip.validator.imports import ImportScan, LocalModule
     from agentzip.validator.natives import Native
     from agentzip.validator.requirements import Requirements
@@ -112,6 +113,13 @@ class Index:
     def zip_size(self) -> ZipSize:
         """The zip's size, or the size of the zip a folder would make (see sizes.measure)."""
         return measure(self.bundle, self.files, self.size_limit)
+
+    @cached_property
+    def dotnet(self) -> DotnetFacts:
+        """The root's .NET files (project, runtimeconfig, deps.json, global.json, nuget.config), read lazily."""
+        from agentzip.validator.dotnetfacts import DotnetFacts
+
+        return DotnetFacts(self.bundle, {f.path: f for f in self.files if "/" not in f.path})
 
     # -- Python dependencies (distributions.py, requirements.py, wheelfiles.py) ------------------
 

@@ -13,12 +13,21 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from agentzip.errors import ArchiveError
 from agentzip.foundry import PACKAGES
-from agentzip.validator.binaries import HEAD_BYTES, BinaryInfo, ElfDetails, classify, elf_details, elf_extent
+from agentzip.validator.binaries import (
+    HEAD_BYTES,
+    BinaryInfo,
+    ElfDetails,
+    classify,
+    elf_details,
+    elf_extent,
+)
 from agentzip.validator.bundle import Bundle, BundleFile
+from agentzip.validator.clrheader import managed_info
 from agentzip.validator.target import Target
 
 if TYPE_CHECKING:
@@ -157,6 +166,14 @@ def describe(info: BinaryInfo) -> str:
     archs = ", ".join(info.archs)
     if info.format == "pe":
         what = ".NET assembly" if info.managed else ("DLL" if info.kind == "shared" else "executable")
+        if info.managed and info.il_only is False:
+            what = "mixed-mode .NET assembly (no ILONLY flag: native code inside)"
+        elif info.x86_only:
+            what = ".NET assembly for 32-bit x86 only (32BITREQUIRED)"
+        elif info.readytorun:
+            what = "ReadyToRun .NET assembly"
+        elif info.il_only:
+            return "an IL-only .NET assembly (PE)"
         os_name = f"{info.osabi} " if info.osabi else "Windows "
         return f"a {os_name}{archs} {what} (PE)"
     if info.format == "macho":
@@ -204,6 +221,8 @@ def find_natives(
         info = classify(head)
         if info is None:
             continue
+        if info.managed:
+            info = managed_info(info, head, partial(bundle.head, f), f.size)
         owner = owner_of(f.path)
         loadable_elf = info.format == "elf" and info.runs_on_linux_x86_64
         elf = _deep(bundle, f, head) if loadable_elf and not _vouched(owner, target) else None
@@ -249,7 +268,7 @@ def _problem(
     if info.format == "pe":
         if info.runs_on_linux_x86_64:
             return None, what
-        return "windows", what
+        return ("architecture" if info.x86_only else "windows"), what
     if info.format == "macho":
         return "macos", what
     if not info.runs_on_linux_x86_64:
@@ -294,7 +313,9 @@ def _abi_problem(name: str, owner: Distribution | None, target: Target) -> str |
         # abi3 wheels say the oldest CPython they need: cp314-abi3 does not load on 3.13.
         needs = [int(t.interpreter[3:]) for t in owner.tags if t.abi == "abi3" and t.interpreter.startswith("cp3")]
         if needs and min(needs) > version[1]:
-            return f"a stable-ABI extension for CPython 3.{min(needs)} and newer ({owner.display_name} is tagged cp3{min(needs)}-abi3)"
+            low = min(needs)
+            who = owner.display_name
+            return f"a stable-ABI extension for CPython 3.{low} and newer ({who} is tagged cp3{low}-abi3)"
     return None
 
 

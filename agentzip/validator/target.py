@@ -159,21 +159,26 @@ def resolve_target(
 ) -> Target:
     """Settings given (flags > config > definition, merged by the caller) win; the rest is inferred.
 
-    Inference: a `.csproj` or a `*.runtimeconfig.json` at the root means dotnet_10, else
-    python_3_13; any `*.dist-info` or a `packages/` folder means bundled, else remote_build.
+    Inference: a project file, a `*.runtimeconfig.json` or a `*.deps.json` at the root, or .NET
+    sources and no Python anywhere, mean dotnet_10, else python_3_13. Bundled: any `*.dist-info`
+    or a `packages/` folder (Python), a runtimeconfig, deps.json or dll at the root (.NET).
     """
     inferred: list[str] = []
     top = bundle.top_level_names()
     if runtime is None:
-        dotnet = any(n.endswith((".csproj", ".runtimeconfig.json")) for n in top)
-        runtime = "dotnet_10" if dotnet else DEFAULT_RUNTIME
+        runtime = "dotnet_10" if _looks_dotnet(bundle, top) else DEFAULT_RUNTIME
         inferred.append("runtime")
     if mode is None:
-        bundled = "packages" in top or any(n.endswith(".dist-info") for n in top)
+        if runtime.startswith("dotnet"):
+            # a stray dll beside a project file is build output in a remote_build, not a publish
+            project = any(n.lower().endswith(_PROJECT_SUFFIXES) for n in top)
+            bundled = any(n.endswith(_PUBLISH_SUFFIXES) or (n.endswith(".dll") and not project) for n in top)
+        else:
+            bundled = "packages" in top or any(n.endswith(".dist-info") for n in top)
         mode = "bundled" if bundled else "remote_build"
         inferred.append("mode")
     if entry_point is None:
-        entry_point = _default_entry_point(runtime, top)
+        entry_point = _default_entry_point(runtime, top, bundle)
         inferred.append("entry_point")
     elif isinstance(entry_point, str):
         entry_point = _entry_from_file(runtime, entry_point)
@@ -186,6 +191,25 @@ def resolve_target(
     )
 
 
+_PROJECT_SUFFIXES = (".csproj", ".fsproj", ".vbproj")
+_PUBLISH_SUFFIXES = (".runtimeconfig.json", ".deps.json")
+_DOTNET_SOURCES = (".cs", ".fs", ".vb", *_PROJECT_SUFFIXES, ".sln", ".slnx", *_PUBLISH_SUFFIXES)
+_PYTHON_SIGNS = (".py", ".pyw", ".ipynb")
+
+
+def _looks_dotnet(bundle: Bundle, top: set[str]) -> bool:
+    """A .NET project or publish output at the root, or .NET sources somewhere and no Python at all."""
+    if any(n.lower().endswith(_PROJECT_SUFFIXES + _PUBLISH_SUFFIXES) for n in top if "/" not in n):
+        return True
+    dotnet = False
+    for f in bundle.files:
+        name = f.path.rsplit("/", 1)[-1].lower()
+        if name.endswith(_PYTHON_SIGNS) or name == "requirements.txt":
+            return False  # a folder with any Python in it is never taken for .NET by guess
+        dotnet = dotnet or name.endswith(_DOTNET_SOURCES)
+    return dotnet
+
+
 def _entry_from_file(runtime: str, text: str) -> tuple[str, ...]:
     """azure.yaml's one-file `entryPoint: main.py` and `--entry-point main.py`: azd adds the runner."""
     words = tuple(text.split())
@@ -195,8 +219,29 @@ def _entry_from_file(runtime: str, text: str) -> tuple[str, ...]:
     return (runner, text)
 
 
-def _default_entry_point(runtime: str, top: set[str]) -> tuple[str, ...]:
-    if runtime.startswith("dotnet"):
-        dlls = sorted(n[: -len(".runtimeconfig.json")] + ".dll" for n in top if n.endswith(".runtimeconfig.json"))
-        return ("dotnet", dlls[0] if dlls else "MyAgent.dll")
-    return ("python", "main.py")
+def _default_entry_point(runtime: str, top: set[str], bundle: Bundle | None = None) -> tuple[str, ...]:
+    """python main.py; for .NET what azd runs: `<AssemblyName>.dll` of the first root project file,
+    else `<project stem>.dll`, else the one `*.runtimeconfig.json` stem of a publish output.
+
+    Never a made-up name: with nothing to go by the entry point is `dotnet` alone, and the rules
+    that need a file say what is missing instead.
+    """
+    if not runtime.startswith("dotnet"):
+        return ("python", "main.py")
+    if bundle is not None:
+        from agentzip.validator.dotnetfacts import DotnetFacts
+
+        root = {f.path: f for f in bundle.files if "/" not in f.path and not f.is_dir}
+        facts = DotnetFacts(bundle, root)
+        if facts.project is not None:
+            return ("dotnet", facts.project.dll)
+    configs = sorted(n for n in top if n.endswith(".runtimeconfig.json") and not n.endswith(".runtimeconfig.dev.json"))
+    stems = [n[: -len(".runtimeconfig.json")] + ".dll" for n in configs]
+    with_dll = [d for d in stems if d in top]
+    if len(with_dll) == 1 or (with_dll and len(stems) > 1):
+        return ("dotnet", with_dll[0])
+    if stems:
+        return ("dotnet", stems[0])
+    # a publish output that lost its runtimeconfig still names its app in `<App>.deps.json`
+    deps = sorted(n[: -len(".deps.json")] + ".dll" for n in top if n.endswith(".deps.json"))
+    return ("dotnet", deps[0]) if len(deps) == 1 else ("dotnet",)
