@@ -318,7 +318,7 @@ def closure_of(index: Index) -> Closure:
     entry = index.target.entry_file
     if not entry or entry not in index.by_path:
         return Closure()
-    return walk_closure(entry, find_in_index(index), bundle_reader(index))
+    return walk_closure(entry, find_in_index(index), bundle_reader(index), max_files=MAX_FILES, max_bytes=MAX_BYTES)
 
 
 def bundle_reader(index: Index) -> Reader:
@@ -393,7 +393,7 @@ def find_in_index(index: Index) -> Resolver:
                 break
         if out is None and not parent and leaf in stdlib_top_level(version) and not is_windows_only(leaf):
             out = (Located("stdlib", None), ())
-        elif out is None and parent and up is not None and up[0].kind == "stdlib":
+        elif out is None and parent and up is not None and up[0].kind in ("stdlib", "builtin"):
             out = (Located("stdlib", None), ()) if dotted in stdlib_modules(version) else None
         if out is None and portions:
             out = (Located("namespace", portions[0] + "/"), tuple(portions))
