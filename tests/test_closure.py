@@ -232,3 +232,49 @@ def test_the_resolver_adapter_finds_each_kind(make_bundle: Callable[[Files], Pat
     assert find("os.path") == Located("stdlib", None)
     assert find("sys") == Located("builtin", None)
     assert find("ghost") is None and find("lib.ghost") is None and find("lib.sub.x") is None
+
+
+# -- real wheels (fixtures/realwheels.py): the closure against what CPython 3.13 does -------------
+
+
+def _real(name: str, kind: str = "zip") -> Path:
+    realwheels = pytest.importorskip("fixtures.realwheels", reason="the real-wheel recipes are not in this checkout")
+    path: Path = realwheels.bundle_zip(name) if kind == "zip" else realwheels.bundle(name)
+    return path
+
+
+@pytest.mark.network
+@pytest.mark.parametrize("kind", ["zip", "folder"])
+def test_mcp2_bundle_gets_az405_for_mcp_error(kind: str) -> None:
+    findings = check(_real("agent-framework-mcp2", kind), mode="bundled", select=["AZ405"]).findings
+    (f,) = [f for f in findings if "McpError" in f.message]
+    assert f.severity.label == "error" and (f.path, f.line) == ("packages/agent_framework/_agents.py", 15)
+    assert "mcp 2.3.0's `mcp.shared.exceptions` has no `McpError` (it has `MCPError`)" in f.message
+    assert f.message.split(";")[0].endswith("-> packages/mcp/shared/exceptions.py")
+    assert f.message.startswith("`from mcp.shared.exceptions import McpError` fails") and "main.py:1 -> " in f.message
+    assert "agent-framework-core 1.0.0b251223 requires mcp[ws]>=1.23" in f.message
+    assert "`mcp<2`" in f.hint
+
+
+@pytest.mark.network
+@pytest.mark.parametrize("name", ["agent-framework-pinned", "good"])
+def test_bundles_that_import_get_no_az405(name: str) -> None:
+    assert check(_real(name), mode="bundled", select=["AZ405"]).findings == ()
+
+
+@pytest.mark.network
+@pytest.mark.parametrize(("name", "imports"), [("agent-framework-mcp2", False), ("agent-framework-pinned", True)])
+def test_cpython_agrees_with_az405(name: str, imports: bool) -> None:
+    from agentzip import importtest
+
+    try:
+        interpreter = importtest.find_interpreter((3, 13))
+    except importtest.NotRunnable as e:
+        pytest.skip(f"no CPython 3.13 to compare with: {e}")
+    folder = _real(name, "folder")
+    (result,) = importtest.import_modules(interpreter, folder, ["agent_framework"], sys_path=("", "packages"))
+    fires = bool(check(folder, mode="bundled", select=["AZ405"]).findings)
+    assert result.ok is imports, result.error
+    assert fires is not imports
+    if not imports:
+        assert "McpError" in (result.error or "")
