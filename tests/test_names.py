@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agentzip.validator.names import MAX_SOURCE, ModuleNames, cached, module_names
+from agentzip.validator.names import MAX_SOURCE, ModuleNames, cached, module_names, strip_bodies
 
 # (source, names that must be defined, names that must not be)
 DEFINED = [
@@ -134,3 +134,27 @@ def test_results_are_cached_by_the_callers_key() -> None:
     assert module_names(b"ignored", key) is first  # the key says the content is the same
     assert cached(None) is None
     assert isinstance(module_names(b"y = 1\n"), ModuleNames)
+
+
+STRIP = [
+    "def f(x):\n    import inner\n    return x\n\nclass C(Base):\n    attr = 1\n\n    def m(self):\n        pass\n"
+    "y = 2\n",
+    "def long(\n    a: int,\n    b: str = 'x',\n) -> None:\n    body = 1\nz = 3\n",
+    "def one(): return 1\nclass K: pass\nw = 4\n",
+    "@decorator(\n    arg=1,\n)\ndef deco():\n    '''doc\nat column 0\n'''\n    return 2\nv = 5\n",
+]
+
+
+@pytest.mark.parametrize("source", STRIP)
+def test_leaving_bodies_out_keeps_module_level_facts(source: str) -> None:
+    fast, full = module_names(source.encode()), module_names(source.encode(), full=True)
+    assert not full.partial
+    assert fast.defined == full.defined
+    assert [(i.line, i.module) for i in fast.imports] == [(i.line, i.module) for i in full.imports]
+
+
+def test_strip_bodies_keeps_line_numbers() -> None:
+    src = b"def f():\n    a = 1\n    b = 2\nimport x\n"
+    out = strip_bodies(src)
+    assert out.count(b"\n") == src.count(b"\n") and b"a = 1" not in out
+    assert module_names(src).imports[0].line == 4

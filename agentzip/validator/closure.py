@@ -89,7 +89,7 @@ class _Walk:
         self.max_files = max_files
         self.max_bytes = max_bytes
         self.nodes: dict[str, _Node] = {}
-        self.names: dict[str, ModuleNames] = {}
+        self.names: dict[tuple[str, bool], ModuleNames] = {}
         self.located: dict[str, Located | None] = {}
         self.queue: deque[str] = deque()
         self.out = Closure()
@@ -108,22 +108,28 @@ class _Walk:
 
     # -- reading --------------------------------------------------------------------------------
 
-    def names_of(self, module: str) -> ModuleNames:
-        got = self.names.get(module)
+    def names_of(self, module: str, full: bool = False) -> ModuleNames:
+        """A module's names; `full` re-reads it whole when the fast read left bodies out."""
+        got = self.names.get((module, full))
         if got is None:
             found = self.find(module)
-            got = self._parse(found) if found is not None else ModuleNames(unknown="not found in the bundle")
-            self.names[module] = got
+            if found is None:
+                got = ModuleNames(unknown="not found in the bundle")
+            elif full and not (fast := self.names_of(module)).partial:
+                got = fast
+            else:
+                got = self._parse(found, full)
+            self.names[module, full] = got
         return got
 
-    def _parse(self, found: Located) -> ModuleNames:
+    def _parse(self, found: Located, full: bool) -> ModuleNames:
         if found.kind not in ("module", "package") or found.path is None:
             return ModuleNames(unknown=f"a {found.kind}")
         source = self.read(found.path)
         if source is None:
             return ModuleNames(unknown="cannot be read")
         key, load = source
-        hit = cached(key)
+        hit = cached(key, full)
         if hit is not None:
             return hit
         out = self.out
@@ -136,7 +142,7 @@ class _Walk:
             return ModuleNames(unknown="cannot be read")
         out.files_parsed += 1
         out.bytes_parsed += len(data)
-        return module_names(data, key)
+        return module_names(data, key, full=full)
 
     def unknown(self, what: str) -> None:
         self.out.unknown_count += 1
@@ -177,7 +183,7 @@ class _Walk:
             prefix = ".".join(parts[: i + 1])
             found = self.find(prefix)
             if found is None:
-                if parent is not None and self._provable_submodule(".".join(parts[:i]), parent):
+                if parent is not None and self._provable_submodule(".".join(parts[:i]), parent, node, stmt):
                     self.missing(parts[i], ".".join(parts[:i]), parent, node, stmt, kind="module")
                 else:
                     self.unknown(f"{prefix}: not found in the bundle")
@@ -188,12 +194,19 @@ class _Walk:
             parent = found
         return True
 
-    def _provable_submodule(self, package: str, found: Located) -> bool:
+    def _provable_submodule(self, package: str, found: Located, node: _Node, stmt: ImportStmt) -> bool:
         """A missing `P.x` is an error only under a regular package that does not rewrite its modules."""
-        if found.kind != "package":
+        if found.kind != "package" or not self.confirmed(node, stmt):
             return False
-        names = self.names_of(package)
+        names = self.names_of(package, full=True)
         return names.unknown is None and not names.edits_modules and not names.getattr_hook
+
+    def confirmed(self, node: _Node, stmt: ImportStmt) -> bool:
+        """The import is really there and runs, on a full parse of its file (the fast read can misjudge)."""
+        names = self.names_of(node.module, full=True)
+        return any(
+            (i.line, i.level, i.module) == (stmt.line, stmt.level, stmt.module) and i.runs for i in names.imports
+        )
 
     def check_name(self, module: str, name: str, node: _Node, stmt: ImportStmt) -> None:
         found = self.find(module)
@@ -205,14 +218,16 @@ class _Walk:
             self.visit(sub, sub_found, (node.module, stmt.line))
             return
         verdict = self.has(module, name, set())
+        if verdict is False and not (self.confirmed(node, stmt) and self.has(module, name, set(), full=True) is False):
+            verdict = None  # only a full parse of every file involved makes "missing" an error
         if verdict is None:
             self.unknown(f"{module}.{name}: {self._why(module)}")
         elif not verdict:
             self.missing(name, module, found, node, stmt)
 
-    def has(self, module: str, name: str, seen: set[str]) -> bool | None:
+    def has(self, module: str, name: str, seen: set[str], full: bool = False) -> bool | None:
         """Whether a module binds a name: True, False, or None (unknown)."""
-        names = self.names_of(module)
+        names = self.names_of(module, full)
         if names.unknown is not None:
             return None
         if name in names.defined:
@@ -225,24 +240,24 @@ class _Walk:
             source = _absolute(module, self.find(module), star)
             if source is None or source in seen:
                 continue
-            got = self.exports(source, name, seen)
+            got = self.exports(source, name, seen, full)
             if got:
                 return True
             if got is None:
                 verdict = None
         return verdict
 
-    def exports(self, module: str, name: str, seen: set[str]) -> bool | None:
+    def exports(self, module: str, name: str, seen: set[str], full: bool) -> bool | None:
         """Whether `from module import *` binds a name."""
         found = self.find(module)
         if found is None or found.kind not in ("module", "package"):
             return None
-        names = self.names_of(module)
+        names = self.names_of(module, full)
         if names.unknown is not None or names.all_dynamic:
             return None
         if names.all_names is not None:
             return name in names.all_names
-        return False if name.startswith("_") else self.has(module, name, seen)
+        return False if name.startswith("_") else self.has(module, name, seen, full)
 
     def _why(self, module: str) -> str:
         found = self.find(module)
@@ -258,7 +273,7 @@ class _Walk:
     def missing(
         self, name: str, module: str, found: Located, node: _Node, stmt: ImportStmt, kind: str = "name"
     ) -> None:
-        names = self.names_of(module)
+        names = self.names_of(module, full=True)
         self.out.missing.append(
             MissingName(
                 name,
