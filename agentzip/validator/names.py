@@ -7,6 +7,7 @@ import gc
 import re
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 MAX_SOURCE = 4 << 20  # bytes of one source file parsed; a bigger one is "unknown"
 # Bound on parsed modules kept between runs in one process (check then explain, build then check).
@@ -16,7 +17,8 @@ CACHE_SIZE = 20_000
 IMPLICIT = frozenset(
     {"__name__", "__file__", "__doc__", "__spec__", "__loader__", "__package__", "__builtins__", "__cached__"}
 )
-_HEADER = re.compile(rb"[ \t]*(?:async[ \t]+def|def|class)[ \t]")
+_HEADER = re.compile(rb"^([ \t]*)(async[ \t]+def|def|class)[ \t]+(\w+)", re.MULTILINE)
+MAX_HEADER_LINES = 200  # lines one `def` header may span before its `:`
 _GLOBAL = re.compile(rb"^[ \t]+global[ \t]+(\w+(?:[ \t]*,[ \t]*\w+)*)", re.MULTILINE)
 # Handlers that make a failed import a fallback rather than a crash.
 _CATCHES_IMPORT = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
@@ -137,40 +139,50 @@ def _parse(data: bytes, full: bool) -> ModuleNames:
 
 
 def strip_bodies(data: bytes) -> bytes:
-    """The source with the bodies of `def` and `class` blocks blanked (one `pass` kept), lines kept in place.
+    """The source with each `def` and `class` block cut to `def name(): pass`, lines kept in place.
 
-    Line-based, so a string or an odd layout can mislead it: the result then usually fails to parse
+    Text-based, so a string or an odd layout can mislead it: the result then usually fails to parse
     and the caller parses the whole file; a verdict of "missing" is always re-checked on a full parse.
     """
-    lines = data.split(b"\n")
-    skip = pending = -1  # indentation of the header whose body is dropped / whose `:` is still to come
-    depth = 0
-    need_pass = False
-    for i, line in enumerate(lines):
-        body = line.lstrip()
-        indent = len(line) - len(body)
-        if skip >= 0:
-            if not body or body[:1] == b"#":
-                lines[i] = b""
-                continue
-            if indent > skip:
-                lines[i] = b" " * (skip + 1) + b"pass" if need_pass else b""
-                need_pass = False
-                continue
-            skip = -1
-        if pending < 0 and not _HEADER.match(line):
+    out: list[bytes] = []
+    last = pos = 0
+    while (m := _HEADER.search(data, pos)) is not None:
+        indent = len(m.group(1))
+        end = _header_end(data, m.start())
+        if end < 0:
+            pos = m.end()
             continue
-        code = body.split(b"#", 1)[0].rstrip()
-        opened = code.count(b"(") + code.count(b"[") - code.count(b")") - code.count(b"]")
-        if pending >= 0:
-            depth += opened
-            if depth <= 0 and code.endswith(b":"):
-                skip, pending, need_pass = pending, -1, True
-        elif opened > 0:
-            pending, depth = indent, opened
-        elif code.endswith(b":"):
-            skip, need_pass = indent, True
-    return b"\n".join(lines)
+        nxt = _dedent(indent).search(data, end + 1)
+        stop = nxt.start() if nxt is not None else len(data)
+        # the header too: only the name matters, and long annotated signatures are a good part of a file
+        stub = m.group(1) + (
+            b"class " + m.group(3) + b": pass" if m.group(2) == b"class" else b"def " + m.group(3) + b"(): pass"
+        )
+        out += (data[last : m.start()], stub, b"\n" * data.count(b"\n", m.start(), stop))
+        last = pos = stop
+    out.append(data[last:])
+    return b"".join(out)
+
+
+def _header_end(data: bytes, start: int) -> int:
+    """Where the line ending a block header's `:` ends, or -1 (a one-line `def f(): ...`, or unclear)."""
+    depth = 0
+    for _ in range(MAX_HEADER_LINES):
+        end = data.find(b"\n", start)
+        if end < 0:
+            return -1
+        code = data[start:end].split(b"#", 1)[0].rstrip()
+        depth += code.count(b"(") + code.count(b"[") - code.count(b")") - code.count(b"]")
+        if depth <= 0:
+            return end if code.endswith(b":") else -1
+        start = end + 1
+    return -1
+
+
+@lru_cache(maxsize=64)
+def _dedent(indent: int) -> re.Pattern[bytes]:
+    """The newline before the next line of code indented `indent` columns or less."""
+    return re.compile(rb"\n(?=[ \t]{0,%d}[^ \t\r\n#\f])" % indent)
 
 
 @dataclass(frozen=True)
