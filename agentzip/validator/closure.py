@@ -1,10 +1,9 @@
 """The static import closure: from the entry point, every name a load-time import takes must exist.
 
-Follows the module-level imports that run (not under `try/except ImportError`, `if TYPE_CHECKING`,
-another `if`, or in a function) through the bundle, parsing only the modules it reaches, and checks
-each `from M import name` against what M defines (names.py) or its submodules. What cannot be
-proven (C extensions, module `__getattr__`, dynamic `__all__` behind a star import, a module the
-resolver cannot find) is "unknown", never a missing name.
+Follows the imports that run at load time through the bundle, parsing only the modules it reaches,
+and checks each `from M import name` against what M defines (names.py) or its submodules. What
+cannot be proven (C extensions, module `__getattr__`, a dynamic `__all__` behind a star import, a
+module the resolver cannot find) is "unknown", never a missing name.
 """
 
 from __future__ import annotations
@@ -356,6 +355,23 @@ def bundle_reader(index: Index) -> Reader:
     return read
 
 
+_Spot = tuple[Located, tuple[str, ...]]  # where a module is, and where its submodules are looked for
+
+
+def _file_finder(index: Index, suffixes: tuple[str, ...], base: str) -> _Spot | None:
+    """FileFinder for one name: a package, an extension, a source, bytecode, or a namespace portion."""
+    files, dirs = index.by_path, index.dirs
+    if base in dirs:
+        for s in (*suffixes, ".py", ".pyc"):
+            if f"{base}/__init__{s}" in files:
+                kind = "package" if s == ".py" else "extension" if s in suffixes else "bytecode"
+                return Located(kind, f"{base}/__init__{s}"), (base,)
+    for s, kind in (*((s, "extension") for s in suffixes), (".py", "module"), (".pyc", "bytecode")):
+        if base + s in files:
+            return Located(kind, base + s), ()
+    return (Located("namespace", base + "/"), (base,)) if base in dirs else None
+
+
 def find_in_index(index: Index) -> Resolver:
     """Where module X is for the target, from today's Index (the agent's folder, then packages/,
     then the stdlib), as FileFinder looks: extension, source, bytecode; namespace portions merged.
@@ -369,26 +385,16 @@ def find_in_index(index: Index) -> Resolver:
     version = index.target.python_version or (3, 13)
     suffixes = extension_suffixes(version)
     entries = [index.source_base] + ([PACKAGES] if PACKAGES in index.dirs and index.source_base != PACKAGES else [])
-    files, dirs = index.by_path, index.dirs
-    memo: dict[str, tuple[Located, tuple[str, ...]] | None] = {}
+    memo: dict[str, _Spot | None] = {}
 
-    def find_in(folder: str, leaf: str) -> tuple[Located, tuple[str, ...]] | None:
-        base = f"{folder}/{leaf}" if folder else leaf
-        if base in dirs:
-            for s in (*suffixes, ".py", ".pyc"):
-                if f"{base}/__init__{s}" in files:
-                    kind = "package" if s == ".py" else "extension" if s in suffixes else "bytecode"
-                    return Located(kind, f"{base}/__init__{s}"), (base,)
-        for s, kind in (*((s, "extension") for s in suffixes), (".py", "module"), (".pyc", "bytecode")):
-            if base + s in files:
-                return Located(kind, base + s), ()
-        return (Located("namespace", base + "/"), (base,)) if base in dirs else None
+    def find_in(folder: str, leaf: str) -> _Spot | None:
+        return _file_finder(index, suffixes, f"{folder}/{leaf}" if folder else leaf)
 
-    def walk(dotted: str) -> tuple[Located, tuple[str, ...]] | None:
+    def walk(dotted: str) -> _Spot | None:
         if dotted in memo:
             return memo[dotted]
         parent, _, leaf = dotted.rpartition(".")
-        up: tuple[Located, tuple[str, ...]] | None = None
+        up: _Spot | None = None
         if parent:
             up = walk(parent)
             search: tuple[str, ...] = () if up is None else up[1]
@@ -398,7 +404,7 @@ def find_in_index(index: Index) -> Resolver:
         else:
             search = tuple(entries)
         portions: list[str] = []
-        out: tuple[Located, tuple[str, ...]] | None = None
+        out: _Spot | None = None
         for folder in search:
             got = find_in(folder, leaf)
             if got is not None and got[0].kind == "namespace":
