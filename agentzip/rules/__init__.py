@@ -5,6 +5,7 @@ from agentzip.rules import (  # noqa: F401
     artifacts,
     binaries,
     bytecode,
+    closure,
     definition,
     dependencies,
     dotnet,

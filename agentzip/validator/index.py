@@ -11,6 +11,7 @@ from agentzip.validator.sizes import ZipSize, measure
 from agentzip.validator.target import Target
 
 if TYPE_CHECKING:
+    from agentzip.validator.closure import Closure
     from agentzip.validator.distributions import Distribution
     from agentzip.validator.dotnetfacts import DotnetFacts
     from agentzip.validator.imports import ImportScan, LocalModule
@@ -209,6 +210,13 @@ class Index:
         return scan_imports(
             self.bundle, self.own_files, self.local_modules, self.source_base, self.target.python_version
         )
+
+    @cached_property
+    def import_closure(self) -> Closure:
+        """What the entry point's load-time imports take that does not exist (closure.py, AZ405)."""
+        from agentzip.validator.closure import closure_of
+
+        return closure_of(self)
 
     @cached_property
     def installed_at_root(self) -> frozenset[str]:
