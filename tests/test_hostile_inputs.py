@@ -79,7 +79,7 @@ def test_a_symlink_loop_inside_the_folder_is_not_followed(tmp_path: Path) -> Non
     ("line", "why"),
     [
         ("\\", "not a valid gitignore pattern"),
-        ("*a*a*a*a*a*a*a*b", "more than 2 '*'"),
+        ("a/**/b/**/c/**/d/**/e", "more than 2 inner '**'"),
         ("x" * 1_000_000, "longer than 1024"),
     ],
 )
@@ -88,6 +88,15 @@ def test_agentignore_lines_that_cannot_be_used_are_findings(tmp_path: Path, line
     root = write_folder(tmp_path / "agent", {**AGENT, deep: "", ".agentignore": f"*.log\n{line}\n"})
     code, out = run("check", str(root), budget=3.0)
     assert code == 0 and "agentignore-line-skipped" in out and why in out
+
+
+def test_agentignore_many_stars_are_matched_in_linear_time(tmp_path: Path) -> None:
+    deep = "/".join(["a" * 40] * 40) + "/x.py"
+    files = {**AGENT, deep: "", "x/aaaaaaab": "", ".agentignore": "*a*a*a*a*a*a*a*b\n"}
+    root = write_folder(tmp_path / "agent", files)
+    report = api.check(root)
+    assert any("1 path(s) left out" in n for n in report.notes)
+    assert not any(f.rule == "agentignore-line-skipped" for f in report.findings)
 
 
 def test_agentignore_normal_patterns_still_apply(tmp_path: Path) -> None:

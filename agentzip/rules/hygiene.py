@@ -301,8 +301,8 @@ def agentignore_line_skipped(ctx: Context) -> Iterator[Hit]:
 
     ## What it does
     Reports each `.agentignore` line left out when the folder is read: a pattern gitignore
-    rejects (a lone backslash), a line over 1,024 characters, or a glob with so many `*` in one
-    path segment that matching it could take exponential time; also an `.agentignore` that is
+    rejects (a lone backslash), a line over 1,024 characters, or a pattern with more than two
+    inner `**` (each multiplies the ways a path can be split); also an `.agentignore` that is
     not a regular file or is over 1 MiB.
 
     ## Why is this bad
@@ -310,10 +310,10 @@ def agentignore_line_skipped(ctx: Context) -> Iterator[Hit]:
     its findings can differ from what is really uploaded.
 
     ## Example
-    `*a*a*a*a*a*a*a*b`, or a line holding a single `\\`.
+    `a/**/b/**/c/**/d`, or a line holding a single `\\`.
 
     ## How to fix
-    Simplify the pattern (at most two `*` in one path segment, e.g. `*a*b`), or delete the line.
+    Simplify the pattern (at most two inner `**`), or delete the line.
     """
     for note in ctx.bundle.notes:
-        yield Hit(".agentignore", note, "simplify the pattern to at most two '*' per path segment, or delete the line")
+        yield Hit(".agentignore", note, "fix or simplify the pattern (at most two inner '**'), or delete the line")
