@@ -143,7 +143,7 @@ LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
     ("text", "message"),
     [
         (LAUGHS + "services: {}\n", "aliases"),
-        ("services:\n  a: " + "[" * 1200 + "]" * 1200 + "\n", "nested more than"),
+        ("services:\n  a: " + "[" * 1200 + "]" * 1200 + "\n", "nest"),
         ("name: " + "x" * (2 << 20) + "\nservices: {}\n", "more than the"),
         ('services:\n  my-agent:\n    host: azure.ai.agent\n    project: "src\\0x"\n' + CODE, "NUL"),
         ("services:\n  my-agent:\n    host: azure.ai.agent\n    project: " + "a" * 5000 + "\n" + CODE, "longer than"),
@@ -156,6 +156,12 @@ def test_hostile_azure_yaml_is_a_usage_error(tmp_path: Path, text: str, message:
     (root / "azure.yaml").write_bytes(text.encode("latin-1") if "\xff" in text else text.encode())
     code, out = run("check", str(root))
     assert code == 2 and message in out
+
+
+def test_yaml_nested_past_our_limit_but_within_libyaml_is_refused(tmp_path: Path) -> None:
+    root = azure_yaml(tmp_path / "repo", "services:\n  a: " + "[" * 100 + "]" * 100 + "\n")
+    code, out = run("check", str(root))
+    assert code == 2 and "nested more than 64" in out
 
 
 def test_deep_definition_json_is_a_usage_error(tmp_path: Path) -> None:

