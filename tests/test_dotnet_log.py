@@ -27,12 +27,12 @@ Unhandled exception. System.DllNotFoundException: Unable to load shared library 
    at SQLitePCL.SQLite3Provider_e_sqlite3.NativeMethods.sqlite3_libversion_number()
 Unhandled exception. System.IO.FileNotFoundException: Could not load file or assembly 'Azure.Identity, Version=1.13.2.0, Culture=neutral, PublicKeyToken=92742159e12e44c8'. The system cannot find the file specified.
 Unhandled exception. System.IO.FileNotFoundException: Could not load file or assembly 'Azure.Identity, Version=1.13.2.0, Culture=neutral, PublicKeyToken=92742159e12e44c8'. The system cannot find the file specified.
-"""  # noqa: E501
+"""
 RESTORE = """\
 /src/EchoAgent.csproj : error NU1015: The following PackageReference item(s) do not have a version specified: Azure.Identity, Microsoft.Extensions.Hosting
 /usr/share/dotnet/sdk/10.0.100/Sdks/Microsoft.NET.Sdk/targets/Microsoft.NET.Sdk.CrossTargeting.targets(31,5): error NETSDK1129: The 'Publish' target is not supported without specifying a target framework. The current project targets multiple frameworks, you must specify one of the following frameworks in order to publish: net8.0, net10.0
 /src/EchoAgent.csproj : error NU1101: Unable to find package Contoso.Internal. No packages exist with this id in source(s): nuget.org
-"""  # noqa: E501
+"""
 
 
 def test_framework_missing_names_the_framework_and_version() -> None:

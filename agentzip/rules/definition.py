@@ -17,6 +17,10 @@ from agentzip.validator.target import MODES, RUNTIMES
 
 # CPU range: 0.5-3.5 is accepted by every source; 0.25 and 3.75-4.0 only by some (FOUNDRY.md).
 CPU_STEP = Decimal("0.25")
+# Beyond these a value is not a tier but a typo or a hostile file; Decimal arithmetic on 1e999
+# or NaN raises instead of comparing, so such values are refused before any arithmetic.
+MAGNITUDE = Decimal(10**6)
+MAX_NUMBER = 40
 CPU_MIN, CPU_MAX = Decimal("0.25"), Decimal("4")
 CPU_SAFE_MIN, CPU_SAFE_MAX = Decimal("0.5"), Decimal("3.5")
 _MEMORY = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(Gi|Mi)\s*$")
@@ -81,22 +85,29 @@ def unsupported_runtime(ctx: Context) -> Iterator[Hit]:
     )
 
 
+def _sane(n: Decimal) -> Decimal | None:
+    """A finite number of plausible magnitude, else None: `1e999`, `.nan` and `inf` are not cores."""
+    return n if n.is_finite() and abs(n) <= MAGNITUDE else None
+
+
 def _cpu(text: str) -> Decimal | None:
     t = text.strip()
+    if len(t) > MAX_NUMBER:
+        return None
     try:
         if t.endswith("m"):  # Kubernetes millicores, "500m"
-            return Decimal(t[:-1]) / 1000
-        return Decimal(t)
-    except InvalidOperation:
+            return _sane(Decimal(t[:-1]) / 1000)
+        return _sane(Decimal(t))
+    except (InvalidOperation, ValueError):
         return None
 
 
 def _memory_gi(text: str) -> Decimal | None:
-    m = _MEMORY.match(text)
+    m = _MEMORY.match(text) if len(text) <= MAX_NUMBER else None
     if not m:
         return None
     n = Decimal(m.group(1))
-    return n if m.group(2) == "Gi" else n / 1024
+    return _sane(n if m.group(2) == "Gi" else n / 1024)
 
 
 @rule("AZ702", "invalid-resource-tier", Severity.ERROR)

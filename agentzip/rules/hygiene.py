@@ -266,3 +266,54 @@ def deployment_manifest_shipped(ctx: Context) -> Iterator[Hit]:
                 f"{_MANIFESTS[name]} ships inside the code zip; the runtime never reads it",
                 f"leave it out: zip -d {ctx.bundle.path.name} {name}",
             )
+
+
+@rule("AZ604", "special-file", Severity.ERROR)
+def special_file(ctx: Context) -> Iterator[Hit]:
+    """A FIFO, socket or device file in the folder: it has no contents a zip could hold.
+
+    ## What it does
+    Lists every entry of a folder that is neither a regular file, a folder nor a symlink. These
+    entries are never opened: opening a FIFO blocks until some other process writes to it.
+
+    ## Why is this bad
+    A zip tool that opens such a file blocks forever (a FIFO) or reads without end (a device);
+    one that skips it ships a zip without the file the agent may expect, such as a
+    `requirements.txt` that is really a named pipe.
+
+    ## Example
+    `mkfifo requirements.txt` left behind by a script, or a `.sock` file of a local server.
+
+    ## How to fix
+    Delete it, or leave it out of the zip with a line in `.agentignore`.
+    """
+    for path in ctx.bundle.special:
+        yield Hit(
+            path,
+            "a FIFO, socket or device, not a regular file: never read, and no zip tool can pack its contents",
+            f"delete it, or add '/{path}' to .agentignore",
+        )
+
+
+@rule("AZ605", "agentignore-line-skipped", Severity.WARNING)
+def agentignore_line_skipped(ctx: Context) -> Iterator[Hit]:
+    """A line of `.agentignore` that this check cannot use, so the files it names are checked anyway.
+
+    ## What it does
+    Reports each `.agentignore` line left out when the folder is read: a pattern gitignore
+    rejects (a lone backslash), a line over 1,024 characters, or a pattern with more than two
+    inner `**` (each multiplies the ways a path can be split); also an `.agentignore` that is
+    not a regular file or is over 1 MiB.
+
+    ## Why is this bad
+    The check then sees files that azd may leave out of the zip (or the other way round), so
+    its findings can differ from what is really uploaded.
+
+    ## Example
+    `a/**/b/**/c/**/d`, or a line holding a single `\\`.
+
+    ## How to fix
+    Simplify the pattern (at most two inner `**`), or delete the line.
+    """
+    for note in ctx.bundle.notes:
+        yield Hit(".agentignore", note, "fix or simplify the pattern (at most two inner '**'), or delete the line")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from agentzip.errors import ArchiveError, UsageError
 
@@ -61,12 +62,21 @@ class Bundle:
         self.size = size
         self.archive = archive
         self.ignored = ignored  # files a folder's .agentignore keeps out of the zip
+        self.special: list[str] = []  # a folder's FIFOs, sockets and devices: listed, never opened
+        self.notes: list[str] = []  # what reading the folder itself had to say (an unusable ignore line)
         self._top: set[str] | None = None
 
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> Bundle:
         """A Bundle for a zip file or a folder; UsageError when there is nothing there."""
         p = Path(path)
+        try:
+            os.stat(p)
+        except OSError as e:
+            if e.errno == errno.ELOOP:
+                raise UsageError(f"{path}: a symlink loop (the link points back to itself)") from None
+        except ValueError:
+            raise UsageError(f"{path}: not a path (it contains a NUL character)") from None
         if p.is_dir():
             return cls._from_folder(p)
         if p.is_file():
@@ -85,8 +95,11 @@ class Bundle:
 
     @classmethod
     def _from_folder(cls, root: Path) -> Bundle:
-        ignore = _agentignore(root)
+        from agentzip.validator.ignore import load_agentignore
+
+        ignore, notes = load_agentignore(root)
         files: list[BundleFile] = []
+        special: list[str] = []
         total = 0
         ignored = 0
         # Iterative scandir: no recursion limit, never follows a symlink out of the tree.
@@ -111,13 +124,18 @@ class Bundle:
                     if is_dir:
                         files.append(BundleFile(path, 0, is_dir=True, mode=st.st_mode))
                         stack.append(path)
-                    else:
-                        is_link = stat.S_ISLNK(st.st_mode)
-                        size = 0 if is_link else st.st_size
-                        total += size
-                        files.append(BundleFile(path, size, is_symlink=is_link, mode=st.st_mode))
+                    elif stat.S_ISLNK(st.st_mode):
+                        files.append(BundleFile(path, 0, is_symlink=True, mode=st.st_mode))
+                    elif stat.S_ISREG(st.st_mode):
+                        total += st.st_size
+                        files.append(BundleFile(path, st.st_size, mode=st.st_mode))
+                    else:  # a FIFO blocks the first open() forever; a device reads without end
+                        special.append(path)
         files.sort(key=lambda f: f.path)
-        return cls("folder", root, files, total, ignored=ignored)
+        bundle = cls("folder", root, files, total, ignored=ignored)
+        bundle.special = sorted(special)
+        bundle.notes = notes
+        return bundle
 
     # -- derived views -------------------------------------------------------------------------
 
@@ -147,11 +165,8 @@ class Bundle:
             return b""
         if self.archive is not None:
             return self.archive.head(self._member(f), n)
-        try:
-            with open(self.path / f.path, "rb") as fh:
-                return fh.read(n)
-        except OSError as e:
-            raise ArchiveError(f"{f.path}: {e.strerror}") from None
+        with self._open_file(f) as fh:
+            return fh.read(n)
 
     def read(self, f: BundleFile, limit: int) -> bytes:
         """The whole file, at most `limit` bytes (ArchiveError beyond: never unbounded memory)."""
@@ -159,11 +174,8 @@ class Bundle:
             return b""
         if self.archive is not None:
             return self.archive.read(self._member(f), limit)
-        try:
-            with open(self.path / f.path, "rb") as fh:
-                data = fh.read(limit + 1)
-        except OSError as e:
-            raise ArchiveError(f"{f.path}: {e.strerror}") from None
+        with self._open_file(f) as fh:
+            data = fh.read(limit + 1)
         if len(data) > limit:
             raise ArchiveError(f"{f.path}: larger than {limit} bytes")
         return data
@@ -182,19 +194,31 @@ class Bundle:
         if self.archive is not None:
             yield from self.archive.iter_chunks(self._member(f), CHUNK)
             return
+        with self._open_file(f) as fh:
+            yield from iter(lambda: fh.read(CHUNK), b"")
+
+    def samples(self, f: BundleFile, count: int, size: int) -> list[bytes]:
+        """`count` pieces of `size` bytes spread evenly over a folder's file (for estimates of big files)."""
+        if self.archive is not None or f.is_dir or f.is_symlink:
+            raise ArchiveError(f"{f.path}: samples are read from a folder's files only")
+        step = max(size, f.size // count)
+        with self._open_file(f) as fh:
+            out = []
+            for i in range(count):
+                fh.seek(i * step)
+                out.append(fh.read(size))
+            return [piece for piece in out if piece]
+
+    def _open_file(self, f: BundleFile) -> BinaryIO:
+        """A folder's file opened for reading, if it is still a regular file (never blocks)."""
         try:
-            with open(self.path / f.path, "rb") as fh:
-                yield from iter(lambda: fh.read(CHUNK), b"")
+            fd = os.open(self.path / f.path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
         except OSError as e:
             raise ArchiveError(f"{f.path}: {e.strerror}") from None
-
-
-def _agentignore(root: Path):  # type: ignore[no-untyped-def]
-    """The folder's `.agentignore` as azd reads it (gitignore syntax, root file only), or None."""
-    try:
-        text = (root / AGENTIGNORE).read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
-    import pathspec
-
-    return pathspec.GitIgnoreSpec.from_lines(text.splitlines())
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise ArchiveError(f"{f.path}: not a regular file")
+            return os.fdopen(fd, "rb")
+        except BaseException:
+            os.close(fd)
+            raise

@@ -28,7 +28,11 @@ KEYS = (
     "size-limit",
 )
 _UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "kib": 2**10, "mib": 2**20, "gib": 2**30}
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$")
+_SIZE = re.compile(r"^\s*(\d{1,20}(?:\.\d{1,20})?)\s*([a-zA-Z]{0,3})\s*$")
+# A zip bigger than this is no deployment (the platform takes 250 MB); it bounds what a typo can ask.
+MAX_SIZE = 1 << 50
+# pyproject.toml files are kilobytes; a parent project's huge one is skipped, not read whole.
+CONFIG_LIMIT = 4 << 20
 
 
 @dataclass(frozen=True)
@@ -58,13 +62,15 @@ def _toml(path: Path) -> dict[str, Any]:
         import tomllib
     else:  # pragma: no cover
         import tomli as tomllib
+    from agentzip.validator.userfile import read_text
+
+    text = read_text(path, CONFIG_LIMIT, what="config file")
     try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
-    except OSError as e:
-        raise UsageError(f"{path}: cannot read ({e.strerror})") from None
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise UsageError(f"{path}: not valid TOML: {e}") from None
+    except RecursionError:
+        raise UsageError(f"{path}: not valid TOML: nested too deeply") from None
 
 
 def find(start: str | os.PathLike[str]) -> Path | None:
@@ -73,7 +79,9 @@ def find(start: str | os.PathLike[str]) -> Path | None:
     In one folder agentzip.toml wins, as ruff.toml wins over pyproject.toml for ruff; a
     pyproject.toml without the table does not stop the walk.
     """
-    here = Path(start).resolve()
+    from agentzip.validator.userfile import resolve
+
+    here = resolve(start)
     folder = here if here.is_dir() else here.parent
     for d in (folder, *folder.parents):
         own = d / AGENTZIP_TOML
@@ -168,15 +176,21 @@ def parse_size(text: str | int) -> int:
     if isinstance(text, int):
         if text <= 0:
             raise ValueError("must be positive")
+        if text > MAX_SIZE:
+            raise ValueError(f"a number of {text.bit_length()} bits is larger than any zip ({MAX_SIZE} bytes at most)")
         return text
     if not isinstance(text, str):
         raise ValueError(f"{text!r} is not a size like 262144000, '250MiB' or '200MB'")
     m = _SIZE.match(text)
     if not m or m.group(2).lower() not in _UNITS:
         raise ValueError(f"{text!r} is not a size like 262144000, '250MiB' or '200MB'")
-    n = int(float(m.group(1)) * _UNITS[m.group(2).lower()])
+    from decimal import Decimal
+
+    n = int(Decimal(m.group(1)) * _UNITS[m.group(2).lower()])
     if n <= 0:
         raise ValueError("must be positive")
+    if n > MAX_SIZE:
+        raise ValueError(f"{text!r} is larger than any zip ({MAX_SIZE} bytes at most)")
     return n
 
 

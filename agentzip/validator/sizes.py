@@ -1,4 +1,4 @@
-"""The size of the zip a bundle is, or would be: measured, never guessed."""
+"""The size of the zip a bundle is, or would be: measured (big folder files estimated from spread samples)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,10 @@ from agentzip.foundry import PACKAGES
 from agentzip.validator.bundle import Bundle, BundleFile
 
 NEAR = 0.9
+# Files above this are estimated from samples (16 x 256 KiB = 4 MiB read, about 0.1 s at level 6).
+SAMPLE_OVER = 32 << 20
+SAMPLES = 16
+SAMPLE_BYTES = 256 << 10
 # Local header + central directory record per entry, plus the end record (APPNOTE 4.3).
 LOCAL_HEADER, CENTRAL_HEADER, END_RECORD = 30, 46, 22
 
@@ -40,12 +44,31 @@ def contributor(path: str) -> str:
 
 
 def deflated_size(bundle: Bundle, f: BundleFile) -> int:
-    """Bytes a file takes once deflated, by streaming compression (level 6, as zip -r)."""
+    """Bytes a file takes once deflated, by streaming compression (level 6, as zip -r).
+
+    A folder's file over SAMPLE_OVER is estimated from evenly spread samples: compressing a
+    sparse 2 GiB `.so` whole took 17 s, for a number the size check needs only roughly.
+    """
+    if bundle.archive is None and f.size > SAMPLE_OVER:
+        return sampled_deflated_size(bundle, f)
     comp = zlib.compressobj(6, zlib.DEFLATED, -15)
     n = 0
     for chunk in bundle.chunks(f):
         n += len(comp.compress(chunk))
     return n + len(comp.flush())
+
+
+def sampled_deflated_size(bundle: Bundle, f: BundleFile) -> int:
+    """Deflated size extrapolated from SAMPLES pieces of SAMPLE_BYTES spread over the file."""
+    pieces = bundle.samples(f, SAMPLES, SAMPLE_BYTES)
+    read = sum(len(p) for p in pieces)
+    if not read:
+        return 0
+    packed = 0
+    for piece in pieces:
+        comp = zlib.compressobj(6, zlib.DEFLATED, -15)
+        packed += len(comp.compress(piece)) + len(comp.flush())
+    return min(f.size, -(-packed * f.size // read))
 
 
 def measure(bundle: Bundle, files: list[BundleFile], limit: int, *, compress: bool = False) -> ZipSize:
@@ -59,11 +82,11 @@ def measure(bundle: Bundle, files: list[BundleFile], limit: int, *, compress: bo
     raw_per: Counter[str] = Counter()
     count: Counter[str] = Counter()
     names = [contributor(f.path) for f in files]
-    for f, name in zip(files, names):
+    for f, name in zip(files, names, strict=True):
         raw_per[name] += f.size
         count[name] += 1
     if bundle.kind == "zip":
-        for f, name in zip(files, names):
+        for f, name in zip(files, names, strict=True):
             per[name] += f.compressed_size or 0
         return ZipSize(bundle.size, per, True, raw_per, count)
     overhead = END_RECORD + sum(LOCAL_HEADER + CENTRAL_HEADER + 2 * len(f.path.encode()) for f in files)
