@@ -1,0 +1,126 @@
+"""What every command shares: exit codes, the target and definition flags, errors and output."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+
+from agentzip.foundry import MODES, RUNTIMES
+
+if TYPE_CHECKING:
+    from agentzip.settings import CheckRequest
+
+# One exit-code policy for every command (README, "Exit status").
+EXIT_OK = 0  # nothing at or above --fail-on
+EXIT_FINDINGS = 1  # findings at or above --fail-on (explain: a module will not import; build: it failed)
+EXIT_USAGE = 2  # bad flags or config, an input that does not exist
+EXIT_INTERNAL = 3  # a bug in agentzip: one line, the traceback with --debug
+EXIT_INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT, as shells report it
+
+
+def exit_status_help(findings: str | None) -> str:
+    """The exit-status paragraph of a command's --help; `findings` says what exit 1 means there."""
+    one = f" 1 {findings};" if findings else ""
+    return (
+        f"\b\nExit status: 0 ok;{one}\n2 usage error or missing input; 3 internal error (--debug shows the traceback);"
+        "\n130 interrupted (Ctrl-C)."
+    )
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    """`--select AZ1,AZ2 --select raw-wheel` -> ['AZ1', 'AZ2', 'raw-wheel']."""
+    return [v.strip() for value in values for v in value.split(",") if v.strip()]
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    """Print one error line and exit (2 unless told otherwise)."""
+    click.echo(f"agentzip: error: {message}", err=True)
+    sys.exit(code)
+
+
+def _write(text: str, output: str | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        with open(output, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError as e:
+        _fail(f"cannot write {output}: {e.strerror}")
+
+
+target_options = [
+    click.option(
+        "--runtime",
+        type=click.Choice(RUNTIMES),
+        help="Target runtime (default: from config or definition, else inferred).",
+    ),
+    click.option(
+        "--mode",
+        type=click.Choice(MODES),
+        help="Dependency resolution (default: inferred from the bundle).",
+    ),
+    click.option("--entry-point", help="Entry point file or command, e.g. main.py."),
+    click.option("--glibc", help="Newest glibc the runtime is assumed to have (default 2.17)."),
+]
+
+
+def _with_target_options(f: Any) -> Any:
+    for opt in reversed(target_options):
+        f = opt(f)
+    return f
+
+
+definition_options = [
+    click.option(
+        "--config",
+        type=click.Path(dir_okay=False),
+        help="Read settings from this file "
+        "(default: the nearest agentzip.toml or [tool.agentzip] in pyproject.toml above PATH).",
+    ),
+    click.option("--no-config", is_flag=True, help="Ignore config files."),
+    click.option(
+        "--definition",
+        type=click.Path(dir_okay=False),
+        help="Agent definition: azure.yaml, agent.yaml or the REST metadata JSON (default: found beside a folder).",
+    ),
+    click.option("--service", help="The azure.yaml agent service to check (default: each)."),
+]
+
+
+def _with_definition_options(f: Any) -> Any:
+    for opt in reversed(definition_options):
+        f = opt(f)
+    return f
+
+
+def _glibc(value: str | None) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    from agentzip.validator.target import parse_glibc
+
+    try:
+        return parse_glibc(value)
+    except ValueError as e:
+        _fail(str(e))
+
+
+def request_from_flags(*, glibc: str | None, **settings: Any) -> CheckRequest:
+    """The one CheckRequest a command's flags stand for (the --glibc text parsed, exit 2 if bad)."""
+    from agentzip.settings import CheckRequest
+
+    return CheckRequest.make(glibc_floor=_glibc(glibc), **settings)
+
+
+def _size_charts(paths: list[str], *, color: bool, err: bool = False, top: int = 12, ascii: bool | None = None) -> None:
+    from agentzip import sizereport
+    from agentzip.errors import AgentzipError
+
+    for path in paths:
+        try:
+            chart = sizereport.render(sizereport.measure_path(path), color=color, top=top, ascii=ascii)
+        except AgentzipError as e:
+            _fail(str(e), e.exit_code)
+        click.echo(chart, nl=False, err=err)

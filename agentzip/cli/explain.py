@@ -1,0 +1,92 @@
+"""`agentzip explain`: why a module will not import in the runtime."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from agentzip.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    _fail,
+    _with_definition_options,
+    _with_target_options,
+    _write,
+    exit_status_help,
+    request_from_flags,
+)
+
+LOG_LINE_LIMIT = 64 << 10  # characters of one log line read at a time: a log is never read whole
+
+
+@click.command(epilog=exit_status_help("a module will not import"))
+@click.argument("path", required=False, type=click.Path())
+@click.option(
+    "-m",
+    "--module",
+    "modules",
+    multiple=True,
+    help="A module that will not import, e.g. yaml or azure.identity (repeatable).",
+)
+@click.option(
+    "--log",
+    "log",
+    type=click.File("r", encoding="utf-8", errors="replace"),
+    help="A log or traceback from the portal or azd ('-' for standard input): every import error in it is explained.",
+)
+@_with_target_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the explanation to a file.")
+@click.option("--color/--no-color", default=None, help="Colour the text (default: on a terminal).")
+@_with_definition_options
+def explain(
+    path: str | None,
+    modules: tuple[str, ...],
+    log: Any,
+    runtime: str | None,
+    mode: str | None,
+    entry_point: str | None,
+    glibc: str | None,
+    fmt: str,
+    output: str | None,
+    color: bool | None,
+    config: str | None,
+    no_config: bool,
+    definition: str | None,
+    service: str | None,
+) -> None:
+    """Explain why a module will not import in the runtime, from a zip or the folder to be zipped.
+
+    \b
+    agentzip explain agent.zip --module yaml
+    azd deploy 2>&1 | agentzip explain . --log -
+    """
+    from agentzip import api
+    from agentzip import explain as explaining
+    from agentzip.errors import AgentzipError
+
+    if not modules and log is None:
+        _fail("name the module (--module NAME) or give the log (--log FILE, or --log - for standard input)")
+    lines = iter(lambda: log.readline(LOG_LINE_LIMIT), "") if log is not None else None
+    request = request_from_flags(
+        runtime=runtime,
+        mode=mode,
+        entry_point=entry_point,
+        glibc=glibc,
+        config=config,
+        no_config=no_config,
+        definition=definition,
+        service=service,
+        with_sha256=fmt == "json",
+    )
+    try:
+        result = api.explain(path or ".", request, modules=modules, log=lines)
+    except AgentzipError as e:
+        _fail(str(e), e.exit_code)
+    if color is None:
+        color = output is None and sys.stdout.isatty()
+    text = explaining.render_json(result) if fmt == "json" else explaining.render_text(result, color=color)
+    _write(text, output)
+    sys.exit(EXIT_FINDINGS if result.failed else EXIT_OK)
