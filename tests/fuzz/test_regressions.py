@@ -1,11 +1,9 @@
-"""Minimized inputs the fuzz runs found: kept as explicit tests (xfail while the code they break is owned elsewhere)."""
+"""Minimized inputs the fuzz runs found, kept as explicit tests."""
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
-
-import pytest
 
 from tests.fuzz.folders import write
 from tests.fuzz.runner import invoke
@@ -14,22 +12,23 @@ AGENT = {"main.py": b"import yaml\n", "requirements.txt": b"pyyaml\n"}
 
 
 def _timed(*args: str, stdin: str | None = None) -> float:
-    start = time.monotonic()
+    """CPU seconds of one in-process run: other jobs on a loaded machine do not count."""
+    start = time.process_time()
     invoke(*args, stdin=stdin)
-    return time.monotonic() - start
+    return time.process_time() - start
 
 
-@pytest.mark.xfail(strict=False, reason="requirements line parser (shlex.split) is quadratic: 1 MB line 62 s")
 def test_one_long_requirements_line_is_linear(tmp_path: Path) -> None:
-    root = write(tmp_path / "agent", {**AGENT, "requirements.txt": b"x" * 100_000 + b"\n"}, [])
-    assert _timed("check", str(root)) < 1.0
+    # shlex.split was quadratic: a 1 MB line took 62 s
+    root = write(tmp_path / "agent", {**AGENT, "requirements.txt": b"x" * 1_000_000 + b"\n"}, [])
+    assert _timed("check", str(root)) < 2.0
 
 
-@pytest.mark.xfail(strict=False, reason="explain --log explains every distinct module: 2,000 names took 16 s")
 def test_a_log_with_many_distinct_modules_is_capped(tmp_path: Path) -> None:
+    # every distinct module was explained: 2,000 names took 16 s
     root = write(tmp_path / "agent", AGENT, [])
-    log = "\n".join(f"ModuleNotFoundError: No module named 'm{i}'" for i in range(300))
-    assert _timed("explain", str(root), "--log", "-", stdin=log) < 1.0
+    log = "\n".join(f"ModuleNotFoundError: No module named 'm{i}'" for i in range(2000))
+    assert _timed("explain", str(root), "--log", "-", stdin=log) < 2.0
 
 
 def test_a_fifo_named_like_every_file_a_check_reads(tmp_path: Path) -> None:
