@@ -87,12 +87,12 @@ def _spec(lines: Iterable[str]) -> pathspec.GitIgnoreSpec:
 
 
 def read_agentignore(src: Path) -> pathspec.GitIgnoreSpec | None:
-    """SRC's root `.agentignore`, as azd reads it (gitignore syntax, root file only), or None."""
-    try:
-        text = (src / AGENTIGNORE).read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
-    return _spec(text.splitlines())
+    """SRC's root `.agentignore`, read as `check` reads it: bounded, regular files only, and without
+    the lines that cannot be matched in bounded time (check reports those as AZ605)."""
+    from agentzip.validator.ignore import load_agentignore
+
+    spec, _notes = load_agentignore(src)
+    return spec
 
 
 def stage(src: Path, *, exclude_paths: Iterable[Path] = ()) -> Staged:
