@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from agentzip.validator.binaries import HEAD_BYTES, BinaryInfo, ElfDetails, classify, elf_details, elf_extent
+from agentzip.validator.binaries import HEAD_BYTES, BinaryInfo, classify
+from agentzip.validator.elf import ElfDetails, elf_details, elf_extent
 
 HOST_X86_64 = sys.platform == "linux" and platform.machine() == "x86_64"
 needs_x86_64_linux = pytest.mark.skipif(not HOST_X86_64, reason="host binaries are Linux x86_64 ones")

@@ -221,7 +221,7 @@ class NativeCauses(Session):
         )
 
     def _needing(self, library: str) -> list[Native]:
-        from agentzip.validator.binaries import elf_details
+        from agentzip.validator.elf import elf_details
 
         out = []
         for n in self.index.natives:

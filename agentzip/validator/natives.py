@@ -18,16 +18,10 @@ from typing import TYPE_CHECKING
 
 from agentzip.errors import ArchiveError
 from agentzip.foundry import PACKAGES
-from agentzip.validator.binaries import (
-    HEAD_BYTES,
-    BinaryInfo,
-    ElfDetails,
-    classify,
-    elf_details,
-    elf_extent,
-)
+from agentzip.validator.binaries import HEAD_BYTES, BinaryInfo, classify
 from agentzip.validator.bundle import Bundle, BundleFile
 from agentzip.validator.clrheader import managed_info
+from agentzip.validator.elf import ElfDetails, elf_details, elf_extent
 from agentzip.validator.target import Target
 
 if TYPE_CHECKING:
