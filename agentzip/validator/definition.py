@@ -5,12 +5,25 @@ from __future__ import annotations
 import difflib
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from agentzip.errors import UsageError
+from agentzip.validator.definition_doc import (
+    Key,
+    KeyLines,
+    display_path,
+    entry_of,
+    env_pairs,
+    first_of,
+    keyname,
+    protocols_of,
+    read_yaml,
+    text_of,
+    value_at,
+)
 from agentzip.validator.userfile import check_path_text, read_text
 from agentzip.validator.userfile import resolve as resolve_path
 
@@ -24,8 +37,6 @@ RETIRED_RUNTIMES = {
     "dotnet_8": "dotnet_10",
     "dotnet_9": "dotnet_10",
 }
-
-Key = tuple["str | int", ...]
 
 
 @dataclass(frozen=True)
@@ -64,139 +75,11 @@ class Definition:
         return self.display + (f" (service {self.service})" if self.service else "")
 
 
-# -- reading files ---------------------------------------------------------------------------
-
-
-class _Lines:
-    """Line numbers of keys in a YAML document, looked up by key path (from yaml.compose).
-
-    Each mapping's keys are indexed once, on first use: scanning them per lookup made 20,000
-    env keys cost 139 s.
-    """
-
-    def __init__(self, node: Any) -> None:
-        self.root = node
-        self._keys: dict[int, dict[str, tuple[int, Any]]] = {}
-
-    def _index(self, node: Any) -> dict[str, tuple[int, Any]]:
-        import yaml
-
-        found = self._keys.get(id(node))
-        if found is None:
-            found = {}
-            for k, v in node.value:
-                if isinstance(k, yaml.ScalarNode):
-                    found.setdefault(k.value, (k.start_mark.line + 1, v))  # the first one, as a scan would
-            self._keys[id(node)] = found
-        return found
-
-    def line(self, path: Key) -> int | None:
-        import yaml
-
-        node = self.root
-        line: int | None = None
-        for step in path:
-            if isinstance(node, yaml.MappingNode):
-                hit = self._index(node).get(str(step))
-                if hit is None:
-                    return line
-                line, node = hit
-            elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
-                node = node.value[step]
-                line = node.start_mark.line + 1
-            else:
-                return line
-        return line
-
-
-def _display(path: Path) -> str:
-    """Relative to the working folder when under it (as linters print paths), else absolute."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return str(path.resolve())
-
-
-def _read_yaml(path: Path) -> tuple[Any, _Lines]:
-    import yaml
-
-    from agentzip.validator.yamlsafe import load_fast as load
-
-    text = read_text(path, what="agent definition")
-    try:
-        doc, node = load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark is not None else ""
-        raise UsageError(f"{_display(path)}: not valid YAML{where}: {getattr(e, 'problem', e)}") from None
-    return doc, _Lines(node)
-
-
-def _get(doc: Any, *keys: str | int) -> Any:
-    for k in keys:
-        if not isinstance(doc, Mapping):
-            return None
-        doc = doc.get(str(k))
-    return doc
-
-
-def _text(value: Any) -> str | None:
-    """A scalar as the user wrote it; YAML reads `cpu: 1` as an int and `0.5` as a float."""
-    if value is None or isinstance(value, (dict, list)):
-        return None
-    if isinstance(value, bool):
-        return str(value).lower()
-    return str(value)
-
-
-def _entry(value: Any) -> str | list[str] | None:
-    if isinstance(value, list):
-        return [str(v) for v in value]
-    return _text(value)
-
-
-def _env(value: Any, base: Key) -> Iterator[tuple[str, str, Key]]:
-    """`env: {K: v}` (azure.yaml) or `[{name: K, value: v}]` (agent.yaml, REST): name, value, key path."""
-    if isinstance(value, Mapping):
-        for k, v in value.items():
-            yield str(k), "" if v is None else str(v), (*base, str(k))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            if isinstance(item, Mapping) and item.get("name") is not None:
-                yield str(item["name"]), str(item.get("value", "")), (*base, i)
-
-
-def _protocols(value: Any) -> tuple[str, ...]:
-    """`[responses]` or `[{protocol: responses, version: v1}]`."""
-    if not isinstance(value, list):
-        return ()
-    out = []
-    for item in value:
-        if isinstance(item, Mapping):
-            item = item.get("protocol")
-        if item is not None:
-            out.append(str(item))
-    return tuple(out)
-
-
-def _keyname(path: Key) -> str:
-    return ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in path).replace(".[", "[")
-
-
-def _first(doc: Any, *paths: Key) -> tuple[Any, Key]:
-    """The first of several places a value may be written, and that place."""
-    for p in paths:
-        value = _get(doc, *(str(k) for k in p))
-        if value is not None:
-            return value, p
-    return None, paths[0]
-
-
 def _build(
     kind: str,
     source: Path,
     doc: Any,
-    lines: _Lines | None,
+    lines: KeyLines | None,
     base: Key,
     places: dict[str, list[Key]],
     **extra: Any,
@@ -205,27 +88,27 @@ def _build(
     values: dict[str, Any] = {}
     origins: dict[str, Origin] = {}
     for what, candidates in places.items():
-        value, where = _first(doc, *candidates)
+        value, where = first_of(doc, *candidates)
         full = (*base, *where)
         values[what] = value
         if value is not None:
-            origins[what] = Origin(_keyname(full), lines.line(full) if lines else None)
+            origins[what] = Origin(keyname(full), lines.line(full) if lines else None)
     env: dict[str, str] = {}
-    env_value, env_where = _first(doc, *places.get("env", [("env",)]))
-    for name, val, key in _env(env_value, (*base, *env_where)):
+    env_value, env_where = first_of(doc, *places.get("env", [("env",)]))
+    for name, val, key in env_pairs(env_value, (*base, *env_where)):
         env[name] = val
-        origins[f"env.{name}"] = Origin(_keyname(key), lines.line(key) if lines else None)
+        origins[f"env.{name}"] = Origin(keyname(key), lines.line(key) if lines else None)
     return Definition(
         kind=kind,
         source=source,
-        display=_display(source),
-        runtime=_text(values.get("runtime")),
-        entry_point=_entry(values.get("entry_point")),
-        dependency_resolution=_text(values.get("dependency_resolution")),
-        cpu=_text(values.get("cpu")),
-        memory=_text(values.get("memory")),
+        display=display_path(source),
+        runtime=text_of(values.get("runtime")),
+        entry_point=entry_of(values.get("entry_point")),
+        dependency_resolution=text_of(values.get("dependency_resolution")),
+        cpu=text_of(values.get("cpu")),
+        memory=text_of(values.get("memory")),
         env=env,
-        protocols=_protocols(values.get("protocols")),
+        protocols=protocols_of(values.get("protocols")),
         origins=origins,
         **extra,
     )
@@ -253,18 +136,18 @@ def read_azure_yaml(path: Path) -> list[Definition]:
     Agent services without a codeConfiguration deploy a container image: no zip to check.
     """
     path = resolve_path(path)
-    doc, lines = _read_yaml(path)
-    services = _get(doc, "services")
+    doc, lines = read_yaml(path)
+    services = value_at(doc, "services")
     if not isinstance(services, Mapping):
         return []
     out = []
     for key, svc in services.items():
         if not isinstance(svc, Mapping) or svc.get("host") != AGENT_HOST:
             continue
-        if _first(svc, *_AZURE_PLACES["code"])[0] is None:
+        if first_of(svc, *_AZURE_PLACES["code"])[0] is None:
             continue
-        project = _text(svc.get("project")) or "."
-        check_path_text(project, what=f"{_display(path)}: services.{key}.project")
+        project = text_of(svc.get("project")) or "."
+        check_path_text(project, what=f"{display_path(path)}: services.{key}.project")
         d = _build(
             AZURE_YAML,
             path,
@@ -284,15 +167,15 @@ def read_azure_yaml(path: Path) -> list[Definition]:
 def read_agent_yaml(path: Path) -> Definition | None:
     """The older agent.yaml (snake_case `code_configuration`); None when it has none."""
     path = resolve_path(path)
-    doc, lines = _read_yaml(path)
+    doc, lines = read_yaml(path)
     if not isinstance(doc, Mapping):
         return None
     # `template:` wraps the fields in manifests that `azd ai agent init -m` reads.
     base: Key = (
         ("template",) if isinstance(doc.get("template"), Mapping) and "code_configuration" in doc["template"] else ()
     )
-    body = _get(doc, *base) if base else doc
-    if not isinstance(_get(body, "code_configuration"), Mapping):
+    body = value_at(doc, *base) if base else doc
+    if not isinstance(value_at(body, "code_configuration"), Mapping):
         return None
     places: dict[str, list[Key]] = {
         "code": [("code_configuration",)],
@@ -304,7 +187,7 @@ def read_agent_yaml(path: Path) -> Definition | None:
         "env": [("environment_variables",)],
         "protocols": [("protocols",), ("protocol_versions",)],
     }
-    name = _text(doc.get("name"))
+    name = text_of(doc.get("name"))
     origins_name = Origin("name", lines.line(("name",))) if name else None
     d = _build(AGENT_YAML, path, body, lines, base, places, name=name)
     if origins_name:
@@ -319,15 +202,15 @@ def read_metadata_json(path: Path) -> Definition:
     try:
         doc = json.loads(text)
     except RecursionError:
-        raise UsageError(f"{_display(path)}: JSON nested too deeply to be an agent definition") from None
+        raise UsageError(f"{display_path(path)}: JSON nested too deeply to be an agent definition") from None
     except json.JSONDecodeError as e:
-        raise UsageError(f"{_display(path)}: not valid JSON (line {e.lineno}): {e.msg}") from None
+        raise UsageError(f"{display_path(path)}: not valid JSON (line {e.lineno}): {e.msg}") from None
     if not isinstance(doc, Mapping):
-        raise UsageError(f"{_display(path)}: expected a JSON object with a code_configuration")
+        raise UsageError(f"{display_path(path)}: expected a JSON object with a code_configuration")
     base: Key = ("definition",) if isinstance(doc.get("definition"), Mapping) else ()
-    body = _get(doc, *base) if base else doc
-    if not isinstance(_get(body, "code_configuration"), Mapping):
-        raise UsageError(f"{_display(path)}: no code_configuration found (at the top or under `definition`)")
+    body = value_at(doc, *base) if base else doc
+    if not isinstance(value_at(body, "code_configuration"), Mapping):
+        raise UsageError(f"{display_path(path)}: no code_configuration found (at the top or under `definition`)")
     places: dict[str, list[Key]] = {
         "code": [("code_configuration",)],
         "runtime": [("code_configuration", "runtime")],
@@ -338,7 +221,7 @@ def read_metadata_json(path: Path) -> Definition:
         "env": [("environment_variables",)],
         "protocols": [("protocol_versions",), ("protocols",)],
     }
-    name = _text(doc.get("name")) or _text(_get(body, "name"))
+    name = text_of(doc.get("name")) or text_of(value_at(body, "name"))
     d = _build("metadata", path, body, None, base, places, name=name)
     if name:
         d.origins["name"] = Origin("name", None)
@@ -351,15 +234,15 @@ def read(path: Path) -> list[Definition]:
         raise UsageError(f"{path}: no such definition file")
     if path.suffix.lower() == ".json":
         return [read_metadata_json(path)]
-    doc, _ = _read_yaml(path)
+    doc, _ = read_yaml(path)
     if isinstance(doc, Mapping) and "services" in doc:
         found = read_azure_yaml(path)
         if not found:
-            raise UsageError(f"{_display(path)}: no service with `host: {AGENT_HOST}` and a codeConfiguration")
+            raise UsageError(f"{display_path(path)}: no service with `host: {AGENT_HOST}` and a codeConfiguration")
         return found
     d = read_agent_yaml(path)
     if d is None:
-        raise UsageError(f"{_display(path)}: no code_configuration found")
+        raise UsageError(f"{display_path(path)}: no code_configuration found")
     return [d]
 
 
@@ -422,7 +305,7 @@ def resolve(
     if own.is_file():
         found = read_azure_yaml(own)
         if found:
-            return [(_project(d), d) for d in _pick_service(found, service, _display(own))]
+            return [(_project(d), d) for d in _pick_service(found, service, display_path(own))]
     folder = here.parent
     if not _is_repo_root(here):
         while True:
@@ -430,7 +313,7 @@ def resolve(
             if up.is_file():
                 mine = [d for d in read_azure_yaml(up) if d.project == here]
                 if mine:
-                    return [(p, d) for d in _pick_service(mine, service, _display(up))]
+                    return [(p, d) for d in _pick_service(mine, service, display_path(up))]
             if _is_repo_root(folder) or folder.parent == folder:
                 break
             folder = folder.parent
@@ -447,7 +330,7 @@ def resolve(
 def _project(d: Definition) -> Path:
     assert d.project is not None
     if not d.project.is_dir():
-        rel = _display(d.project)
+        rel = display_path(d.project)
         raise UsageError(f"{d.display}: service {d.service}: project folder {rel} does not exist")
     # Keep the path as the user would type it (relative to the working folder) for reports.
-    return Path(_display(d.project))
+    return Path(display_path(d.project))
