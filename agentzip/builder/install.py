@@ -33,6 +33,7 @@ class Install:
     glibc: tuple[int, int] = DEFAULT_GLIBC
     installer: str = "uv"
     cwd: Path | None = None  # relative paths in requirements.txt resolve from SRC
+    no_deps: bool = False  # install exactly what is listed (fix: pins of a tree already resolved)
 
 
 def _at_least_the_floor(glibc: tuple[int, int]) -> tuple[int, int]:
@@ -93,7 +94,7 @@ def command(job: Install) -> list[str]:
             # output is captured (to explain failures); a spinner shows progress instead
             "--no-progress",
         ]
-        return cmd
+        return [*cmd, "--no-deps"] if job.no_deps else cmd
     if job.installer == "pip":
         cmd = [sys.executable, "-m", "pip", "install", "-r", str(job.requirements), "--target", str(job.target_dir)]
         for platform in pip_platforms(job.glibc):
@@ -111,7 +112,7 @@ def command(job: Install) -> list[str]:
             "--progress-bar",
             "off",
         ]
-        return cmd
+        return [*cmd, "--no-deps"] if job.no_deps else cmd
     raise UsageError(f"unknown installer {job.installer!r}; choose from {', '.join(INSTALLERS)}")
 
 

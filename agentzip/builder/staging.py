@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -196,3 +196,17 @@ def stage_tree(folder: Path, prefix: str) -> list[Member]:
             executable = bool(st.st_mode & (stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH))
             members.append(Member(f"{base}/{name}", p, executable))
     return members
+
+
+def record_without(text: str, gone: Callable[[str], bool]) -> str:
+    """A RECORD (PEP 376 CSV) without the rows whose path `gone` says was removed, so the
+    dist-info stays true to the files that ship (`dist-info-broken` checks it)."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for row in csv.reader(io.StringIO(text)):
+        if row and not gone(row[0]):
+            writer.writerow(row)
+    return out.getvalue()
