@@ -66,6 +66,7 @@ def build(options: BuildOptions, echo: Echo) -> BuildResult:
         notes=tuple(staged.notes),
     )
     _summarize(result, staged, target.describe(), voice.say)
+    voice.say(f"  {target.mode_note}")
     if options.check:
         result = _check(result, target, voice.say)
     return result
