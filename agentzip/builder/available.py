@@ -63,8 +63,8 @@ def parse_project(name: str, index: str, body: bytes) -> Project:
         raise ValueError("not a PEP 691 project page")
     wheels = []
     for f in data["files"]:
-        filename = f.get("filename", "") if isinstance(f, dict) else ""
-        if not filename.endswith(".whl") or f.get("yanked"):
+        filename = f.get("filename") if isinstance(f, dict) else None
+        if not isinstance(filename, str) or not filename.endswith(".whl") or f.get("yanked"):
             continue
         try:
             _, version, _, _ = parse_wheel_filename(filename)

@@ -179,8 +179,12 @@ def make_plan(ctx: Context, wrapper: str | None, outside: list[str], *, drop_sec
     index = ctx.index
     if wrapper is not None:
         plan.changes.append(Change("flatten", wrapper + "/", f"{len(index.files)} files moved to the zip root"))
+    beside: dict[str, int] = defaultdict(int)  # one line per top-level name: __MACOSX/ holds hundreds
     for path in outside:
-        plan.changes.append(Change("drop", path, "beside the wrapper folder: not part of the agent"))
+        top, sep, _ = path.partition("/")
+        beside[top + sep] += 1
+    for top, count in sorted(beside.items()):
+        plan.changes.append(Change("drop", top, f"{count} file(s) beside the wrapper folder: not part of the agent"))
     dropped = _drop_junk(ctx, plan)
     _secrets(ctx, plan, drop_secrets)
     bundled = ctx.target.mode == BUNDLED

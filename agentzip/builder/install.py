@@ -222,9 +222,11 @@ def ways_out(f: Failure, job: Install, *, remote: bool = False) -> str:
         return f"{f.name} is not on the package index: check the name, or the index options"
     # pip says "No matching distribution" both for a name the index lacks and for a project with
     # no fitting wheel: never blame glibc for what may be a typo.
+    also = "" if remote else "; or --mode remote_build (the service builds from source, slowly)"
     return (
         f"{f.name}: {job.installer} found nothing that fits {tag} (glibc {glibc}): either the index has "
-        f"no such project (check the name), or none of its wheels fits the target"
+        f"no such project, or none of its files is a wheel for the target. Ways out: check the name; "
+        f"pin a version that has such a wheel{also}"
     )
 
 
