@@ -208,3 +208,21 @@ def test_windows_built_bundle_is_reinstalled_for_the_target(tmp_path: Path) -> N
     report = api.check(out)
     bad = [f for f in report.findings if f.severity.label == "error" and (f.code == "AZ205" or f.code[:3] == "AZ3")]
     assert not bad, bad
+
+
+def test_the_fixed_zip_is_checked_against_the_definition_of_the_input(tmp_path: Path) -> None:
+    from tests.conftest import write_folder
+
+    src = write_folder(
+        tmp_path / "agent",
+        {
+            "main.py": "print('hi')\n",
+            "requirements.txt": "",
+            "agent.yaml": "code_configuration:\n  runtime: python_3_14\n  entry_point: [python, main.py]\n"
+            "  dependency_resolution: remote_build\n",
+        },
+    )
+    out = tmp_path / "fixed.zip"
+    result = fix(FixOptions(src=src, output=out), lambda _: None)
+    assert result.report is not None
+    assert result.report.target["runtime"] == "python_3_14"

@@ -117,8 +117,16 @@ def fix(options: FixOptions, echo: Echo) -> FixResult:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     echo(f"wrote {out} ({written.size:,} bytes, sha256 {written.sha256})")
-    request = options.request.with_(definition=None, service=None) if options.request.service else options.request
-    return FixResult(tuple(plan.changes), out, api.check(out, request))
+    return FixResult(tuple(plan.changes), out, api.check(out, _out_request(options.request, found[0], ctx)))
+
+
+def _out_request(request: CheckRequest, settled: Settled, ctx: Context) -> CheckRequest:
+    """OUT is checked against the target IN was settled to: a definition beside IN does not sit
+    beside OUT, so what it (or a flag, or the config) said travels as settings."""
+    t = ctx.target
+    values = {"runtime": t.runtime, "mode": t.mode, "entry_point": t.entry_point, "glibc_floor": t.glibc_floor}
+    given = {k: v for k, v in values.items() if settled.sources.get(k) not in (None, "inferred", "default")}
+    return request.with_(definition=None, service=None, **given)
 
 
 def _output_path(src: Path, output: Path) -> Path:
