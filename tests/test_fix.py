@@ -155,11 +155,17 @@ def test_cache_shipped_by_a_distribution_is_dropped_and_its_record_pruned(
 
 
 def test_dry_run_lists_and_writes_nothing(make_bundle: Callable[[Files], Path], tmp_path: Path) -> None:
-    src = make_bundle({"main.py": "", "requirements.txt": "", ".git/HEAD": "ref"})
+    src = make_bundle(
+        {"main.py": "", "requirements.txt": "", ".git/HEAD": "ref", "agent-code.zip": b"PK\x05\x06" + bytes(18)}
+    )
     lines: list[str] = []
     result = fix(FixOptions(src=src, output=None), lines.append)
     assert result.output is None and result.report is None
     assert lines[0] == "drop what never runs in the agent (1):"
+    assert lines[-2:] == [
+        "left as is (not mechanical: fix by hand) (1):",
+        "  agent-code.zip: a zip inside the bundle: delete it if it is an old build",
+    ]
     assert not (tmp_path / "fixed.zip").exists()
 
 

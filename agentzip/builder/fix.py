@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from agentzip.builder import install, staging, zipwriter
-from agentzip.errors import ArchiveError, BuildError, UsageError
+from agentzip.builder import fixapply as apply
+from agentzip.builder import staging, zipwriter
+from agentzip.errors import ArchiveError, UsageError
 from agentzip.foundry import BUNDLED, PACKAGES
 from agentzip.settings import CheckRequest
 from agentzip.validator.index import JUNK_DIRS, JUNK_FILES
@@ -105,9 +106,9 @@ def fix(options: FixOptions, echo: Echo) -> FixResult:
         return FixResult(tuple(plan.changes))
     tmp = Path(tempfile.mkdtemp(prefix="agentzip-fix-"))
     try:
-        members = _stage(ctx.bundle, plan, tmp)
+        members = apply.stage(ctx.bundle, plan, tmp)
         if plan.wheels or plan.pins:
-            members += _install(ctx, plan, options.installer, tmp, echo)
+            members += apply.install(ctx, plan, options.installer, tmp, echo)
         partial = tmp / "fixed.zip.partial"
         written = zipwriter.write_zip(partial, members)
         try:
@@ -213,6 +214,9 @@ def make_plan(ctx: Context, wrapper: str | None, outside: list[str], *, drop_sec
         else:
             plan.wheels[f.name] = f
             plan.changes.append(Change("wheel", name, f"installed into {plan.site or 'the root'}/, the .whl left out"))
+    for name in sorted(plan.keep):
+        if name.lower().endswith(".zip") and not index.is_dependency(name):
+            plan.changes.append(Change("left", name, "a zip inside the bundle: delete it if it is an old build"))
     if bundled and ctx.target.is_python:
         _reinstall(ctx, plan, dropped)
     _prune_records(ctx, plan, dropped)
@@ -350,64 +354,3 @@ def describe(changes: list[Change]) -> list[str]:
             lines.append(f"{heading} ({len(mine)}):")
             lines += [f"  {c.path}: {c.detail}" for c in mine]
     return lines
-
-
-def _stage(bundle: Bundle, plan: Plan, tmp: Path) -> list[zipwriter.Member]:
-    """Copy each kept file out of IN (through agentzip's reader) under a numbered name in tmp."""
-    blobs = tmp / "files"
-    blobs.mkdir()
-    members = []
-    for i, (name, f) in enumerate(sorted(plan.keep.items())):
-        blob = blobs / str(i)
-        try:
-            if name in plan.rewrites:
-                blob.write_bytes(plan.rewrites[name])
-            else:
-                with open(blob, "wb") as fh:
-                    for chunk in bundle.chunks(f):
-                        fh.write(chunk)
-        except ArchiveError as e:
-            raise BuildError(f"cannot read {f.path} from {bundle.path.name}: {e}") from None
-        members.append(zipwriter.Member(name, blob, bool((f.mode or 0) & 0o111)))
-    return members
-
-
-def _install(ctx: Context, plan: Plan, installer: str, tmp: Path, echo: Echo) -> list[zipwriter.Member]:
-    """Install the raw wheels and the pins with build's installer, exactly as listed (--no-deps)."""
-    wheels = tmp / "wheels"
-    wheels.mkdir()
-    lines = list(plan.pins)
-    for name, f in sorted(plan.wheels.items()):
-        path = wheels / name
-        with open(path, "wb") as fh:
-            for chunk in ctx.bundle.chunks(f):
-                fh.write(chunk)
-        lines.append(str(path))
-    requirements = tmp / "requirements-fix.txt"
-    requirements.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
-    version = ctx.target.python_version
-    assert version is not None  # only Python bundles get here
-    job = install.Install(
-        requirements=requirements,
-        target_dir=tmp / "installed",
-        python_version=version,
-        glibc=ctx.target.glibc_floor,
-        installer=installer,
-        cwd=tmp,
-        no_deps=True,
-    )
-    echo(f"installing {len(plan.pins)} pin(s) and {len(plan.wheels)} wheel(s) for {ctx.target.runtime} ...")
-    install.run(job, echo)
-    from agentzip.builder.pipeline import INSTALLER_DEBRIS, _drop_bytecode
-
-    for debris in INSTALLER_DEBRIS:
-        (job.target_dir / debris).unlink(missing_ok=True)
-    _drop_bytecode(job.target_dir)
-    members = staging.stage_tree(job.target_dir, plan.site or "root")
-    if not plan.site:  # a `pip install -t .` bundle: the distributions sit at the zip root
-        members = [zipwriter.Member(m.name[len("root/") :], m.source, m.executable) for m in members]
-    taken = set(plan.keep)
-    clash = sorted(m.name for m in members if m.name in taken)
-    if clash:
-        raise BuildError(f"an installed file would replace one already in the bundle: {', '.join(clash[:5])}")
-    return members
