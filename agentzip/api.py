@@ -83,7 +83,7 @@ def check_all(path: str | os.PathLike[str], request: CheckRequest | None = None,
             replace(
                 report,
                 target=target_json,
-                notes=(*report.notes, *_setting_notes(ctx, cfg)),
+                notes=(*report.notes, *_setting_notes(ctx, cfg), mode_note(ctx, settled.sources.get("mode"))),
                 fail_on=Severity.parse(req.fail_on or cfg.fail_on or "error"),
             )
         )
@@ -204,6 +204,23 @@ def _request(request: CheckRequest | None, settings: Mapping[str, Any]) -> Check
 
 def _definition_json(d: Definition) -> dict[str, Any]:
     return {"path": d.display, "kind": d.kind, "service": d.service}
+
+
+def mode_note(ctx: Context, origin: Origin | None) -> str:
+    """The one sentence check's report and build's summary say about the mode: which, and why.
+
+    One rule for both: a value given (flag, config, definition) wins; otherwise `check` infers
+    it from what the bundle holds, and `build` makes the documented bundled build.
+    """
+    mode = ctx.target.mode
+    how = "set it with --mode or the definition's dependency resolution"
+    if origin in (None, "inferred"):
+        shipped = "a publish output at the root" if ctx.target.is_dotnet else "packages/ or installed *.dist-info"
+        has = "has" if mode == "bundled" else "has no"
+        return f"mode: {mode}, inferred because the bundle {has} {shipped} (build's default is bundled); {how}"
+    if origin == "default":
+        return f"mode: {mode}, build's default (the documented bundled build; check infers it from the bundle); {how}"
+    return f"mode: {mode}, from the {origin}"
 
 
 def _setting_notes(ctx: Context, cfg: Config) -> list[str]:

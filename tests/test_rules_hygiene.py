@@ -85,3 +85,56 @@ def test_junk_is_one_finding_per_folder(make_bundle) -> None:  # type: ignore[no
     files = {**GOOD, **{f".venv/lib/m{i}.py": "x" for i in range(50)}, ".venv/pyvenv.cfg": ""}
     (f,) = check(make_bundle(files), select=["junk-file"]).findings
     assert f.path == ".venv/" and len(f.paths) == 51 and f.message.startswith("51 file(s)")
+
+
+def _dist(name: str, extra: dict[str, str]) -> dict[str, str]:
+    """An installed distribution in packages/ whose RECORD lists its files and `extra`."""
+    di = f"packages/{name}-1.0.dist-info"
+    files = {
+        f"packages/{name}/__init__.py": "",
+        f"{di}/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n",
+        f"{di}/WHEEL": "Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+        **extra,
+    }
+    files[f"{di}/RECORD"] = "".join(f"{p[len('packages/') :]},,\n" for p in files)
+    return files
+
+
+ZIP_BYTES = b"PK\x05\x06" + b"\0" * 18  # an empty zip
+BUNDLED = {**GOOD, "requirements.txt": "somelib\n"}
+APPENDED_CASES = [
+    ("nested-zip", GOOD, False),
+    ("nested-zip", {**GOOD, "agent-code.zip": ZIP_BYTES}, True),
+    ("nested-zip", {**GOOD, "data/old/build.ZIP": ZIP_BYTES}, True),
+    # a raw wheel is raw-wheel's; a zip in a junk folder is junk-file's; small package data is the package's
+    ("nested-zip", {**GOOD, "packages/x-1.0-py3-none-any.whl": ZIP_BYTES}, False),
+    ("nested-zip", {**GOOD, ".git/objects/a.zip": ZIP_BYTES}, False),
+    ("nested-zip", {**BUNDLED, **_dist("somelib", {"packages/somelib/zoneinfo.zip": "PK"})}, False),
+    ("distribution-ships-junk", {**BUNDLED, **_dist("somelib", {})}, False),
+    ("distribution-ships-junk", {**GOOD, ".mypy_cache/3.13/main.json": "{}"}, False),  # the agent's: junk-file
+    (
+        "distribution-ships-junk",
+        {**BUNDLED, **_dist("somelib", {"packages/somelib/.mypy_cache/3.12/a.json": "{}"})},
+        True,
+    ),
+]
+
+
+@pytest.mark.parametrize(("rule", "files", "fires"), APPENDED_CASES)
+def test_hygiene_rule_appended(make_bundle, rule, files, fires) -> None:  # type: ignore[no-untyped-def]
+    report = check(make_bundle(files), select=[rule])
+    assert (rule in codes(report)) is fires, report.findings
+
+
+def test_distribution_junk_names_the_distribution(make_bundle) -> None:  # type: ignore[no-untyped-def]
+    files = {**BUNDLED, **_dist("somelib", {"packages/somelib/.mypy_cache/a.json": "x" * 2000})}
+    (f,) = check(make_bundle(files), select=["distribution-ships-junk"]).findings
+    assert f.severity.label == "info" and f.path == "packages/somelib/.mypy_cache/"
+    assert f.message.startswith("somelib 1.0 ships 1 file(s), 0.0 MB of tool caches")
+
+
+def test_distribution_cache_dirs_match_what_build_prunes() -> None:
+    from agentzip.builder.staging import CACHE_DIRS
+    from agentzip.rules.hygiene import DISTRIBUTION_CACHE_DIRS
+
+    assert CACHE_DIRS == DISTRIBUTION_CACHE_DIRS

@@ -9,9 +9,13 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from agentzip.errors import BuildError, UsageError
 from agentzip.foundry import ARCH, DEFAULT_GLIBC
+
+if TYPE_CHECKING:
+    from agentzip.builder.available import Project
 
 INSTALLERS = ("uv", "pip")
 # `uv pip install --help` (0.5+): the x86_64 manylinux values uv accepts for --python-platform.
@@ -33,6 +37,7 @@ class Install:
     glibc: tuple[int, int] = DEFAULT_GLIBC
     installer: str = "uv"
     cwd: Path | None = None  # relative paths in requirements.txt resolve from SRC
+    no_deps: bool = False  # install exactly what is listed (fix: pins of a tree already resolved)
 
 
 def _at_least_the_floor(glibc: tuple[int, int]) -> tuple[int, int]:
@@ -93,7 +98,7 @@ def command(job: Install) -> list[str]:
             # output is captured (to explain failures); a spinner shows progress instead
             "--no-progress",
         ]
-        return cmd
+        return [*cmd, "--no-deps"] if job.no_deps else cmd
     if job.installer == "pip":
         cmd = [sys.executable, "-m", "pip", "install", "-r", str(job.requirements), "--target", str(job.target_dir)]
         for platform in pip_platforms(job.glibc):
@@ -111,7 +116,7 @@ def command(job: Install) -> list[str]:
             "--progress-bar",
             "off",
         ]
-        return cmd
+        return [*cmd, "--no-deps"] if job.no_deps else cmd
     raise UsageError(f"unknown installer {job.installer!r}; choose from {', '.join(INSTALLERS)}")
 
 
@@ -147,7 +152,9 @@ def run(job: Install, echo: Callable[[str], None]) -> str:
     if proc.returncode != 0:
         if job.installer == "pip" and "No module named pip" in output:
             raise BuildError("pip is not available in this Python; use --installer uv")
-        raise BuildError(explain_failure(output, job))
+        from agentzip.builder.available import lookup
+
+        raise BuildError(explain_failure(output, job, lookup=lookup))
     return output
 
 
@@ -213,20 +220,51 @@ def ways_out(f: Failure, job: Install, *, remote: bool = False) -> str:
         )
     if f.reason == "not-found":
         return f"{f.name} is not on the package index: check the name, or the index options"
-    also = "" if remote else "; or --mode remote_build"
+    # pip says "No matching distribution" both for a name the index lacks and for a project with
+    # no fitting wheel: never blame glibc for what may be a typo.
+    also = "" if remote else "; or --mode remote_build (the service builds from source, slowly)"
     return (
-        f"no wheel of {f.name} fits {tag} (glibc {glibc}). Ways out: pin another version; or "
-        f"--glibc 2.28 for packages that ship only newer manylinux wheels{also}"
+        f"{f.name}: {job.installer} found nothing that fits {tag} (glibc {glibc}): either the index has "
+        f"no such project, or none of its files is a wheel for the target. Ways out: check the name; "
+        f"pin a version that has such a wheel{also}"
     )
 
 
-def explain_failure(output: str, job: Install, *, remote: bool = False) -> str:
-    """The installer's own error, then one line per requirement it names with the ways out."""
+def explain_failure(output: str, job: Install, *, remote: bool = False, lookup: Lookup | None = None) -> str:
+    """The installer's own error, then one line per requirement it names with the ways out, and
+    (with `lookup`, which asks the index) which wheels exist for it and what would accept them."""
     verb = "resolve" if remote else "install"
     lines = [f"{job.installer} could not {verb} {job.requirements.name} for the target:"]
     lines += ["  " + line for line in output.strip().splitlines() if line.strip() and "is ignored" not in line]
     named = failures(output)
     if named:
         lines.append("")
-        lines += [ways_out(f, job, remote=remote) for f in named]
+    for i, f in enumerate(named):
+        project = _ask(lookup, f) if i < MAX_LOOKUPS and f.reason != "not-found" else None
+        if project is not None and not project.exists:
+            lines.append(f"{f.name}: no such project on {project.index}: check the name, or the index options")
+            continue
+        lines.append(ways_out(f, job, remote=remote))
+        if project is not None:
+            from agentzip.builder.available import advice
+
+            lines.append(f"  on the index: {advice(project, _pinned(f.name), job.python_version, job.glibc)}")
     return "\n".join(lines)
+
+
+MAX_LOOKUPS = 5  # index questions per failure message: each is bounded by a timeout
+Lookup = Callable[[str], "Project | None"]
+
+
+def _project_name(requirement: str) -> str:
+    return re.split(r"[=<>!~\[; ]", requirement, maxsplit=1)[0]
+
+
+def _pinned(requirement: str) -> str | None:
+    """The version of `name==1.2`, else None."""
+    _, sep, version = requirement.partition("==")
+    return version.strip() if sep and version.strip() else None
+
+
+def _ask(lookup: Lookup | None, f: Failure) -> Project | None:
+    return lookup(_project_name(f.name)) if lookup is not None else None

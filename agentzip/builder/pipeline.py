@@ -66,6 +66,7 @@ def build(options: BuildOptions, echo: Echo) -> BuildResult:
         notes=tuple(staged.notes),
     )
     _summarize(result, staged, target.describe(), voice.say)
+    voice.say(f"  {target.mode_note}")
     if options.check:
         result = _check(result, target, voice.say)
     return result
@@ -142,7 +143,15 @@ def _install(
     for debris in INSTALLER_DEBRIS:
         (job.target_dir / debris).unlink(missing_ok=True)
     _drop_bytecode(job.target_dir)
+    _prune_caches(job.target_dir, voice)
     return staging.stage_tree(job.target_dir, PACKAGES), _distributions(job.target_dir)
+
+
+def _prune_caches(site: Path, voice: _Voice) -> None:
+    """Tool caches a wheel shipped (a `.mypy_cache/` of 58 MB in one real case) never run: prune
+    them, and their RECORD lines, so packages/ stays consistent."""
+    for line in staging.prune_caches(site):
+        voice.say(f"pruned {PACKAGES}/{line}: shipped by the distribution, never read")
 
 
 def _dry_run(target: settings.Settings, job: install.Install, voice: _Voice) -> BuildResult:

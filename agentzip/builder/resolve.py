@@ -110,7 +110,9 @@ def resolve(job: Install) -> list[str]:
     if proc.returncode != 0:
         output = "\n".join(s for s in (proc.stdout, proc.stderr) if s.strip())
         named = failures(output)
-        message = explain_failure(output, job, remote=True)
+        from agentzip.builder.available import lookup
+
+        message = explain_failure(output, job, remote=True, lookup=lookup)
         if named and all(f.reason == "sdist-only" for f in named):
             message += "\n" + _remote_hint(named)
         raise BuildError(message)

@@ -36,6 +36,7 @@ class Settings:
     src: Path = Path(".")  # the folder to build: SRC, or the `project:` its azure.yaml names
     glibc: tuple[int, int] = DEFAULT_GLIBC
     entry_file: str = DEFAULT_ENTRY_FILE  # the file the entry point runs, relative to the zip root
+    mode_note: str = ""  # which mode and why, in the words check's report uses (api.mode_note)
 
     def describe(self) -> str:
         """'python_3_13 (default), bundled (config)': a value given as a flag needs no origin."""
@@ -88,4 +89,5 @@ def resolve(src: Path, request: CheckRequest | None = None, **settings: Any) -> 
         src=Path(ctx.bundle.path),
         glibc=t.glibc_floor,
         entry_file=t.entry_file or DEFAULT_ENTRY_FILE,
+        mode_note=api.mode_note(ctx, settled.sources.get("mode")),
     )

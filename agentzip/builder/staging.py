@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,6 +65,12 @@ AZD_DEFAULTS: tuple[str, ...] = (
     "node_modules/",
     "Dockerfile",
     ".dockerignore",
+)
+
+# Tool caches and VCS folders a distribution can ship by mistake (a wheel built from a dirty
+# tree): never read at run time, pruned from packages/ (the same set as the AZ607 rule reports).
+CACHE_DIRS = frozenset(
+    {".mypy_cache", ".pytest_cache", ".ruff_cache", ".tox", ".nox", ".ipynb_checkpoints", ".git", ".hg", ".svn"}
 )
 
 # The build installs dependencies afresh into packages/ (PACKAGES); an old copy from SRC would mix with them.
@@ -196,3 +202,42 @@ def stage_tree(folder: Path, prefix: str) -> list[Member]:
             executable = bool(st.st_mode & (stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH))
             members.append(Member(f"{base}/{name}", p, executable))
     return members
+
+
+def record_without(text: str, gone: Callable[[str], bool]) -> str:
+    """A RECORD (PEP 376 CSV) without the rows whose path `gone` says was removed, so the
+    dist-info stays true to the files that ship (`dist-info-broken` checks it)."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for row in csv.reader(io.StringIO(text)):
+        if row and not gone(row[0]):
+            writer.writerow(row)
+    return out.getvalue()
+
+
+def prune_caches(site: Path) -> list[str]:
+    """Remove CACHE_DIRS folders under an installed site folder and their rows from every RECORD;
+    one line per folder removed (`somelib/.mypy_cache/: 1,204 files, 58.1 MB`)."""
+    import shutil
+
+    removed: dict[str, tuple[int, int]] = {}
+    for dirpath, dirnames, _ in os.walk(site):
+        for name in sorted(d for d in dirnames if d in CACHE_DIRS):
+            folder = Path(dirpath, name)
+            files = [Path(p, f) for p, _, fs in os.walk(folder) for f in fs]
+            size = sum(p.lstat().st_size for p in files)
+            removed[folder.relative_to(site).as_posix() + "/"] = (len(files), size)
+            shutil.rmtree(folder, ignore_errors=True)
+        dirnames[:] = [d for d in dirnames if d not in CACHE_DIRS]
+    if not removed:
+        return []
+    prefixes = tuple(removed)
+    for record in site.glob("*.dist-info/RECORD"):
+        text = record.read_text(encoding="utf-8", errors="replace")
+        pruned = record_without(text, lambda p: p.startswith(prefixes))
+        if pruned != text:
+            record.write_text(pruned, encoding="utf-8")
+    return [f"{p}: {n:,} files, {size / 1e6:.1f} MB" for p, (n, size) in sorted(removed.items())]

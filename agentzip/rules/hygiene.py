@@ -317,3 +317,95 @@ def agentignore_line_skipped(ctx: Context) -> Iterator[Hit]:
     """
     for note in ctx.bundle.notes:
         yield Hit(".agentignore", note, "fix or simplify the pattern (at most two inner '**'), or delete the line")
+
+
+# A zip this large inside an installed distribution is more likely a build left-over than data
+# the package reads (tzdata, botocore and the like ship small data zips, and only read them).
+NESTED_ZIP_IN_DISTRIBUTION = 10 * 1000 * 1000
+
+
+@rule("AZ606", "nested-zip", Severity.WARNING)
+def nested_zip(ctx: Context) -> Iterator[Hit]:
+    """A `.zip` file inside the bundle, such as a previous `agent-code.zip` left in the folder.
+
+    ## What it does
+    Reports each `.zip` file the bundle ships, with its size. Raw wheels (`.whl`) are the
+    `raw-wheel` rule's business; zips inside junk folders are `junk-file`'s. A zip that belongs
+    to an installed distribution (under `packages/` or listed in a RECORD) is data the package
+    reads and is reported only when it is over 10 MB.
+
+    ## Why is this bad
+    The runtime never unpacks it. Zipping a folder that still holds the last build ships the
+    old zip inside the new one: each upload grows by the previous one, towards the 250 MiB
+    limit, and the SHA-256 changes on every build even when the code did not.
+
+    ## Example
+    `agent-code.zip` at the root of the folder `azd up` zips.
+
+    ## How to fix
+    Delete it, write the zip outside the folder, or add `*.zip` to `.agentignore`.
+    """
+    index = ctx.index
+    for f in index.files:
+        if not f.path.lower().endswith(".zip") or f.is_symlink or index.is_junk(f.path):
+            continue
+        owned = index.is_dependency(f.path) or index.owner_of(f.path) is not None
+        if owned and f.size < NESTED_ZIP_IN_DISTRIBUTION:
+            continue
+        whose = " (shipped by an installed distribution)" if owned else ""
+        yield Hit(
+            f.path,
+            f"a zip inside the bundle{whose}, {f.size / 1e6:.1f} MB: the runtime never unpacks it, "
+            "and each upload carries it",
+            f"delete it, write the zip outside the folder, or add '/{f.path}' to .agentignore",
+        )
+
+
+# Tool caches and VCS folders a distribution can ship by mistake; never read at run time. The
+# same set as agentzip.builder.staging.CACHE_DIRS, which `build` prunes from packages/.
+DISTRIBUTION_CACHE_DIRS = frozenset(
+    {".mypy_cache", ".pytest_cache", ".ruff_cache", ".tox", ".nox", ".ipynb_checkpoints", ".git", ".hg", ".svn"}
+)
+
+
+@rule("AZ607", "distribution-ships-junk", Severity.INFO)
+def distribution_ships_junk(ctx: Context) -> Iterator[Hit]:
+    """An installed distribution ships tool caches of its own (`.mypy_cache/`, `.pytest_cache/`).
+
+    ## What it does
+    Reports, once per distribution, cache and version-control folders inside the files it
+    installed, with the count and the bytes: the package's doing, not the agent's.
+
+    ## Why is this bad
+    They are never read at run time and can be large (58 MB of `.mypy_cache` in one real
+    wheel); they count towards the 250 MiB upload limit.
+
+    ## Example
+    `packages/somelib/.mypy_cache/3.12/...` listed in `somelib`'s RECORD.
+
+    ## How to fix
+    `agentzip build` prunes them from `packages/` (and their lines from RECORD);
+    `agentzip fix IN.zip -o OUT.zip` does the same to a zip built elsewhere.
+    """
+    index = ctx.index
+    groups: dict[str, list[int]] = defaultdict(list)
+    folders: dict[str, set[str]] = defaultdict(set)
+    for f in index.files:
+        if not index.is_dependency(f.path):
+            continue
+        parts = f.path.split("/")[:-1]
+        hit = next((i for i, p in enumerate(parts) if p in DISTRIBUTION_CACHE_DIRS), None)
+        if hit is None:
+            continue
+        owner = index.owner_of(f.path)
+        who = f"{owner.display_name} {owner.version}" if owner else "/".join(parts[:2])
+        groups[who].append(f.size)
+        folders[who].add("/".join(parts[: hit + 1]) + "/")
+    for who, sizes in sorted(groups.items()):
+        where = sorted(folders[who])
+        yield Hit(
+            where[0],
+            f"{who} ships {len(sizes)} file(s), {sum(sizes) / 1e6:.1f} MB of tool caches "
+            f"({', '.join(where[:3])}{', ...' if len(where) > 3 else ''}): the distribution's doing, never read",
+            "agentzip build prunes them from packages/ (and from RECORD); agentzip fix does it to a built zip",
+        )
