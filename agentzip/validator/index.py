@@ -126,7 +126,21 @@ class Index:
     @cached_property
     def agent_files(self) -> list[BundleFile]:
         """The agent's own files: not junk, not installed dependencies."""
-        return [f for f in self.files if not self.is_junk(f.path) and not self.is_dependency(f.path)]
+        keep: dict[str, bool] = {}  # folder -> its files are the agent's: both tests hang on the folder alone
+        out: list[BundleFile] = []
+        for f in self.files:
+            p = f.path
+            i = p.rfind("/")
+            if i < 0:
+                if not self.is_junk(p) and not self.is_dependency(p):
+                    out.append(f)
+                continue
+            own = keep.get(parent := p[:i])
+            if own is None:
+                own = keep[parent] = not self.is_junk(p) and not self.is_dependency(p)
+            if own:
+                out.append(f)
+        return out
 
     @cached_property
     def zip_size(self) -> ZipSize:
@@ -177,7 +191,8 @@ class Index:
         """Every `.whl` file in the bundle, described (the runtime never installs them)."""
         from agentzip.validator.wheelfiles import find_raw_wheels
 
-        return find_raw_wheels(self.bundle, [f for f in self.files if not self.is_junk(f.path)], self.target)
+        wheels = [f for f in self.files if f.path[-4:].lower() == ".whl" and not self.is_junk(f.path)]
+        return find_raw_wheels(self.bundle, wheels, self.target)
 
     @cached_property
     def owners(self) -> dict[str, Distribution]:
