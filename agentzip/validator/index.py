@@ -159,6 +159,8 @@ class Index:
     @cached_property
     def distributions(self) -> list[Distribution]:
         """Every `*.dist-info` in `packages/` or at the root, parsed; packages/ first."""
+        if not any(".dist-info" in f.path for f in self.bundle.files):
+            return []  # the common agent folder: no METADATA reader to load, no paths to split
         from agentzip.validator.distributions import load_distributions
 
         return load_distributions(self.bundle)
@@ -175,6 +177,8 @@ class Index:
     @cached_property
     def site(self) -> str | None:
         """Where dependencies were installed: "packages", "root" (`pip install -t .`) or None."""
+        if not self.distributions:
+            return None
         from agentzip.validator.distributions import site_of
 
         return site_of(self.distributions)
@@ -189,9 +193,11 @@ class Index:
     @cached_property
     def raw_wheels(self) -> list[RawWheel]:
         """Every `.whl` file in the bundle, described (the runtime never installs them)."""
+        wheels = [f for f in self.files if f.path[-4:].lower() == ".whl" and not self.is_junk(f.path)]
+        if not wheels:
+            return []
         from agentzip.validator.wheelfiles import find_raw_wheels
 
-        wheels = [f for f in self.files if f.path[-4:].lower() == ".whl" and not self.is_junk(f.path)]
         return find_raw_wheels(self.bundle, wheels, self.target)
 
     @cached_property
