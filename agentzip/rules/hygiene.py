@@ -57,20 +57,23 @@ def junk_file(ctx: Context) -> Iterator[Hit]:
     venvs = {f.path.rsplit("/", 1)[0] for f in ctx.index.files if f.path.endswith("/pyvenv.cfg")}
     groups: dict[str, list[str]] = defaultdict(list)
     sizes: dict[str, int] = defaultdict(int)
-    by_parent: dict[str, tuple[str | None, bool]] = {}  # folder -> (its junk root, inside __pycache__/)
+    by_parent: dict[str, tuple[str | None, bool, bool]] = {}  # folder -> (junk root, in __pycache__/, dependency)
     is_dependency = ctx.index.is_dependency
     for f in ctx.index.files:
         path = f.path
         i = path.rfind("/")
-        parent = path[:i] if i >= 0 else ""
-        known = by_parent.get(parent)
-        if known is None:  # a file's junk root and cache folder depend on its folder alone
-            known = by_parent[parent] = (
-                _junk_root(path, venvs) if i >= 0 else None,
-                i >= 0 and "__pycache__" in parent.split("/"),
-            )
-        root, in_cache = known
-        if root is None and not is_dependency(path):
+        if i < 0:
+            root, in_cache, dependency = None, False, is_dependency(path)
+        else:
+            known = by_parent.get(parent := path[:i])
+            if known is None:  # all three depend on the file's folder alone
+                known = by_parent[parent] = (
+                    _junk_root(path, venvs),
+                    "__pycache__" in parent.split("/"),
+                    is_dependency(path),
+                )
+            root, in_cache, dependency = known
+        if root is None and not dependency:
             if in_cache or path.endswith((".pyc", ".pyo")):
                 root = "__pycache__"
             elif (name := path[i + 1 :]) in JUNK_FILES:
