@@ -1,5 +1,5 @@
 """`python -m agentzip`."""
 
-from agentzip.cli import main
+from agentzip.entry import run
 
-main()
+run()

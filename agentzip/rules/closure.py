@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from packaging.requirements import Requirement
-
-from agentzip.validator.closure import MissingName
 from agentzip.validator.context import Context
-from agentzip.validator.distributions import Distribution
 from agentzip.validator.findings import SHOWN, Hit, Severity
 from agentzip.validator.registry import rule
+
+if TYPE_CHECKING:  # packaging and the closure load only for a bundled Python check
+    from packaging.requirements import Requirement
+
+    from agentzip.validator.closure import MissingName
+    from agentzip.validator.distributions import Distribution
 
 
 @rule("AZ405", "missing-import-name", Severity.ERROR)

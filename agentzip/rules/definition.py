@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
@@ -75,6 +74,8 @@ def unsupported_runtime(ctx: Context) -> Iterator[Hit]:
         return
     if d.runtime in RUNTIMES:
         return
+    import difflib  # only an unknown runtime pays for it
+
     better = RETIRED_RUNTIMES.get(d.runtime) or next(iter(difflib.get_close_matches(d.runtime, RUNTIMES, n=1)), None)
     why = " (named in older SDK docs, not accepted by the service)" if d.runtime in RETIRED_RUNTIMES else ""
     yield Hit(
@@ -237,6 +238,8 @@ def dependency_resolution_unset(ctx: Context) -> Iterator[Hit]:
             line=d.origin("dependency_resolution").line,
         )
     elif d.dependency_resolution not in MODES:
+        import difflib
+
         close = difflib.get_close_matches(d.dependency_resolution, MODES, n=1)
         yield Hit(
             d.display,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from packaging.tags import Tag
 from packaging.utils import canonicalize_name
@@ -12,7 +13,6 @@ from packaging.utils import canonicalize_name
 from agentzip.foundry import PACKAGES
 from agentzip.validator.context import Context
 from agentzip.validator.depcheck import Unmet, applies, by_name, satisfied_by, unmet_dependencies
-from agentzip.validator.distributions import SCHEME_DIRS, Distribution
 from agentzip.validator.findings import Hit, Severity
 from agentzip.validator.hints import (
     bundled,
@@ -26,6 +26,9 @@ from agentzip.validator.hints import (
 )
 from agentzip.validator.registry import rule
 from agentzip.validator.target import Target, glibc_of, platform_kind
+
+if TYPE_CHECKING:  # the METADATA reader loads only when a bundle has distributions
+    from agentzip.validator.distributions import Distribution
 
 
 @rule("AZ202", "packages-missing", Severity.ERROR)
@@ -369,6 +372,8 @@ def dist_info_broken(ctx: Context) -> Iterator[Hit]:
 
 def _missing_files(d: Distribution, have: Mapping[str, object]) -> list[str]:
     """RECORD paths the bundle lacks, leaving out bytecode and the install-scheme folders."""
+    from agentzip.validator.distributions import SCHEME_DIRS
+
     missing: list[str] = []
     for r in d.record:
         p = d.site_path(r)

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from agentzip.foundry import REMOTE_BUILD
 from agentzip.validator.context import Context
-from agentzip.validator.dotnet import Project, is_public_feed, is_url, tfm_major, tfm_platform
 from agentzip.validator.findings import Hit, Severity
 from agentzip.validator.registry import rule
+
+if TYPE_CHECKING:  # the .NET readers load only when a .NET target is checked
+    from agentzip.validator.dotnet import Project
 
 RUNTIME_MAJOR = 10
 PUBLISH_HINT = "dotnet publish -c Release -r linux-x64 --self-contained false -p:UseAppHost=false"
@@ -152,6 +155,8 @@ def dotnet_target_framework(ctx: Context) -> Iterator[Hit]:
         return
     if config.tfm:
         yield from _tfm_hit(config.path, config.tfm, config.rolls_across_majors, "tfm")
+        from agentzip.validator.dotnet import tfm_major
+
         if tfm_major(config.tfm) is not None:
             return
     for name, version in config.frameworks:
@@ -166,6 +171,8 @@ def dotnet_target_framework(ctx: Context) -> Iterator[Hit]:
 
 
 def _tfm_hit(path: str, tfm: str, rolls: bool, what: str) -> Iterator[Hit]:
+    from agentzip.validator.dotnet import tfm_major, tfm_platform
+
     platform = tfm_platform(tfm)
     if platform == "windows":
         yield Hit(path, f"{what} `{tfm}` is Windows-only; the runtime is Linux", "target net10.0 (no -windows suffix)")
@@ -344,6 +351,8 @@ def dotnet_private_feed(ctx: Context) -> Iterator[Hit]:
     """
     if not _remote(ctx):
         return
+    from agentzip.validator.dotnet import is_public_feed, is_url
+
     for config in ctx.index.dotnet.nuget_configs:
         for key, value in config.feeds:
             if is_url(value):

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from agentzip.foundry import BUNDLED
 from agentzip.validator.context import Context
-from agentzip.validator.dotnet import WINDOWS_FRAMEWORKS, DepsJson, DepsLibrary
 from agentzip.validator.findings import SHOWN, Hit, Severity
 from agentzip.validator.registry import rule
+
+if TYPE_CHECKING:  # the .NET readers load only when a .NET target is checked
+    from agentzip.validator.dotnet import DepsJson, DepsLibrary
 
 PUBLISH_HINT = "dotnet publish -c Release -r linux-x64 --self-contained false -p:UseAppHost=false"
 RUNTIME_RID = "linux-x64"
@@ -61,6 +64,8 @@ def dotnet_runtimeconfig(ctx: Context) -> Iterator[Hit]:
         return
     if not config.frameworks and not config.included:
         yield Hit(want, f"`{want}` names no framework (runtimeOptions.framework)", f"publish again ({PUBLISH_HINT})")
+    from agentzip.validator.dotnet import WINDOWS_FRAMEWORKS
+
     for name, version in config.frameworks + config.included:
         if name in WINDOWS_FRAMEWORKS:
             yield Hit(

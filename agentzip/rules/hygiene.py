@@ -54,16 +54,30 @@ def junk_file(ctx: Context) -> Iterator[Hit]:
     Leave them out: `zip -r agent-code.zip . -x '.venv/*' '.git/*' '__pycache__/*'`, list them in
     `.agentignore`, or build with `agentzip build`, which always drops them.
     """
-    venvs = {f.path.rsplit("/", 1)[0] for f in ctx.index.files if f.name == "pyvenv.cfg" and "/" in f.path}
+    venvs = {f.path.rsplit("/", 1)[0] for f in ctx.index.files if f.path.endswith("/pyvenv.cfg")}
     groups: dict[str, list[str]] = defaultdict(list)
     sizes: dict[str, int] = defaultdict(int)
+    by_parent: dict[str, tuple[str | None, bool, bool]] = {}  # folder -> (junk root, in __pycache__/, dependency)
+    is_dependency = ctx.index.is_dependency
     for f in ctx.index.files:
-        root = _junk_root(f.path, venvs)
-        if root is None and not ctx.index.is_dependency(f.path):
-            if "/__pycache__/" in f"/{f.path}" or f.path.endswith((".pyc", ".pyo")):
+        path = f.path
+        i = path.rfind("/")
+        if i < 0:
+            root, in_cache, dependency = None, False, is_dependency(path)
+        else:
+            known = by_parent.get(parent := path[:i])
+            if known is None:  # all three depend on the file's folder alone
+                known = by_parent[parent] = (
+                    _junk_root(path, venvs),
+                    "__pycache__" in parent.split("/"),
+                    is_dependency(path),
+                )
+            root, in_cache, dependency = known
+        if root is None and not dependency:
+            if in_cache or path.endswith((".pyc", ".pyo")):
                 root = "__pycache__"
-            elif f.name in JUNK_FILES:
-                root = f.name
+            elif (name := path[i + 1 :]) in JUNK_FILES:
+                root = name
         if root is not None:
             groups[root].append(f.path)
             sizes[root] += f.size

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import sys
@@ -138,6 +137,8 @@ def parse(path: Path) -> Config:
 
 
 def _suggest(key: str, choices: tuple[str, ...] | list[str]) -> str:
+    import difflib  # only a mistyped key pays for it
+
     close = difflib.get_close_matches(key.replace("_", "-").lower(), list(choices), n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(choices)})"
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 from collections.abc import Mapping
@@ -254,6 +253,8 @@ def _pick_service(found: list[Definition], service: str | None, source: str) -> 
         return found
     chosen = [d for d in found if d.service == service]
     if not chosen:
+        import difflib  # only a service name that matches none pays for it
+
         names = [d.service or "" for d in found]
         close = difflib.get_close_matches(service, names, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else f" (agent services: {', '.join(names) or 'none'})"

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from packaging.markers import Marker, UndefinedComparison, UndefinedEnvironmentName
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from agentzip.validator.distributions import Distribution
+if TYPE_CHECKING:  # the METADATA reader loads only when a bundle has distributions
+    from agentzip.validator.distributions import Distribution
 
 
 def applies(marker: Marker | None, env: Mapping[str, str], extras: Iterable[str] = ()) -> bool:

@@ -65,8 +65,9 @@ class Index:
         """Every folder, whether the zip has an entry for it or only paths under it."""
         out: set[str] = {f.path for f in self.bundle.files if f.is_dir}
         seen: set[str] = set()  # parents already walked up from
-        for f in self.files:
-            p = f.path
+        for p in self._parents:
+            if p:
+                out.add(p)
             while (i := p.rfind("/")) > 0:
                 p = p[:i]
                 if p in seen:
@@ -74,6 +75,11 @@ class Index:
                 seen.add(p)
                 out.add(p)
         return out
+
+    @cached_property
+    def _parents(self) -> set[str]:
+        """The folder of every file not at the root, each once: per-folder facts are then per folder."""
+        return {p[:i] for p in (f.path for f in self.files) if (i := p.rfind("/")) >= 0}
 
     @cached_property
     def root_files(self) -> set[str]:
@@ -86,7 +92,7 @@ class Index:
         `my-agent/main.py` is the classic mistake (Finder and "Send to compressed folder" both
         make it). macOS litter beside the folder (`__MACOSX/`, `.DS_Store`) does not count.
         """
-        tops = {f.top for f in self.files if "/" in f.path and f.top not in JUNK_DIRS}
+        tops = {p.split("/", 1)[0] for p in self._parents} - JUNK_DIRS
         at_root = [p for p in self.root_files if p not in JUNK_FILES]
         if len(tops) != 1 or at_root:
             return None
@@ -98,17 +104,43 @@ class Index:
 
     def is_junk(self, path: str) -> bool:
         """True for paths inside junk folders (.venv/, .git/, __MACOSX/, ...)."""
-        return not JUNK_DIRS.isdisjoint(path.split("/")[:-1]) or path in JUNK_DIRS
+        i = path.rfind("/")
+        if i < 0:
+            return path in JUNK_DIRS
+        parent = path[:i]
+        junk = self._junk_parents.get(parent)
+        if junk is None:  # once per folder, not once per file
+            junk = self._junk_parents[parent] = not JUNK_DIRS.isdisjoint(parent.split("/"))
+        return junk or path in JUNK_DIRS
+
+    @cached_property
+    def _junk_parents(self) -> dict[str, bool]:
+        return {}
 
     def is_dependency(self, path: str) -> bool:
         """True inside `packages/` or an installed distribution at the root (`pip install -t .`)."""
-        top = path.split("/", 1)[0]
+        i = path.find("/")
+        top = path if i < 0 else path[:i]
         return top == PACKAGES or top.endswith((".dist-info", ".data"))
 
     @cached_property
     def agent_files(self) -> list[BundleFile]:
         """The agent's own files: not junk, not installed dependencies."""
-        return [f for f in self.files if not self.is_junk(f.path) and not self.is_dependency(f.path)]
+        keep: dict[str, bool] = {}  # folder -> its files are the agent's: both tests hang on the folder alone
+        out: list[BundleFile] = []
+        for f in self.files:
+            p = f.path
+            i = p.rfind("/")
+            if i < 0:
+                if not self.is_junk(p) and not self.is_dependency(p):
+                    out.append(f)
+                continue
+            own = keep.get(parent := p[:i])
+            if own is None:
+                own = keep[parent] = not self.is_junk(p) and not self.is_dependency(p)
+            if own:
+                out.append(f)
+        return out
 
     @cached_property
     def zip_size(self) -> ZipSize:
@@ -127,6 +159,8 @@ class Index:
     @cached_property
     def distributions(self) -> list[Distribution]:
         """Every `*.dist-info` in `packages/` or at the root, parsed; packages/ first."""
+        if not any(".dist-info" in f.path for f in self.bundle.files):
+            return []  # the common agent folder: no METADATA reader to load, no paths to split
         from agentzip.validator.distributions import load_distributions
 
         return load_distributions(self.bundle)
@@ -143,6 +177,8 @@ class Index:
     @cached_property
     def site(self) -> str | None:
         """Where dependencies were installed: "packages", "root" (`pip install -t .`) or None."""
+        if not self.distributions:
+            return None
         from agentzip.validator.distributions import site_of
 
         return site_of(self.distributions)
@@ -157,9 +193,12 @@ class Index:
     @cached_property
     def raw_wheels(self) -> list[RawWheel]:
         """Every `.whl` file in the bundle, described (the runtime never installs them)."""
+        wheels = [f for f in self.files if f.path[-4:].lower() == ".whl" and not self.is_junk(f.path)]
+        if not wheels:
+            return []
         from agentzip.validator.wheelfiles import find_raw_wheels
 
-        return find_raw_wheels(self.bundle, [f for f in self.files if not self.is_junk(f.path)], self.target)
+        return find_raw_wheels(self.bundle, wheels, self.target)
 
     @cached_property
     def owners(self) -> dict[str, Distribution]:

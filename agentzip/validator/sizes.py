@@ -43,6 +43,23 @@ def contributor(path: str) -> str:
     return parts[0] + ("/" if len(parts) > 1 else "")
 
 
+def _contributors(files: list[BundleFile]) -> list[str]:
+    """contributor() of each file, worked out once per folder (it depends on the folder alone)."""
+    by_parent: dict[str, str] = {}
+    out: list[str] = []
+    for f in files:
+        path = f.path
+        i = path.rfind("/")
+        if i < 0:
+            out.append(path)
+            continue
+        name = by_parent.get(parent := path[:i])
+        if name is None:
+            name = by_parent[parent] = contributor(path)
+        out.append(name)
+    return out
+
+
 def deflated_size(bundle: Bundle, f: BundleFile) -> int:
     """Bytes a file takes once deflated, by streaming compression (level 6, as zip -r).
 
@@ -81,25 +98,27 @@ def measure(bundle: Bundle, files: list[BundleFile], limit: int, *, compress: bo
     per: Counter[str] = Counter()
     raw_per: Counter[str] = Counter()
     count: Counter[str] = Counter()
-    names = [contributor(f.path) for f in files]
+    names = _contributors(files)
+    if bundle.kind == "zip":
+        for f, name in zip(files, names, strict=True):
+            raw_per[name] += f.size
+            count[name] += 1
+            per[name] += f.compressed_size or 0
+        return ZipSize(bundle.size, per, True, raw_per, count)
     for f, name in zip(files, names, strict=True):
         raw_per[name] += f.size
         count[name] += 1
-    if bundle.kind == "zip":
-        for f, name in zip(files, names, strict=True):
-            per[name] += f.compressed_size or 0
-        return ZipSize(bundle.size, per, True, raw_per, count)
     overhead = END_RECORD + sum(LOCAL_HEADER + CENTRAL_HEADER + 2 * len(f.path.encode()) for f in files)
     raw = overhead + sum(f.size for f in files)
     # Deflate can grow incompressible data by a few bytes per 16 KiB block; 1% covers it.
     if not compress and raw * 1.01 < NEAR * limit:
         return ZipSize(raw, Counter(raw_per), False, raw_per, count)
     total = overhead
-    for f in files:
+    for f, name in zip(files, names, strict=True):
         try:
             n = min(deflated_size(bundle, f), f.size)  # zip tools store what deflate would grow
         except ArchiveError:
             n = f.size
-        per[contributor(f.path)] += n
+        per[name] += n
         total += n
     return ZipSize(total, per, True, raw_per, count)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from agentzip.validator.context import Context
 from agentzip.validator.findings import Hit
-from agentzip.validator.zip import ZipArchive
+
+if TYPE_CHECKING:  # a folder check never loads the zip reader
+    from agentzip.validator.zip import ZipArchive
 
 # A hostile zip repeats one problem thousands of times: name this many, then one hit for the rest.
 MAX_HITS = 50

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from agentzip.errors import ArchiveError
 from agentzip.rules.archive.common import REBUILD, anomaly_hits, archive, capped, shown
 from agentzip.validator.context import Context
 from agentzip.validator.findings import Hit, Severity
 from agentzip.validator.registry import rule
-from agentzip.validator.zip import DEFLATED, STORED, ZipArchive, ZipEntry
+
+if TYPE_CHECKING:  # a folder check never loads the zip reader
+    from agentzip.validator.zip import ZipArchive, ZipEntry
 
 
 @rule("AZ001", "corrupt-archive", Severity.ERROR)
@@ -168,6 +171,8 @@ def unsupported_compression(ctx: Context) -> Iterator[Hit]:
     a = archive(ctx)
     if a is None:
         return
+    from agentzip.validator.zip import DEFLATED, STORED
+
     by_method: dict[int, list[ZipEntry]] = defaultdict(list)
     for e in a.entries:
         if e.method not in (STORED, DEFLATED) and not e.is_encrypted:

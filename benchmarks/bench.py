@@ -1,0 +1,216 @@
+"""Speed of `agentzip check` and start-up: one table, each case against its floor, CPU time, interleaved.
+
+    python benchmarks/bench.py [--entries 20000] [--repeat 7] [--no-network]
+
+Every command runs in a fresh interpreter, as a pre-commit hook would. Its cost is the CPU time
+(user + system) of the child, from getrusage(RUSAGE_CHILDREN), so a machine shared with other work
+moves the numbers less than wall time would. Each repetition runs every case and every floor once,
+in turn, and the table shows medians. Beside each ratio is the ratio to a minimal struct parser of
+the zip's central directory (EOCD, then one unpack_from per record, nothing else): the floor to
+approach next. Exit status 1 when a case is over its target, so CI can hold the line if it wants.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PY = sys.executable
+ROOT = Path(__file__).resolve().parent.parent
+
+PASS = [PY, "-c", "pass"]
+INFOLIST = "import sys, zipfile; zipfile.ZipFile(sys.argv[1]).infolist()"
+HEADS = "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); [z.open(i).read(64) for i in z.infolist()]"
+WALK = "import os, sys; [os.stat(os.path.join(d, f)) for d, _, fs in os.walk(sys.argv[1]) for f in fs]"
+# The floor under every zip reader: find the end record, walk the central directory, keep the names.
+STRUCT = """
+import struct, sys
+with open(sys.argv[1], "rb") as fh:
+    fh.seek(0, 2); size = fh.tell(); fh.seek(max(0, size - 65557)); tail = fh.read()
+e = tail.rfind(b"PK\\x05\\x06")
+n, cd_size, cd_off = struct.unpack_from("<xxxxxxxxHII", tail, e + 2)
+with open(sys.argv[1], "rb") as fh:
+    fh.seek(cd_off); cd = fh.read(cd_size)
+rec = struct.Struct("<4s6xH4xIII2HH8xI")
+pos, names = 0, []
+for _ in range(n):
+    sig, method, crc, csize, usize, nlen, xlen, clen, off = rec.unpack_from(cd, pos)
+    names.append(cd[pos + 46 : pos + 46 + nlen].decode("utf-8", "replace"))
+    pos += 46 + nlen + xlen + clen
+"""
+
+
+@dataclass
+class Case:
+    """One row: our command, its floor, the struct parser on the matching zip, and the target ratio."""
+
+    name: str
+    floor_name: str
+    ours: list[str]
+    floor: list[str]
+    struct_zip: Path | None
+    target: float
+    times: dict[str, list[float]] = field(default_factory=lambda: {"ours": [], "floor": [], "struct": []})
+
+
+def agentzip(via_module: bool) -> list[str]:
+    """The installed console script (what a hook runs), else `python -m agentzip`."""
+    script = Path(PY).parent / "agentzip"
+    return [str(script)] if script.exists() and not via_module else [PY, "-m", "agentzip"]
+
+
+# An installed package has its bytecode compiled; a PYTHONDONTWRITEBYTECODE shell would time the compiler.
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def cpu(cmd: list[str]) -> float:
+    """CPU seconds (user + system) the command's process used."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False, env=ENV)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode not in (0, 1):
+        sys.exit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr.decode(errors='replace')}")
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def synthetic_zip(root: Path, entries: int) -> Path:
+    """A zip of N small files under packages/ (names and sizes like an installed tree)."""
+    z = root / "synthetic.zip"
+    with zipfile.ZipFile(z, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("main.py", "print('hi')\n")
+        zf.writestr("requirements.txt", "")
+        for i in range(max(0, entries - 2)):
+            zf.writestr(f"packages/pkg{i // 500}/mod{i}.py", f"X = {i}\n" * 20)
+    return z
+
+
+def zip_folder(folder: Path, out: Path) -> Path:
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for f in sorted(folder.rglob("*")):
+            if f.is_file():
+                zf.write(f, f.relative_to(folder).as_posix())
+    return out
+
+
+def real_bundle() -> tuple[Path, Path] | None:
+    """The `good` real-wheel bundle (fixtures/realwheels.py) as a zip and as a folder, built once and cached."""
+    sys.path.insert(0, str(ROOT))
+    try:
+        from fixtures import realwheels
+
+        return realwheels.bundle_zip("good"), realwheels.bundle("good")
+    except Exception as e:  # no network and no cache: the table says so
+        print(f"real bundle unavailable ({e}); run once with network to cache it", file=sys.stderr)
+        return None
+
+
+def cases(root: Path, entries: int, network: bool, via_module: bool) -> list[Case]:
+    az = agentzip(via_module)
+    small = ROOT / "examples" / "good-agent"
+    small_zip = zip_folder(small, root / "small.zip")
+    big = synthetic_zip(root, entries)
+    out = [
+        Case("check small folder", "python -c pass", [*az, "check", str(small)], PASS, small_zip, 4.0),
+        Case("agentzip --version", "python -c pass", [*az, "--version"], PASS, small_zip, 2.0),
+        Case(
+            f"check zip, {entries:,} entries",
+            "infolist",
+            [*az, "check", str(big), "--format", "json"],
+            [PY, "-c", INFOLIST, str(big)],
+            big,
+            1.5,
+        ),
+    ]
+    real = real_bundle() if network else None
+    if real is not None:
+        rz, rf = real
+        out.append(
+            Case(
+                "check real bundle zip (72 dists)",
+                "infolist + 64 B each",
+                [*az, "check", str(rz), "--format", "json"],
+                [PY, "-c", HEADS, str(rz)],
+                rz,
+                1.5,
+            )
+        )
+        out.append(
+            Case(
+                "check real bundle folder",
+                "os.walk + stat",
+                [*az, "check", str(rf), "--format", "json"],
+                [PY, "-c", WALK, str(rf)],
+                rz,
+                3.0,
+            )
+        )
+    return out
+
+
+def run(all_cases: list[Case], repeat: int) -> None:
+    """Warm the caches once, then `repeat` rounds of every command in turn (interleaved)."""
+    structs = {c.struct_zip for c in all_cases if c.struct_zip is not None}
+    struct_times: dict[Path, list[float]] = {z: [] for z in structs}
+    for c in all_cases:
+        cpu(c.ours)
+        cpu(c.floor)
+    for z in structs:
+        cpu([PY, "-c", STRUCT, str(z)])
+    for _ in range(repeat):
+        for c in all_cases:
+            c.times["ours"].append(cpu(c.ours))
+            c.times["floor"].append(cpu(c.floor))
+        for z in structs:
+            struct_times[z].append(cpu([PY, "-c", STRUCT, str(z)]))
+    for c in all_cases:
+        if c.struct_zip is not None:
+            c.times["struct"] = struct_times[c.struct_zip]
+
+
+def table(all_cases: list[Case], repeat: int) -> bool:
+    """Print the table; True when every case is within its target."""
+    ok = True
+    print(
+        f"{'case':34} {'CPU ms':>7}  {'floor':22} {'ms':>6} {'ratio':>6} {'target':>7}  {'struct ms':>9} {'ratio':>6}"
+    )
+    for c in all_cases:
+        ours = statistics.median(c.times["ours"])
+        floor = statistics.median(c.times["floor"])
+        ratio = ours / floor if floor else float("inf")
+        within = ratio <= c.target
+        ok = ok and within
+        struct = statistics.median(c.times["struct"]) if c.times["struct"] else 0.0
+        sratio = f"{ours / struct:6.1f}" if struct else "     -"
+        mark = "ok" if within else "OVER"
+        print(
+            f"{c.name:34} {ours * 1000:7.0f}  {c.floor_name:22} {floor * 1000:6.0f} {ratio:6.2f} "
+            f"{'<=' + format(c.target, '.1f'):>5} {mark:4} {struct * 1000:6.0f} {sratio}"
+        )
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, CPU time (user+sys), median of {repeat}")
+    return ok
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--entries", type=int, default=20_000, help="entries in the synthetic zip")
+    ap.add_argument("--repeat", type=int, default=7)
+    ap.add_argument("--no-network", action="store_true", help="skip the real-wheel bundle (built from PyPI once)")
+    ap.add_argument("--via-module", action="store_true", help="time `python -m agentzip` (say, another checkout)")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        all_cases = cases(Path(tmp), args.entries, not args.no_network, args.via_module)
+        run(all_cases, args.repeat)
+        ok = table(all_cases, args.repeat)
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
