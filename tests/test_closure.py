@@ -11,7 +11,7 @@ from agentzip.api import check
 from agentzip.validator import closure as closure_mod
 from agentzip.validator import names as names_mod
 from agentzip.validator.bundle import Bundle
-from agentzip.validator.closure import Located, closure_of, find_in_index
+from agentzip.validator.closure import Located, closure_of, resolver_of
 from agentzip.validator.index import Index
 from agentzip.validator.target import Target
 from tests.conftest import Files
@@ -221,7 +221,7 @@ def test_the_resolver_adapter_finds_each_kind(make_bundle: Callable[[Files], Pat
         f"packages/speed.{SO}": "\x7fELF",
         "packages/old.pyc": "",
     }
-    find = find_in_index(_index(make_bundle(files)))
+    find = resolver_of(_index(make_bundle(files)))
     assert find("local") == Located("module", "local.py")
     assert find("lib") == Located("package", "packages/lib/__init__.py")
     assert find("lib.sub") == Located("module", "packages/lib/sub.py")
