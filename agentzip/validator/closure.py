@@ -9,6 +9,7 @@ module the resolver cannot find) is "unknown", never a missing name.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
 import time
 from collections import deque
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from agentzip.errors import ArchiveError
+from agentzip.validator.namecache import DiskCache, blob_name, pack_closure, unpack_closure
 from agentzip.validator.names import IMPLICIT, MAX_SOURCE, ImportStmt, ModuleNames, cached, module_names
 from agentzip.validator.zip.records import ZipEntry
 
@@ -93,6 +95,7 @@ class _Walk:
         self.located: dict[str, Located | None] = {}
         self.queue: deque[str] = deque()
         self.out = Closure()
+        self.disk = DiskCache()
 
     def run(self, entry: str) -> Closure:
         self.nodes[ENTRY] = _Node(ENTRY, Located("module", entry), None)
@@ -104,6 +107,7 @@ class _Walk:
                 if stmt.runs:
                     self.statement(node, stmt)
         self.out.modules_visited = len(self.nodes)
+        self.disk.close()
         return self.out
 
     # -- reading --------------------------------------------------------------------------------
@@ -129,7 +133,7 @@ class _Walk:
         if source is None:
             return ModuleNames(unknown="cannot be read")
         key, load = source
-        hit = cached(key, full)
+        hit = cached(key, full) or self.disk.get(key, full)
         if hit is not None:
             return hit
         out = self.out
@@ -142,7 +146,9 @@ class _Walk:
             return ModuleNames(unknown="cannot be read")
         out.files_parsed += 1
         out.bytes_parsed += len(data)
-        return module_names(data, key, full=full)
+        got = module_names(data, key, full=full)
+        self.disk.put(key, full, got)
+        return got
 
     def unknown(self, what: str) -> None:
         self.out.unknown_count += 1
@@ -329,11 +335,35 @@ def walk_closure(
 
 
 def closure_of(index: Index) -> Closure:
-    """The closure of a bundle's entry point; empty when there is no entry file."""
+    """The closure of a bundle's entry point; empty when there is no entry file.
+
+    A zip whose every member is unchanged since a previous check (same paths, sizes and CRCs)
+    reuses that check's result from the disk cache (namecache.py) without reading a member.
+    """
     entry = index.target.entry_file
     if not entry or entry not in index.by_path:
         return Closure()
-    return walk_closure(entry, resolver_of(index), bundle_reader(index), max_files=MAX_FILES, max_bytes=MAX_BYTES)
+    disk = DiskCache()
+    name = _bundle_key(index, entry) if disk.folder is not None else None
+    data = disk.read(name) if name is not None else None
+    hit = unpack_closure(data) if data is not None else None
+    if hit is not None:
+        return hit
+    out = walk_closure(entry, resolver_of(index), bundle_reader(index), max_files=MAX_FILES, max_bytes=MAX_BYTES)
+    if name is not None and out.over_budget is None:
+        disk.write(name, pack_closure(out))
+    return out
+
+
+def _bundle_key(index: Index, entry: str) -> str | None:
+    """The cache name of a zip's closure: every member's path, size and CRC (what the finder and parse see)."""
+    listing: list[str] = []
+    for path, f in index.by_path.items():
+        if not isinstance(f, ZipEntry):
+            return None  # a folder: its files are cached one by one
+        listing.append(f"{path}\0{f.size}\0{f.crc}")
+    h = hashlib.blake2b("\n".join(listing).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+    return blob_name("closure", entry, index.source_base, index.target.python_version, MAX_FILES, MAX_BYTES, h)
 
 
 def bundle_reader(index: Index) -> Reader:
