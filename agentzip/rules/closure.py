@@ -53,7 +53,7 @@ def missing_import_name(ctx: Context) -> Iterator[Hit]:
     for m in closure.missing:
         groups.setdefault((m.kind, m.module, m.name), []).append(m)
     for found in groups.values():
-        yield _hit(ctx, found)
+        yield describe(ctx, found)
     if closure.over_budget:
         yield Hit(
             None,
@@ -64,7 +64,8 @@ def missing_import_name(ctx: Context) -> Iterator[Hit]:
         )
 
 
-def _hit(ctx: Context, found: list[MissingName]) -> Hit:
+def describe(ctx: Context, found: list[MissingName]) -> Hit:
+    """One finding for a missing name (every import of it): what fails, the chain, who pulled it in, the pin."""
     first = found[0]
     index = ctx.index
     owner = index.owner_of(first.module_path)
