@@ -70,6 +70,11 @@ CASES: list[tuple[str, Files, bool]] = [
     ("star-all", {"main.py": "from lib import f\n", **STAR_ALL}, False),
     ("star-all-excludes", {"main.py": "from lib import g\n", **STAR_ALL}, True),
     ("star-dynamic-all", {"main.py": "from lib import g\n", **STAR_DYNAMIC}, False),
+    (
+        "globals-update",  # psutil._common: `globals().update(NicDuplex.__members__)`
+        {"main.py": "from lib import FULL\n", "packages/lib/__init__.py": "globals().update({'FULL': 2})\n"},
+        False,
+    ),
     ("guarded", {"main.py": "try:\n    from lib import hi\nexcept ImportError:\n    hi = None\n", **LIB}, False),
     (
         "type-checking",

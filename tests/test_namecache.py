@@ -94,3 +94,11 @@ def test_an_unwritable_cache_is_not_an_error(
     cache.parent.mkdir(parents=True)
     cache.write_text("a file where the folder should be")
     assert _facts(_closure(make_bundle(FILES))) == [("gone", "main.py", 2)]
+
+
+def test_an_entry_reads_back_as_it_was_written() -> None:
+    source = (
+        b"import os\ntry:\n    from x import y\nexcept ImportError:\n    y = None\n__all__ = ['f']\ndef f(): pass\n"
+    )
+    parsed = names_mod.module_names(source, full=True)
+    assert namecache._unpack(namecache._pack(parsed)) == parsed

@@ -8,8 +8,6 @@ module the resolver cannot find) is "unknown", never a missing name.
 
 from __future__ import annotations
 
-import difflib
-import hashlib
 import os
 import time
 from collections import deque
@@ -18,8 +16,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from agentzip.errors import ArchiveError
-from agentzip.validator.namecache import DiskCache, blob_name, pack_closure, unpack_closure
-from agentzip.validator.names import IMPLICIT, MAX_SOURCE, ImportStmt, ModuleNames, cached, module_names
+from agentzip.validator.namecache import DiskCache, closure_key, pack_closure, unpack_closure
+from agentzip.validator.names import IMPLICIT, MAX_SOURCE, ImportStmt, ModuleNames, cached, close_names, module_names
 from agentzip.validator.zip.records import ZipEntry
 
 if TYPE_CHECKING:
@@ -238,7 +236,7 @@ class _Walk:
             return None
         if name in names.defined:
             return True
-        if names.getattr_hook:
+        if names.getattr_hook or names.writes_globals:
             return None
         seen.add(module)
         verdict: bool | None = False
@@ -274,6 +272,8 @@ class _Walk:
             return names.unknown
         if names.getattr_hook:
             return "module-level __getattr__"
+        if names.writes_globals:
+            return "names made through globals()"
         return "a star import with a dynamic __all__"
 
     def missing(
@@ -317,13 +317,6 @@ def _absolute(module: str, found: Located | None, stmt: ImportStmt) -> str | Non
     return f"{base}.{stmt.module}" if stmt.module else base
 
 
-def close_names(name: str, pool: frozenset[str] | set[str]) -> tuple[str, ...]:
-    """Names like `name` (`MCPError` for `McpError`): same letters in another case first, then difflib."""
-    same = [n for n in pool if n.lower() == name.lower() and n != name]
-    near = difflib.get_close_matches(name, [n for n in pool if n not in same], n=3, cutoff=0.75)
-    return tuple(sorted(same) + near)[:3]
-
-
 def walk_closure(
     entry: str, resolve: Resolver, read: Reader, *, max_files: int = MAX_FILES, max_bytes: int = MAX_BYTES
 ) -> Closure:
@@ -344,7 +337,7 @@ def closure_of(index: Index) -> Closure:
     if not entry or entry not in index.by_path:
         return Closure()
     disk = DiskCache()
-    name = _bundle_key(index, entry) if disk.folder is not None else None
+    name = closure_key(index, entry, MAX_FILES, MAX_BYTES) if disk.folder is not None else None
     data = disk.read(name) if name is not None else None
     hit = unpack_closure(data) if data is not None else None
     if hit is not None:
@@ -353,17 +346,6 @@ def closure_of(index: Index) -> Closure:
     if name is not None and out.over_budget is None:
         disk.write(name, pack_closure(out))
     return out
-
-
-def _bundle_key(index: Index, entry: str) -> str | None:
-    """The cache name of a zip's closure: every member's path, size and CRC (what the finder and parse see)."""
-    listing: list[str] = []
-    for path, f in index.by_path.items():
-        if not isinstance(f, ZipEntry):
-            return None  # a folder: its files are cached one by one
-        listing.append(f"{path}\0{f.size}\0{f.crc}")
-    h = hashlib.blake2b("\n".join(listing).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
-    return blob_name("closure", entry, index.source_base, index.target.python_version, MAX_FILES, MAX_BYTES, h)
 
 
 def bundle_reader(index: Index) -> Reader:

@@ -20,11 +20,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from agentzip.validator.names import ImportStmt, ModuleNames
+from agentzip.validator.zip.records import ZipEntry
 
 if TYPE_CHECKING:
     from agentzip.validator.closure import Closure
+    from agentzip.validator.index import Index
 
-SCHEMA = 1  # bump when ModuleNames or the parse changes meaning
+SCHEMA = 2  # bump when ModuleNames or the parse changes meaning
 MAX_ENTRY = 1 << 20  # an entry bigger than this is not kept
 MAX_TOTAL = 64 << 20  # bytes kept in the folder; past it the oldest entries go
 _ENV_OFF = "AGENTZIP_NO_CACHE"
@@ -74,28 +76,51 @@ def _pack(m: ModuleNames) -> bytes:
             _stmts(m.imports),
             m.unknown,
             m.partial,
+            m.writes_globals,
         )
     )
 
 
 def _unpack(data: bytes) -> ModuleNames | None:
     try:
-        schema, defined, all_names, all_dynamic, stars, hook, edits, imports, unknown, partial = marshal.loads(data)
-        if schema != SCHEMA:
+        schema, defined, all_names, all_dynamic, stars, hook, edits, imports, unknown, partial, globs = marshal.loads(
+            data
+        )
+        if schema != SCHEMA or not _strs(defined) or not (all_names is None or _strs(all_names)):
+            return None
+        if not (_is_stmts(stars) and _is_stmts(imports) and (unknown is None or isinstance(unknown, str))):
             return None
         return ModuleNames(
             frozenset(defined),
             all_names,
-            all_dynamic,
+            bool(all_dynamic),
             tuple(ImportStmt(*s) for s in stars),
-            hook,
-            edits,
+            bool(hook),
+            bool(edits),
             tuple(ImportStmt(*s) for s in imports),
             unknown,
-            partial,
+            bool(partial),
+            bool(globs),
         )
     except (ValueError, EOFError, TypeError):
         return None  # corrupt, truncated or written by another version: parse again
+
+
+def _strs(value: object) -> bool:
+    return isinstance(value, (tuple, frozenset)) and all(isinstance(v, str) for v in value)
+
+
+def _is_stmts(value: object) -> bool:
+    """A tuple of import statements as _stmts writes them (what a foreign or damaged file is not)."""
+    return isinstance(value, tuple) and all(
+        isinstance(s, tuple)
+        and len(s) == 8
+        and isinstance(s[0], int)
+        and isinstance(s[1], int)
+        and isinstance(s[2], str)
+        and _strs(s[3])
+        for s in value
+    )
 
 
 class DiskCache:
@@ -171,6 +196,17 @@ def prune(folder: Path, limit: int) -> None:
         total -= size
 
 
+def closure_key(index: Index, entry: str, *budget: int) -> str | None:
+    """The cache name of a zip's closure: every member's path, size and CRC (what the finder and parse see)."""
+    listing: list[str] = []
+    for path, f in index.by_path.items():
+        if not isinstance(f, ZipEntry):
+            return None  # a folder: its files are cached one by one
+        listing.append(f"{path}\0{f.size}\0{f.crc}")
+    h = hashlib.blake2b("\n".join(listing).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+    return blob_name("closure", entry, index.source_base, index.target.python_version, budget, h)
+
+
 def pack_closure(c: Closure) -> bytes:
     """A whole closure's result, for a bundle whose every file is unchanged."""
     missing = tuple(
@@ -185,8 +221,17 @@ def unpack_closure(data: bytes) -> Closure | None:
 
     try:
         schema, missing, unknown, (unknown_count, visited, files, size) = marshal.loads(data)
-        if schema != SCHEMA:
+        if (
+            schema != SCHEMA
+            or not _strs(unknown)
+            or not all(isinstance(n, int) for n in (unknown_count, visited, files, size))
+        ):
             return None
-        return Closure([MissingName(*m) for m in missing], list(unknown), unknown_count, visited, files, size)
+        rows = [MissingName(*m) for m in missing]
+        if not all(isinstance(m.line, int) and _strs(m.chain) and _strs(m.suggestions) for m in rows):
+            return None
+        if not all(_strs((m.name, m.module, m.module_path, m.importer, m.kind)) for m in rows):
+            return None
+        return Closure(rows, list(unknown), unknown_count, visited, files, size)
     except (ValueError, EOFError, TypeError):
         return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import difflib
 import gc
 import re
 from collections.abc import Hashable, Iterable
@@ -56,6 +57,7 @@ class ModuleNames:
     imports: tuple[ImportStmt, ...] = ()
     unknown: str | None = None  # why nothing is known (unparseable, too big); then the rest is empty
     partial: bool = False  # read with function and class bodies left out (see strip_bodies)
+    writes_globals: bool = False  # `globals()` in the source (`globals().update(Enum.__members__)`): names may be made
 
     def exported(self) -> frozenset[str] | None:
         """What `from this import *` binds, not counting star chains; None when dynamic."""
@@ -135,7 +137,15 @@ def _parse(data: bytes, full: bool) -> ModuleNames:
         edits_modules=b"sys.modules" in data or "__path__" in v.defined,
         imports=tuple(v.imports),
         partial=partial,
+        writes_globals=b"globals()" in data,
     )
+
+
+def close_names(name: str, pool: frozenset[str] | set[str]) -> tuple[str, ...]:
+    """Names like `name` (`MCPError` for `McpError`): same letters in another case first, then difflib."""
+    same = [n for n in pool if n.lower() == name.lower() and n != name]
+    near = difflib.get_close_matches(name, [n for n in pool if n not in same], n=3, cutoff=0.75)
+    return tuple(sorted(same) + near)[:3]
 
 
 def strip_bodies(data: bytes) -> bytes:
