@@ -30,6 +30,10 @@ def missing_import_name(ctx: Context) -> Iterator[Hit]:
     (C extensions, a module-level `__getattr__`, a dynamic `__all__` behind a star import, files
     too big to read). The standard library is taken as right. Modules that are not in the bundle
     at all are AZ402's. Bundled mode only: in remote_build the service resolves the versions.
+    What a source defines is cached under `~/.cache/agentzip/closure` (`$XDG_CACHE_HOME`),
+    keyed by size and CRC, so a second check of the same wheels parses nothing;
+    `AGENTZIP_NO_CACHE=1` turns the cache off. `agentzip explain` uses the same walk: a module
+    whose imports break this way "fails" with this rule's message.
 
     ## Why is this bad
     The agent stops at start-up with `ImportError: cannot import name 'X' from 'M'`, although every

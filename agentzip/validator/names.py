@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import difflib
 import gc
 import re
 from collections.abc import Hashable, Iterable
@@ -143,6 +142,8 @@ def _parse(data: bytes, full: bool) -> ModuleNames:
 
 def close_names(name: str, pool: frozenset[str] | set[str]) -> tuple[str, ...]:
     """Names like `name` (`MCPError` for `McpError`): same letters in another case first, then difflib."""
+    import difflib  # only when a name is missing
+
     same = [n for n in pool if n.lower() == name.lower() and n != name]
     near = difflib.get_close_matches(name, [n for n in pool if n not in same], n=3, cutoff=0.75)
     return tuple(sorted(same) + near)[:3]
