@@ -163,8 +163,7 @@ def strip_bodies(data: bytes) -> bytes:
         if end < 0:
             pos = m.end()
             continue
-        nxt = _dedent(indent).search(data, end + 1)
-        stop = nxt.start() if nxt is not None else len(data)
+        stop = _block_end(data, indent, m.start(), end)
         # the header too: only the name matters, and long annotated signatures are a good part of a file
         stub = m.group(1) + (
             b"class " + m.group(3) + b": pass" if m.group(2) == b"class" else b"def " + m.group(3) + b"(): pass"
@@ -173,6 +172,22 @@ def strip_bodies(data: bytes) -> bytes:
         last = pos = stop
     out.append(data[last:])
     return b"".join(out)
+
+
+def _block_end(data: bytes, indent: int, start: int, end: int) -> int:
+    """Where a block starting at `start` ends: the next line indented `indent` or less that is not inside
+    a triple-quoted string (a message at column 0 in a function body); counted, so an odd case may misjudge."""
+    dedent = _dedent(indent)
+    double = data.count(b'"""', start, end) % 2
+    single = data.count(b"'''", start, end) % 2
+    pos = end
+    while (nxt := dedent.search(data, pos + 1)) is not None:
+        double ^= data.count(b'"""', pos, nxt.start()) % 2
+        single ^= data.count(b"'''", pos, nxt.start()) % 2
+        if not double and not single:
+            return nxt.start()
+        pos = nxt.start() + 1
+    return len(data)
 
 
 def _header_end(data: bytes, start: int) -> int:
