@@ -168,3 +168,9 @@ def test_a_string_at_column_zero_inside_a_function_does_not_end_its_body() -> No
     got = module_names(source)
     assert got.partial  # the fast read worked: no fallback to a full parse
     assert {"f", "json", "G"} <= got.defined and [i.module for i in got.imports] == ["json"]
+
+
+def test_global_statements_bind_only_from_code_lines() -> None:
+    source = b"# a global cache\nx = 'global y'\nclass C:\n    def m(self):\n        global  a,b\n        global c\n"
+    defined = module_names(source, full=True).defined
+    assert {"a", "b", "c"} <= defined and "y" not in defined and "cache" not in defined
