@@ -70,4 +70,5 @@ def codes(report: object) -> list[str]:
 @pytest.fixture(autouse=True)
 def _no_color(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("AGENTZIP_NO_CACHE", "1")  # tests neither read nor fill the user's cache
     os.environ.pop("SOURCE_DATE_EPOCH", None)

@@ -11,7 +11,7 @@ from agentzip.api import check
 from agentzip.validator import closure as closure_mod
 from agentzip.validator import names as names_mod
 from agentzip.validator.bundle import Bundle
-from agentzip.validator.closure import Located, closure_of, find_in_index
+from agentzip.validator.closure import Located, closure_of, resolver_of
 from agentzip.validator.index import Index
 from agentzip.validator.target import Target
 from tests.conftest import Files
@@ -70,6 +70,11 @@ CASES: list[tuple[str, Files, bool]] = [
     ("star-all", {"main.py": "from lib import f\n", **STAR_ALL}, False),
     ("star-all-excludes", {"main.py": "from lib import g\n", **STAR_ALL}, True),
     ("star-dynamic-all", {"main.py": "from lib import g\n", **STAR_DYNAMIC}, False),
+    (
+        "globals-update",  # psutil._common: `globals().update(NicDuplex.__members__)`
+        {"main.py": "from lib import FULL\n", "packages/lib/__init__.py": "globals().update({'FULL': 2})\n"},
+        False,
+    ),
     ("guarded", {"main.py": "try:\n    from lib import hi\nexcept ImportError:\n    hi = None\n", **LIB}, False),
     (
         "type-checking",
@@ -221,7 +226,7 @@ def test_the_resolver_adapter_finds_each_kind(make_bundle: Callable[[Files], Pat
         f"packages/speed.{SO}": "\x7fELF",
         "packages/old.pyc": "",
     }
-    find = find_in_index(_index(make_bundle(files)))
+    find = resolver_of(_index(make_bundle(files)))
     assert find("local") == Located("module", "local.py")
     assert find("lib") == Located("package", "packages/lib/__init__.py")
     assert find("lib.sub") == Located("module", "packages/lib/sub.py")

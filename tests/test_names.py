@@ -158,3 +158,19 @@ def test_strip_bodies_keeps_line_numbers() -> None:
     out = strip_bodies(src)
     assert out.count(b"\n") == src.count(b"\n") and b"a = 1" not in out
     assert module_names(src).imports[0].line == 4
+
+
+def test_a_string_at_column_zero_inside_a_function_does_not_end_its_body() -> None:
+    source = (
+        b'def f():\n    raise ValueError(\n        """Bad input: {}\nThe list: {}""".format(1, 2))\n'
+        b"import json\nG = 1\n"
+    )
+    got = module_names(source)
+    assert got.partial  # the fast read worked: no fallback to a full parse
+    assert {"f", "json", "G"} <= got.defined and [i.module for i in got.imports] == ["json"]
+
+
+def test_global_statements_bind_only_from_code_lines() -> None:
+    source = b"# a global cache\nx = 'global y'\nclass C:\n    def m(self):\n        global  a,b\n        global c\n"
+    defined = module_names(source, full=True).defined
+    assert {"a", "b", "c"} <= defined and "y" not in defined and "cache" not in defined

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from packaging.utils import canonicalize_name
 
 from agentzip.errors import ArchiveError
+from agentzip.explain.closure import closure_diagnosis
 from agentzip.explain.model import Diagnosis, Step, by, rule_name, with_
 from agentzip.explain.native import SOURCE_LIMIT, NativeCauses
 from agentzip.foundry import BUNDLED
@@ -57,6 +58,8 @@ class FoundCauses(NativeCauses):
         checked = self._name_check(module, spec, steps, provider, name)
         if checked is not None:
             return checked
+        if (closure := closure_diagnosis(module, self.ctx)) is not None:
+            return with_(closure, steps=steps, provider=provider)
         return Diagnosis(
             module,
             "imports",

@@ -8,6 +8,7 @@ from agentzip.rules import (  # noqa: F401
     closure,
     definition,
     dependencies,
+    devtools,
     dotnet,
     dotnet_publish,
     hygiene,

@@ -33,6 +33,10 @@ def missing_import_name(ctx: Context) -> Iterator[Hit]:
     (C extensions, a module-level `__getattr__`, a dynamic `__all__` behind a star import, files
     too big to read). The standard library is taken as right. Modules that are not in the bundle
     at all are AZ402's. Bundled mode only: in remote_build the service resolves the versions.
+    What a source defines is cached under `~/.cache/agentzip/closure` (`$XDG_CACHE_HOME`),
+    keyed by size and CRC, so a second check of the same wheels parses nothing;
+    `AGENTZIP_NO_CACHE=1` turns the cache off. `agentzip explain` uses the same walk: a module
+    whose imports break this way "fails" with this rule's message.
 
     ## Why is this bad
     The agent stops at start-up with `ImportError: cannot import name 'X' from 'M'`, although every
@@ -56,7 +60,7 @@ def missing_import_name(ctx: Context) -> Iterator[Hit]:
     for m in closure.missing:
         groups.setdefault((m.kind, m.module, m.name), []).append(m)
     for found in groups.values():
-        yield _hit(ctx, found)
+        yield describe(ctx, found)
     if closure.over_budget:
         yield Hit(
             None,
@@ -67,7 +71,8 @@ def missing_import_name(ctx: Context) -> Iterator[Hit]:
         )
 
 
-def _hit(ctx: Context, found: list[MissingName]) -> Hit:
+def describe(ctx: Context, found: list[MissingName]) -> Hit:
+    """One finding for a missing name (every import of it): what fails, the chain, who pulled it in, the pin."""
     first = found[0]
     index = ctx.index
     owner = index.owner_of(first.module_path)

@@ -11,7 +11,14 @@ from agentzip.validator.context import Context
 from agentzip.validator.finder import Finder
 from agentzip.validator.findings import Hit, Severity
 from agentzip.validator.hints import install_command
-from agentzip.validator.importnames import NAMESPACE_ROOTS, candidate_projects, import_key
+from agentzip.validator.importnames import (
+    NAMESPACE_ROOTS,
+    NAMESPACES,
+    brought_by,
+    candidate_projects,
+    import_key,
+    project_from_records,
+)
 from agentzip.validator.imports import ImportRef, is_test_path
 from agentzip.validator.registry import rule
 from agentzip.validator.stdlib import added_after, is_stdlib, is_windows_only, removal
@@ -153,8 +160,12 @@ def unresolved_import(ctx: Context) -> Iterator[Hit]:
       `import azure.identity` needs `azure/identity/`, not just any `azure/`. An error.
     - remote_build: the projects named in requirements.txt, through the import-name table of
       `agentzip explain` (`yaml` -> PyYAML, `cv2` -> opencv-python, `PIL` -> Pillow,
-      `azure.identity` -> azure-identity, ...). A warning: a module may arrive as a dependency
-      of a listed project, and an unusual import name may not be in the table.
+      `azure.identity` -> azure-identity, `opentelemetry.trace` -> opentelemetry-api; the
+      longest known prefix wins, and a bundled distribution's RECORD beats the table). A
+      warning: an unusual import name may not be in the table. An import that a listed project
+      requires (bundled Requires-Dist, or a table of well-known ones: azure-identity brings
+      azure-core, agent-framework-core brings opentelemetry-sdk) is info instead, naming both
+      projects: it is installed transitively today (deptry's DEP003), but should be listed.
 
     Also reported: relative imports with no parent package (`from . import utils` in the root
     `main.py`), and source files that could not be parsed (warning: their imports were not
@@ -204,7 +215,12 @@ def _import_groups(ctx: Context) -> dict[str, list[ImportRef]]:
             continue  # AZ401
         if is_stdlib(ref.name, version) and not is_windows_only(ref.name):
             continue
-        groups.setdefault(import_key(ref.name), []).append(ref)
+        if ref.name in NAMESPACES and ref.names and "*" not in ref.names:
+            # `from opentelemetry import trace` needs opentelemetry.trace, not just a namespace
+            for n in ref.names:
+                groups.setdefault(import_key(f"{ref.name}.{n}"), []).append(ref)
+        else:
+            groups.setdefault(import_key(ref.name), []).append(ref)
     return groups
 
 
@@ -249,7 +265,7 @@ def _broken_relative(ctx: Context) -> Iterator[Hit]:
 def _unresolved(ctx: Context, key: str, refs: list[ImportRef], required: str | None) -> Hit:
     version = ctx.target.python_version or DEFAULT_VERSION
     wheres = _where_list(refs)
-    project = required or candidate_projects(refs[0].name if key.split(".", 1)[0] in NAMESPACE_ROOTS else key)[0]
+    project = required or _project_for(ctx, key, refs)
     top = key.split(".", 1)[0]
     newer = added_after(key, version)
     elsewhere = _elsewhere(ctx, top)
@@ -289,6 +305,18 @@ def _unresolved(ctx: Context, key: str, refs: list[ImportRef], required: str | N
             f"or packages/{listed}"
         )
     else:
+        via = _transitive(ctx, project)
+        if via is not None:
+            return Hit(
+                refs[0].file,
+                f"`{key}` (from {project}) is imported at {_more(wheres)} but requirements.txt does not list "
+                f"{project}; it is a dependency of {via}, which requirements.txt lists, so it is likely "
+                "installed transitively (deptry DEP003)",
+                f"add {project} to requirements.txt: the agent imports it directly, and {via} may stop requiring it",
+                paths=wheres,
+                severity=Severity.INFO,
+                line=refs[0].line,
+            )
         msg = (
             f"`{key}` is imported at {_more(wheres)} but requirements.txt names no project that "
             f"installs it (expected {project}; a listed project may still pull it in)"
@@ -309,3 +337,16 @@ def _elsewhere(ctx: Context, top: str) -> str | None:
         if parts[-1] == f"{top}.py" and len(parts) > 1 and "/".join(parts[:-1]) != base:
             return f.path
     return None
+
+
+def _project_for(ctx: Context, key: str, refs: list[ImportRef]) -> str:
+    """The project that installs an import: a bundled distribution's RECORD when one has it, else the table."""
+    records = ((d.display_name, d.record) for d in ctx.index.distributions)
+    name = refs[0].name if key.split(".", 1)[0] in NAMESPACE_ROOTS and refs[0].name.startswith(key) else key
+    return project_from_records(name, records) or candidate_projects(name)[0]
+
+
+def _transitive(ctx: Context, project: str) -> str | None:
+    """The requirements.txt project that likely brings `project` in (bundled Requires-Dist, then a known table)."""
+    requires = {d.name: [r.name for r in d.requires_dist] for d in ctx.index.distributions}
+    return brought_by(project, _required_projects(ctx), requires)

@@ -8,7 +8,6 @@ module the resolver cannot find) is "unknown", never a missing name.
 
 from __future__ import annotations
 
-import difflib
 import os
 import time
 from collections import deque
@@ -17,11 +16,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from agentzip.errors import ArchiveError
-from agentzip.foundry import PACKAGES
-from agentzip.validator.names import IMPLICIT, MAX_SOURCE, ImportStmt, ModuleNames, cached, module_names
+from agentzip.validator.namecache import DiskCache, closure_key, pack_closure, unpack_closure
+from agentzip.validator.names import IMPLICIT, MAX_SOURCE, ImportStmt, ModuleNames, cached, close_names, module_names
 from agentzip.validator.zip.records import ZipEntry
 
 if TYPE_CHECKING:
+    from agentzip.validator.finder import Finder, Spec
     from agentzip.validator.index import Index
 
 MAX_FILES = 8000  # source files parsed per run; past it the rest of the closure is "unknown"
@@ -38,7 +38,7 @@ class Located:
     path: str | None  # the .py, the package's __init__.py, a namespace folder ("x/"), the extension file
 
 
-# "Where is module X" for the target: the one seam to the import model (see find_in_index).
+# "Where is module X" for the target: the one seam to the import model (see resolver_of).
 Resolver = Callable[[str], "Located | None"]
 
 
@@ -93,6 +93,7 @@ class _Walk:
         self.located: dict[str, Located | None] = {}
         self.queue: deque[str] = deque()
         self.out = Closure()
+        self.disk = DiskCache()
 
     def run(self, entry: str) -> Closure:
         self.nodes[ENTRY] = _Node(ENTRY, Located("module", entry), None)
@@ -104,6 +105,7 @@ class _Walk:
                 if stmt.runs:
                     self.statement(node, stmt)
         self.out.modules_visited = len(self.nodes)
+        self.disk.close()
         return self.out
 
     # -- reading --------------------------------------------------------------------------------
@@ -129,7 +131,7 @@ class _Walk:
         if source is None:
             return ModuleNames(unknown="cannot be read")
         key, load = source
-        hit = cached(key, full)
+        hit = cached(key, full) or self.disk.get(key, full)
         if hit is not None:
             return hit
         out = self.out
@@ -142,7 +144,9 @@ class _Walk:
             return ModuleNames(unknown="cannot be read")
         out.files_parsed += 1
         out.bytes_parsed += len(data)
-        return module_names(data, key, full=full)
+        got = module_names(data, key, full=full)
+        self.disk.put(key, full, got)
+        return got
 
     def unknown(self, what: str) -> None:
         self.out.unknown_count += 1
@@ -232,7 +236,7 @@ class _Walk:
             return None
         if name in names.defined:
             return True
-        if names.getattr_hook:
+        if names.getattr_hook or names.writes_globals:
             return None
         seen.add(module)
         verdict: bool | None = False
@@ -268,6 +272,8 @@ class _Walk:
             return names.unknown
         if names.getattr_hook:
             return "module-level __getattr__"
+        if names.writes_globals:
+            return "names made through globals()"
         return "a star import with a dynamic __all__"
 
     def missing(
@@ -311,13 +317,6 @@ def _absolute(module: str, found: Located | None, stmt: ImportStmt) -> str | Non
     return f"{base}.{stmt.module}" if stmt.module else base
 
 
-def close_names(name: str, pool: frozenset[str] | set[str]) -> tuple[str, ...]:
-    """Names like `name` (`MCPError` for `McpError`): same letters in another case first, then difflib."""
-    same = [n for n in pool if n.lower() == name.lower() and n != name]
-    near = difflib.get_close_matches(name, [n for n in pool if n not in same], n=3, cutoff=0.75)
-    return tuple(sorted(same) + near)[:3]
-
-
 def walk_closure(
     entry: str, resolve: Resolver, read: Reader, *, max_files: int = MAX_FILES, max_bytes: int = MAX_BYTES
 ) -> Closure:
@@ -329,11 +328,24 @@ def walk_closure(
 
 
 def closure_of(index: Index) -> Closure:
-    """The closure of a bundle's entry point; empty when there is no entry file."""
+    """The closure of a bundle's entry point; empty when there is no entry file.
+
+    A zip whose every member is unchanged since a previous check (same paths, sizes and CRCs)
+    reuses that check's result from the disk cache (namecache.py) without reading a member.
+    """
     entry = index.target.entry_file
     if not entry or entry not in index.by_path:
         return Closure()
-    return walk_closure(entry, find_in_index(index), bundle_reader(index), max_files=MAX_FILES, max_bytes=MAX_BYTES)
+    disk = DiskCache()
+    name = closure_key(index, entry, MAX_FILES, MAX_BYTES) if disk.folder is not None else None
+    data = disk.read(name) if name is not None else None
+    hit = unpack_closure(data) if data is not None else None
+    if hit is not None:
+        return hit
+    out = walk_closure(entry, resolver_of(index), bundle_reader(index), max_files=MAX_FILES, max_bytes=MAX_BYTES)
+    if name is not None and out.over_budget is None:
+        disk.write(name, pack_closure(out))
+    return out
 
 
 def bundle_reader(index: Index) -> Reader:
@@ -356,74 +368,28 @@ def bundle_reader(index: Index) -> Reader:
     return read
 
 
-_Spot = tuple[Located, tuple[str, ...]]  # where a module is, and where its submodules are looked for
+def resolver_of(index: Index) -> Resolver:
+    """Where module X is for the target: validator/finder.py's answer, as the closure's Located."""
+    from agentzip.foundry import DEFAULT_RUNTIME, PYTHON_RUNTIMES
+    from agentzip.validator.finder import Finder
 
-
-def _file_finder(index: Index, suffixes: tuple[str, ...], base: str) -> _Spot | None:
-    """FileFinder for one name: a package, an extension, a source, bytecode, or a namespace portion."""
-    files, dirs = index.by_path, index.dirs
-    if base in dirs:
-        for s in (*suffixes, ".py", ".pyc"):
-            if f"{base}/__init__{s}" in files:
-                kind = "package" if s == ".py" else "extension" if s in suffixes else "bytecode"
-                return Located(kind, f"{base}/__init__{s}"), (base,)
-    for s, kind in (*((s, "extension") for s in suffixes), (".py", "module"), (".pyc", "bytecode")):
-        if base + s in files:
-            return Located(kind, base + s), ()
-    return (Located("namespace", base + "/"), (base,)) if base in dirs else None
-
-
-def find_in_index(index: Index) -> Resolver:
-    """Where module X is for the target, from today's Index (the agent's folder, then packages/,
-    then the stdlib), as FileFinder looks: extension, source, bytecode; namespace portions merged.
-
-    The one adapter to the import model: with validator/finder.py, this becomes a mapping of its
-    spec (kind, path) to Located, and nothing else in this module changes.
-    """
-    from agentzip.validator.imports import extension_suffixes
-    from agentzip.validator.stdlib import UNSHADOWABLE, is_windows_only, stdlib_modules, stdlib_top_level
-
-    version = index.target.python_version or (3, 13)
-    suffixes = extension_suffixes(version)
-    entries = [index.source_base] + ([PACKAGES] if PACKAGES in index.dirs and index.source_base != PACKAGES else [])
-    memo: dict[str, _Spot | None] = {}
-
-    def find_in(folder: str, leaf: str) -> _Spot | None:
-        return _file_finder(index, suffixes, f"{folder}/{leaf}" if folder else leaf)
-
-    def walk(dotted: str) -> _Spot | None:
-        if dotted in memo:
-            return memo[dotted]
-        parent, _, leaf = dotted.rpartition(".")
-        up: _Spot | None = None
-        if parent:
-            up = walk(parent)
-            search: tuple[str, ...] = () if up is None else up[1]
-        elif dotted in UNSHADOWABLE:
-            memo[dotted] = (Located("builtin", None), ())
-            return memo[dotted]
-        else:
-            search = tuple(entries)
-        portions: list[str] = []
-        out: _Spot | None = None
-        for folder in search:
-            got = find_in(folder, leaf)
-            if got is not None and got[0].kind == "namespace":
-                portions.extend(got[1])
-            elif got is not None:
-                out = got
-                break
-        if out is None and not parent and leaf in stdlib_top_level(version) and not is_windows_only(leaf):
-            out = (Located("stdlib", None), ())
-        elif out is None and parent and up is not None and up[0].kind in ("stdlib", "builtin"):
-            out = (Located("stdlib", None), ()) if dotted in stdlib_modules(version) else None
-        if out is None and portions:
-            out = (Located("namespace", portions[0] + "/"), tuple(portions))
-        memo[dotted] = out
-        return out
+    finder = Finder.of(index, index.target.python_version or PYTHON_RUNTIMES[DEFAULT_RUNTIME])
 
     def resolve(dotted: str) -> Located | None:
-        got = walk(dotted)
-        return got[0] if got is not None else None
+        spec = finder.spec_of(dotted)
+        return None if spec is None else _located(finder, spec)
 
     return resolve
+
+
+def _located(finder: Finder, spec: Spec) -> Located:
+    """A spec as the closure reads it: a package by the `__init__` file whose code runs."""
+    if spec.kind != "package":
+        return Located(spec.kind, spec.path)
+    source = finder.source_file(spec)
+    if source is not None:
+        return Located("package", source)
+    for suffix in finder.suffixes:
+        if f"{spec.path}__init__{suffix}" in finder.files:
+            return Located("extension", f"{spec.path}__init__{suffix}")
+    return Located("bytecode", f"{spec.path}__init__.pyc")

@@ -177,6 +177,22 @@ class Finder:
             specs.append(child)
         return Resolution(name, tuple(specs), tuple(steps))
 
+    def spec_of(self, name: str) -> Spec | None:
+        """`find(name).spec`, memoized and built on the parent's answer: for walks that ask about many names."""
+        memo = self._specs
+        if name not in memo:
+            parent, _, leaf = name.rpartition(".")
+            if parent:
+                up = self.spec_of(parent)
+                memo[name] = None if up is None else self._find_child(up, name, leaf)
+            else:
+                memo[name] = self._find_top(name, None, [])
+        return memo[name]
+
+    @cached_property
+    def _specs(self) -> dict[str, Spec | None]:
+        return {}
+
     def is_stdlib_top(self, top: str) -> bool:
         """A top-level module of the target's standard library on Linux."""
         return top in stdlib_top_level(self.version) and not is_windows_only(top)

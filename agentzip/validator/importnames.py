@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 from packaging.utils import NormalizedName, canonicalize_name
 
 # Namespace packages (PEP 420 or pkgutil-style) shared by many projects: the name says nothing
@@ -23,6 +25,8 @@ NAMESPACES: frozenset[str] = frozenset(
         "google.cloud",
         "opentelemetry",
         "opentelemetry.exporter",
+        "opentelemetry.exporter.otlp",
+        "opentelemetry.exporter.otlp.proto",
         "opentelemetry.instrumentation",
         "backports",
         "jaraco",
@@ -99,6 +103,40 @@ IMPORT_TO_PROJECTS: dict[str, tuple[str, ...]] = {
     "pylab": ("matplotlib",),
     "ruamel.yaml": ("ruamel.yaml",),
     "typing_extensions": ("typing-extensions",),
+    # opentelemetry-api installs the API modules at the namespace's second level
+    "opentelemetry.trace": ("opentelemetry-api",),
+    "opentelemetry.metrics": ("opentelemetry-api",),
+    "opentelemetry.context": ("opentelemetry-api",),
+    "opentelemetry.propagate": ("opentelemetry-api",),
+    "opentelemetry.propagators": ("opentelemetry-api",),
+    "opentelemetry.baggage": ("opentelemetry-api",),
+    "opentelemetry.util": ("opentelemetry-api",),
+    "opentelemetry.environment_variables": ("opentelemetry-api",),
+    "opentelemetry._logs": ("opentelemetry-api",),
+    "opentelemetry.semconv": ("opentelemetry-semantic-conventions",),
+    "msal_extensions": ("msal-extensions",),
+    "pydantic_core": ("pydantic-core",),
+    "charset_normalizer": ("charset-normalizer",),
+}
+
+# What well-known projects require (Requires-Dist, canonical names), for "a listed project probably
+# brings it" when no installed metadata says so (remote_build). Only lasting, unconditional ones.
+KNOWN_REQUIRES: dict[str, tuple[str, ...]] = {
+    "azure-identity": ("azure-core", "msal", "msal-extensions", "cryptography", "typing-extensions"),
+    "azure-ai-projects": ("azure-core", "azure-storage-blob", "isodate", "typing-extensions"),
+    "azure-ai-agents": ("azure-core", "isodate", "typing-extensions"),
+    "azure-storage-blob": ("azure-core", "cryptography", "isodate", "typing-extensions"),
+    "azure-core": ("requests", "typing-extensions"),
+    "azure-monitor-opentelemetry": ("azure-core", "azure-monitor-opentelemetry-exporter", "opentelemetry-sdk"),
+    "opentelemetry-sdk": ("opentelemetry-api", "opentelemetry-semantic-conventions", "typing-extensions"),
+    "agent-framework-core": ("azure-identity", "mcp", "openai", "opentelemetry-api", "opentelemetry-sdk", "pydantic"),
+    "openai": ("anyio", "distro", "httpx", "jiter", "pydantic", "sniffio", "tqdm", "typing-extensions"),
+    "httpx": ("anyio", "certifi", "httpcore", "idna"),
+    "pydantic": ("annotated-types", "pydantic-core", "typing-extensions"),
+    "requests": ("certifi", "charset-normalizer", "idna", "urllib3"),
+    "mcp": ("anyio", "httpx", "httpx-sse", "pydantic", "pydantic-settings", "starlette", "uvicorn"),
+    "fastapi": ("pydantic", "starlette", "typing-extensions"),
+    "msal": ("cryptography", "pyjwt", "requests"),
 }
 
 _PROJECT_TO_IMPORTS: dict[NormalizedName, tuple[str, ...]] = {}
@@ -122,8 +160,9 @@ def candidate_projects(name: str) -> tuple[NormalizedName, ...]:
     """Canonical project names that may install a dotted import name, the likeliest first.
 
     The curated table first (longest dotted prefix), then, inside a namespace, the name's own
-    components joined with hyphens (`azure.ai.projects` -> azure-ai-projects), else the
-    top-level name (`requests.adapters` -> requests). A namespace alone (`azure`) names nothing.
+    components joined with hyphens from the first that names a project (`azure.identity.aio` ->
+    azure-identity, then azure-identity-aio), else the top-level name (`requests.adapters` ->
+    requests). A namespace alone (`azure`) names nothing.
     """
     parts = name.split(".")
     out: list[NormalizedName] = []
@@ -134,10 +173,57 @@ def candidate_projects(name: str) -> tuple[NormalizedName, ...]:
             break
     if parts[0] in NAMESPACE_ROOTS:
         floor = len(import_key(name).split("."))
-        out.extend(canonicalize_name("-".join(parts[:i])) for i in range(len(parts), floor - 1, -1))
+        out.extend(canonicalize_name("-".join(parts[:i])) for i in range(floor, len(parts) + 1))
     else:
         out.append(canonicalize_name(parts[0]))
     return tuple(dict.fromkeys(out))
+
+
+def project_from_records(name: str, records: Iterable[tuple[str, Iterable[str]]]) -> str | None:
+    """The project whose RECORD installs the longest prefix of a dotted import, from real metadata.
+
+    `records` pairs a project with its RECORD paths; `azure.identity.aio` matches the project
+    whose RECORD has `azure/identity/aio/__init__.py` or, failing that, `azure/identity/__init__.py`.
+    A namespace folder alone (no `__init__.py`) matches nothing.
+    """
+    parts = name.split(".")
+    wanted = {}
+    for i in range(len(parts), 0, -1):
+        base = "/".join(parts[:i])
+        wanted[f"{base}/__init__.py"] = wanted[f"{base}.py"] = i
+    best: tuple[int, str] | None = None
+    for project, paths in records:
+        for path in paths:
+            depth = wanted.get(path)
+            if depth is not None and (best is None or depth > best[0]):
+                best = (depth, project)
+    return best[1] if best else None
+
+
+def brought_by(project: str, listed: Iterable[str], requires: Mapping[str, Iterable[str]]) -> str | None:
+    """The listed project that requires `project`, directly or through others, or None.
+
+    `requires` maps canonical names to what they require (a bundle's Requires-Dist); the curated
+    KNOWN_REQUIRES fills the gaps. Inside the azure and opentelemetry families, any listed member
+    is taken to bring the family's core (azure-core, opentelemetry-api).
+    """
+    target = canonicalize_name(project)
+    for start in sorted({canonicalize_name(p) for p in listed}):
+        if start == target:
+            continue
+        if (target, start.split("-", 1)[0]) in (("azure-core", "azure"), ("opentelemetry-api", "opentelemetry")):
+            return start
+        seen, todo = {start}, [start]
+        while todo:
+            current = todo.pop()
+            for dep in (*requires.get(current, ()), *KNOWN_REQUIRES.get(current, ())):
+                dep = canonicalize_name(dep)
+                if dep == target:
+                    return start
+                if dep not in seen and len(seen) < 2000:
+                    seen.add(dep)
+                    todo.append(dep)
+    return None
 
 
 def import_names_for_project(project: str) -> tuple[str, ...]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import gc
 import re
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -56,6 +56,7 @@ class ModuleNames:
     imports: tuple[ImportStmt, ...] = ()
     unknown: str | None = None  # why nothing is known (unparseable, too big); then the rest is empty
     partial: bool = False  # read with function and class bodies left out (see strip_bodies)
+    writes_globals: bool = False  # `globals()` in the source (`globals().update(Enum.__members__)`): names may be made
 
     def exported(self) -> frozenset[str] | None:
         """What `from this import *` binds, not counting star chains; None when dynamic."""
@@ -121,7 +122,7 @@ def _parse(data: bytes, full: bool) -> ModuleNames:
         v = _Visitor()
         v.block(tree.body, _Scope())
         if b"global" in data:  # `global x` in a function binds a module name; rare, so found by text
-            for m in _GLOBAL.finditer(data):
+            for m in _global_statements(data):
                 v.defined.update(n.strip().decode("ascii", "replace") for n in m.group(1).split(b","))
     except (RecursionError, MemoryError):
         return ModuleNames(unknown="too deeply nested to read")
@@ -135,7 +136,27 @@ def _parse(data: bytes, full: bool) -> ModuleNames:
         edits_modules=b"sys.modules" in data or "__path__" in v.defined,
         imports=tuple(v.imports),
         partial=partial,
+        writes_globals=b"globals()" in data,
     )
+
+
+def close_names(name: str, pool: frozenset[str] | set[str]) -> tuple[str, ...]:
+    """Names like `name` (`MCPError` for `McpError`): same letters in another case first, then difflib."""
+    import difflib  # only when a name is missing
+
+    same = [n for n in pool if n.lower() == name.lower() and n != name]
+    near = difflib.get_close_matches(name, [n for n in pool if n not in same], n=3, cutoff=0.75)
+    return tuple(sorted(same) + near)[:3]
+
+
+def _global_statements(data: bytes) -> Iterator[re.Match[bytes]]:
+    """Each indented `global a, b` line: found from the word (memchr-fast), not a regex over every line."""
+    pos = data.find(b"global")
+    while pos >= 0:
+        start = data.rfind(b"\n", 0, pos) + 1
+        if pos > start and not data[start:pos].strip(b" \t") and (m := _GLOBAL.match(data, start)) is not None:
+            yield m
+        pos = data.find(b"global", pos + 6)
 
 
 def strip_bodies(data: bytes) -> bytes:
@@ -152,8 +173,7 @@ def strip_bodies(data: bytes) -> bytes:
         if end < 0:
             pos = m.end()
             continue
-        nxt = _dedent(indent).search(data, end + 1)
-        stop = nxt.start() if nxt is not None else len(data)
+        stop = _block_end(data, indent, m.start(), end)
         # the header too: only the name matters, and long annotated signatures are a good part of a file
         stub = m.group(1) + (
             b"class " + m.group(3) + b": pass" if m.group(2) == b"class" else b"def " + m.group(3) + b"(): pass"
@@ -162,6 +182,22 @@ def strip_bodies(data: bytes) -> bytes:
         last = pos = stop
     out.append(data[last:])
     return b"".join(out)
+
+
+def _block_end(data: bytes, indent: int, start: int, end: int) -> int:
+    """Where a block starting at `start` ends: the next line indented `indent` or less that is not inside
+    a triple-quoted string (a message at column 0 in a function body); counted, so an odd case may misjudge."""
+    dedent = _dedent(indent)
+    double = data.count(b'"""', start, end) % 2
+    single = data.count(b"'''", start, end) % 2
+    pos = end
+    while (nxt := dedent.search(data, pos + 1)) is not None:
+        double ^= data.count(b'"""', pos, nxt.start()) % 2
+        single ^= data.count(b"'''", pos, nxt.start()) % 2
+        if not double and not single:
+            return nxt.start()
+        pos = nxt.start() + 1
+    return len(data)
 
 
 def _header_end(data: bytes, start: int) -> int:

@@ -1,0 +1,237 @@
+"""A persistent cache of parsed module names (names.py), so a second check of the same wheels parses nothing.
+
+Entries live under the user cache folder (`$XDG_CACHE_HOME/agentzip/closure`, by default
+`~/.cache/agentzip/closure`), one small `marshal` file each (plain data: never code), keyed by
+what fixes a file's content: size and CRC-32 for a zip member (from the central directory, so a
+hit reads nothing from the zip), size and modification time for a folder file. Writes are
+atomic (a temporary file, then a rename); a corrupt or foreign entry is ignored; the folder is
+pruned, oldest first, past MAX_TOTAL bytes. `AGENTZIP_NO_CACHE=1` turns it off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import marshal
+import os
+import sys
+from collections.abc import Hashable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from agentzip.validator.names import ImportStmt, ModuleNames
+from agentzip.validator.zip.records import ZipEntry
+
+if TYPE_CHECKING:
+    from agentzip.validator.closure import Closure
+    from agentzip.validator.index import Index
+
+SCHEMA = 2  # bump when ModuleNames or the parse changes meaning
+MAX_ENTRY = 1 << 20  # an entry bigger than this is not kept
+MAX_TOTAL = 64 << 20  # bytes kept in the folder; past it the oldest entries go
+_ENV_OFF = "AGENTZIP_NO_CACHE"
+
+
+def cache_dir() -> Path | None:
+    """The cache folder, or None when caching is off."""
+    if os.environ.get(_ENV_OFF, "") not in ("", "0"):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "agentzip" / "closure"
+
+
+def _name(key: Hashable, full: bool) -> str | None:
+    """A file name for a cache key, or None for keys that do not fix the content."""
+    if not isinstance(key, tuple) or len(key) != 4:
+        return None
+    kind, path, size, stamp = key
+    # a zip member's size and CRC fix its content wherever it lies; a folder file's stamp is its own
+    what = (kind, size, stamp) if kind == "zip" else (kind, path, size, stamp)
+    return blob_name("names", full, what)
+
+
+_Stmt = tuple[int, int, str, tuple[str, ...], bool, bool, bool, bool]
+
+
+def _stmts(ss: tuple[ImportStmt, ...]) -> tuple[_Stmt, ...]:
+    return tuple((s.line, s.level, s.module, s.names, s.is_from, s.guarded, s.type_checking, s.conditional) for s in ss)
+
+
+def blob_name(*parts: object) -> str:
+    """A file name for an entry keyed by its parts (the schema and the host Python are added)."""
+    raw = repr((SCHEMA, sys.version_info[:2], parts))
+    return hashlib.blake2b(raw.encode("utf-8", "replace"), digest_size=16).hexdigest()
+
+
+def _pack(m: ModuleNames) -> bytes:
+    return marshal.dumps(
+        (
+            SCHEMA,
+            m.defined,
+            m.all_names,
+            m.all_dynamic,
+            _stmts(m.star_imports),
+            m.getattr_hook,
+            m.edits_modules,
+            _stmts(m.imports),
+            m.unknown,
+            m.partial,
+            m.writes_globals,
+        )
+    )
+
+
+def _unpack(data: bytes) -> ModuleNames | None:
+    try:
+        schema, defined, all_names, all_dynamic, stars, hook, edits, imports, unknown, partial, globs = marshal.loads(
+            data
+        )
+        if schema != SCHEMA or not _strs(defined) or not (all_names is None or _strs(all_names)):
+            return None
+        if not (_is_stmts(stars) and _is_stmts(imports) and (unknown is None or isinstance(unknown, str))):
+            return None
+        return ModuleNames(
+            frozenset(defined),
+            all_names,
+            bool(all_dynamic),
+            tuple(ImportStmt(*s) for s in stars),
+            bool(hook),
+            bool(edits),
+            tuple(ImportStmt(*s) for s in imports),
+            unknown,
+            bool(partial),
+            bool(globs),
+        )
+    except (ValueError, EOFError, TypeError):
+        return None  # corrupt, truncated or written by another version: parse again
+
+
+def _strs(value: object) -> bool:
+    return isinstance(value, (tuple, frozenset)) and all(isinstance(v, str) for v in value)
+
+
+def _is_stmts(value: object) -> bool:
+    """A tuple of import statements as _stmts writes them (what a foreign or damaged file is not)."""
+    return isinstance(value, tuple) and all(
+        isinstance(s, tuple)
+        and len(s) == 8
+        and isinstance(s[0], int)
+        and isinstance(s[1], int)
+        and isinstance(s[2], str)
+        and _strs(s[3])
+        for s in value
+    )
+
+
+class DiskCache:
+    """The cache for one run: reads entries, writes new ones, prunes once at the end."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder if folder is not None else cache_dir()
+        self.written = 0
+
+    def get(self, key: Hashable | None, full: bool) -> ModuleNames | None:
+        name = _name(key, full) if self.folder is not None and key is not None else None
+        data = self.read(name) if name is not None else None
+        return _unpack(data) if data is not None else None
+
+    def read(self, name: str) -> bytes | None:
+        """The bytes of one entry, or None."""
+        if self.folder is None:
+            return None
+        try:
+            with open(os.path.join(self.folder, name[:2], name), "rb") as f:
+                return f.read(MAX_ENTRY + 1)
+        except OSError:
+            return None
+
+    def put(self, key: Hashable | None, full: bool, value: ModuleNames) -> None:
+        name = _name(key, full) if self.folder is not None and key is not None else None
+        if name is not None:
+            self.write(name, _pack(value))
+
+    def write(self, name: str, data: bytes) -> None:
+        """Store one entry atomically; a failure turns the cache off for the rest of the run."""
+        if self.folder is None or len(data) > MAX_ENTRY:
+            return
+        shard = self.folder / name[:2]
+        tmp = shard / f".{name}.{os.getpid()}.tmp"
+        try:
+            shard.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(data)
+            os.replace(tmp, shard / name)
+            self.written += len(data)
+        except OSError:
+            self.folder = None  # read-only, full or not a folder: stop trying for this run
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+
+    def close(self) -> None:
+        """Prune the folder when this run wrote to it and it has grown past MAX_TOTAL."""
+        if self.written and self.folder is not None:
+            prune(self.folder, MAX_TOTAL)
+
+
+def prune(folder: Path, limit: int) -> None:
+    """Delete the oldest entries until the folder holds at most three quarters of `limit` bytes."""
+    entries: list[tuple[float, int, str]] = []
+    try:
+        for shard in os.scandir(folder):
+            if shard.is_dir(follow_symlinks=False):
+                for e in os.scandir(shard.path):
+                    st = e.stat(follow_symlinks=False)
+                    entries.append((st.st_mtime, st.st_size, e.path))
+    except OSError:
+        return
+    total = sum(size for _, size, _ in entries)
+    if total <= limit:
+        return
+    for _, size, path in sorted(entries):
+        if total <= limit * 3 // 4:
+            break
+        try:
+            os.unlink(path)
+        except OSError:
+            continue
+        total -= size
+
+
+def closure_key(index: Index, entry: str, *budget: int) -> str | None:
+    """The cache name of a zip's closure: every member's path, size and CRC (what the finder and parse see)."""
+    listing: list[str] = []
+    for path, f in index.by_path.items():
+        if not isinstance(f, ZipEntry):
+            return None  # a folder: its files are cached one by one
+        listing.append(f"{path}\0{f.size}\0{f.crc}")
+    h = hashlib.blake2b("\n".join(listing).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+    return blob_name("closure", entry, index.source_base, index.target.python_version, budget, h)
+
+
+def pack_closure(c: Closure) -> bytes:
+    """A whole closure's result, for a bundle whose every file is unchanged."""
+    missing = tuple(
+        (m.name, m.module, m.module_path, m.importer, m.line, m.chain, m.suggestions, m.kind) for m in c.missing
+    )
+    counts = (c.unknown_count, c.modules_visited, c.files_parsed, c.bytes_parsed)
+    return marshal.dumps((SCHEMA, missing, tuple(c.unknown), counts))
+
+
+def unpack_closure(data: bytes) -> Closure | None:
+    from agentzip.validator.closure import Closure, MissingName
+
+    try:
+        schema, missing, unknown, (unknown_count, visited, files, size) = marshal.loads(data)
+        if (
+            schema != SCHEMA
+            or not _strs(unknown)
+            or not all(isinstance(n, int) for n in (unknown_count, visited, files, size))
+        ):
+            return None
+        rows = [MissingName(*m) for m in missing]
+        if not all(isinstance(m.line, int) and _strs(m.chain) and _strs(m.suggestions) for m in rows):
+            return None
+        if not all(_strs((m.name, m.module, m.module_path, m.importer, m.kind)) for m in rows):
+            return None
+        return Closure(rows, list(unknown), unknown_count, visited, files, size)
+    except (ValueError, EOFError, TypeError):
+        return None
