@@ -17,7 +17,7 @@ import os
 import sys
 from collections.abc import Hashable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from agentzip.validator.names import ImportStmt, ModuleNames
 from agentzip.validator.zip.records import ZipEntry
@@ -63,29 +63,52 @@ def blob_name(*parts: object) -> str:
     return hashlib.blake2b(raw.encode("utf-8", "replace"), digest_size=16).hexdigest()
 
 
+_SEAL = 16  # bytes of blake2b over the payload, written before it
+
+
+def _seal(payload: bytes) -> bytes:
+    """The payload behind its own digest: marshal trusts its input (a corrupt length field asks it
+    to allocate gigabytes), so nothing reaches marshal.loads unless the digest says we wrote it."""
+    return hashlib.blake2b(payload, digest_size=_SEAL).digest() + payload
+
+
+def _unseal(data: bytes) -> bytes | None:
+    payload = data[_SEAL:]
+    if len(data) < _SEAL or hashlib.blake2b(payload, digest_size=_SEAL).digest() != data[:_SEAL]:
+        return None
+    return payload
+
+
+def _loads(data: bytes) -> Any:
+    payload = _unseal(data)
+    if payload is None:
+        raise ValueError("not an entry this cache wrote")
+    return marshal.loads(payload)
+
+
 def _pack(m: ModuleNames) -> bytes:
-    return marshal.dumps(
-        (
-            SCHEMA,
-            m.defined,
-            m.all_names,
-            m.all_dynamic,
-            _stmts(m.star_imports),
-            m.getattr_hook,
-            m.edits_modules,
-            _stmts(m.imports),
-            m.unknown,
-            m.partial,
-            m.writes_globals,
+    return _seal(
+        marshal.dumps(
+            (
+                SCHEMA,
+                m.defined,
+                m.all_names,
+                m.all_dynamic,
+                _stmts(m.star_imports),
+                m.getattr_hook,
+                m.edits_modules,
+                _stmts(m.imports),
+                m.unknown,
+                m.partial,
+                m.writes_globals,
+            )
         )
     )
 
 
 def _unpack(data: bytes) -> ModuleNames | None:
     try:
-        schema, defined, all_names, all_dynamic, stars, hook, edits, imports, unknown, partial, globs = marshal.loads(
-            data
-        )
+        schema, defined, all_names, all_dynamic, stars, hook, edits, imports, unknown, partial, globs = _loads(data)
         if schema != SCHEMA or not _strs(defined) or not (all_names is None or _strs(all_names)):
             return None
         if not (_is_stmts(stars) and _is_stmts(imports) and (unknown is None or isinstance(unknown, str))):
@@ -213,14 +236,14 @@ def pack_closure(c: Closure) -> bytes:
         (m.name, m.module, m.module_path, m.importer, m.line, m.chain, m.suggestions, m.kind) for m in c.missing
     )
     counts = (c.unknown_count, c.modules_visited, c.files_parsed, c.bytes_parsed)
-    return marshal.dumps((SCHEMA, missing, tuple(c.unknown), counts))
+    return _seal(marshal.dumps((SCHEMA, missing, tuple(c.unknown), counts)))
 
 
 def unpack_closure(data: bytes) -> Closure | None:
     from agentzip.validator.closure import Closure, MissingName
 
     try:
-        schema, missing, unknown, (unknown_count, visited, files, size) = marshal.loads(data)
+        schema, missing, unknown, (unknown_count, visited, files, size) = _loads(data)
         if (
             schema != SCHEMA
             or not _strs(unknown)

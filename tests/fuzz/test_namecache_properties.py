@@ -22,3 +22,10 @@ def test_any_cache_entry_is_read_or_ignored(data: bytes) -> None:
     assert names is None or all(isinstance(n, str) for n in names.defined)
     closure = namecache.unpack_closure(data)
     assert closure is None or all(isinstance(m.line, int) for m in closure.missing)
+
+
+def test_a_corrupt_length_field_is_never_handed_to_marshal() -> None:
+    # marshal would allocate a list of 0x5f000000 slots (gigabytes) before noticing the data ends
+    bomb = b"[\x00\x00\x00_"
+    assert namecache._unpack(bomb) is None and namecache.unpack_closure(bomb) is None
+    assert namecache._unpack(bytes(16) + bomb) is None
