@@ -74,6 +74,20 @@ def test_a_dotnet_folder_is_never_built_as_python(tmp_path: Path) -> None:
     assert (flagged.entry_point, flagged.entry_file) == (("dotnet", "EchoAgent.dll"), "EchoAgent.dll")
 
 
+def test_an_azure_yaml_without_services_beside_a_project_builds_the_project(tmp_path: Path) -> None:
+    yaml = "name: echo\n# services:\n#   echo:\n#     host: azure.ai.agent\n"
+    src = write_folder(tmp_path / "repo", {**SOURCES, "azure.yaml": yaml})
+    code, out = run_build(str(src), "--mode", "remote_build", "-o", str(tmp_path / "a.zip"))
+    assert code == 0 and "main.py" not in out and "requirements.txt" not in out, out
+    assert names(tmp_path / "a.zip") == sorted(SOURCES)
+
+
+def test_a_python_folder_built_for_dotnet_is_told_what_is_missing(tmp_path: Path) -> None:
+    src = write_folder(tmp_path / "a", {"main.py": "", "requirements.txt": ""})
+    code, out = run_build(str(src), "--runtime", "dotnet_10", "-o", str(tmp_path / "a.zip"))
+    assert code == 2 and "has no project file and is not a publish output" in out
+
+
 def test_unknown_runtimes_are_still_refused(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="cannot make a zip for the runtime 'node_20'"):
         settings.refuse_unbuildable("node_20")

@@ -248,3 +248,22 @@ def test_cli_text_and_json(make_bundle, tmp_path) -> None:  # type: ignore[no-un
     assert [(e["module"], e["cause"], e["verdict"]) for e in doc["explanations"]] == [
         ("Microsoft.NETCore.App", "framework-missing", "fails")
     ]
+
+
+@pytest.mark.network
+def test_real_runtime_natives_are_found_in_a_real_deps_json(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    from fixtures import dotnetbins
+
+    log = "System.DllNotFoundException: Unable to load shared library 'libSystem.Native' or one of its dependencies."
+    linux = tmp_path / "linux"
+    shutil.copytree(dotnetbins.bundle("linux-x64"), linux)
+    assert explained(linux, log).cause == "bundle-differs"
+    (linux / "System.Native.so").unlink()
+    d = explained(linux, log)
+    assert (d.cause, d.paths) == ("native-missing", ("System.Native.so",))
+    assert "runtime.linux-x64.Microsoft.NETCore.App 3.1.23" in d.message
+    clrjit = "System.DllNotFoundException: Unable to load DLL 'clrjit' or one of its dependencies."
+    d = explained(dotnetbins.bundle("win-x64"), clrjit)
+    assert d.cause == "native-not-for-linux" and "for win-x64 only" in d.message
