@@ -103,6 +103,7 @@ def publish(**changes: Any) -> dict[str, Any]:
             ["EchoAgent.csproj targets net9.0"],
         ),
         (PUBLISH, WINDOWS_DESKTOP, "framework-missing", "AZ806", ["Windows only"]),
+        (PROJECT, FRAMEWORK_MISSING, "bundle-differs", "AZ803", ["EchoAgent.csproj targets net10.0", "another build"]),
     ],
 )
 def test_framework_missing(make_bundle, files, log, cause, code, words) -> None:  # type: ignore[no-untyped-def]

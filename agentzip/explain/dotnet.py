@@ -13,7 +13,7 @@ from typing import cast
 from agentzip.errors import UsageError
 from agentzip.explain.model import Cause, Diagnosis, Verdict, rule_name
 from agentzip.validator.context import Context
-from agentzip.validator.dotnet import Asset, DepsLibrary, version_major
+from agentzip.validator.dotnet import Asset, DepsLibrary, Project, RuntimeConfig, tfm_major, version_major
 from agentzip.validator.dotnetlog import DotnetFailure, Scanner
 
 RUNTIME_MAJOR = 10
@@ -129,24 +129,17 @@ class _Explainer:
                 "AZ806",
                 f,
             )
-        have = ""
-        bundle_major: int | None = None
-        if rc is not None and rc.frameworks:
-            bundle_major = min((version_major(v) or 0) for _, v in rc.frameworks)
-            roll = f", rollForward {rc.roll_forward}" if rc.roll_forward else ""
-            have = f"; this bundle's {rc.path} asks for " + ", ".join(f"{n} {v}" for n, v in rc.frameworks) + roll
-            if rc.rolls_across_majors or bundle_major == RUNTIME_MAJOR:
-                return _d(
-                    f.subject or "framework",
-                    "bundle-differs",
-                    f"the log's app asked for {asked}{have}, which starts on the .NET {RUNTIME_MAJOR} runtime: "
-                    "the log comes from another build of it",
-                    "deploy this bundle",
-                    "AZ803",
-                    f,
-                )
-        elif project is not None and project.frameworks:
-            have = f"; {project.path} targets {';'.join(project.frameworks)}"
+        have, fine = self._asks_for(rc, project)
+        if fine:
+            return _d(
+                f.subject or "framework",
+                "bundle-differs",
+                f"the log's app asked for {asked}{have}, which starts on the .NET {RUNTIME_MAJOR} runtime: "
+                "the log comes from another build of it",
+                "deploy this bundle",
+                "AZ803",
+                f,
+            )
         fix = (
             f"retarget to .NET {RUNTIME_MAJOR}: <TargetFramework>net{RUNTIME_MAJOR}.0</TargetFramework> and publish "
             "again; or, to run it as is, add <RollForward>Major</RollForward> to the project "
@@ -161,6 +154,21 @@ class _Explainer:
             "AZ803",
             f,
         )
+
+    @staticmethod
+    def _asks_for(rc: RuntimeConfig | None, project: Project | None) -> tuple[str, bool]:
+        """What the bundle's runtimeconfig (else project) asks for, and whether that starts on .NET 10."""
+        rolls = ("major", "latestmajor")
+        if rc is not None and rc.frameworks:
+            roll = f", rollForward {rc.roll_forward}" if rc.roll_forward else ""
+            have = f"; this bundle's {rc.path} asks for " + ", ".join(f"{n} {v}" for n, v in rc.frameworks) + roll
+            majors = {version_major(v) for _, v in rc.frameworks}
+            return have, rc.rolls_across_majors or majors == {RUNTIME_MAJOR}
+        if project is not None and project.frameworks:
+            have = f"; {project.path} targets {';'.join(project.frameworks)}"
+            single = [tfm_major(t) for t in project.frameworks] == [RUNTIME_MAJOR]
+            return have, single or (project.roll_forward or "").lower() in rolls
+        return "", False
 
     def app(self, f: DotnetFailure) -> Diagnosis:
         wanted = (f.subject or "").replace("\\", "/").rsplit("/", 1)[-1]
