@@ -103,6 +103,7 @@ def test_remote_build_zips_exactly_the_sources_and_checks_clean(tmp_path: Path) 
     assert code == 0, out
     assert names(tmp_path / "a.zip") == sorted(SOURCES)
     assert "check    0 errors, 0 warnings, 0 info" in out
+    assert f"files    {len(SOURCES)} of the project's sources" in out
     # byte-identical on a second build, and SRC untouched
     code, out = run_build(str(src), "--runtime", "dotnet_10", "--mode", "remote_build", "-o", str(tmp_path / "b.zip"))
     assert code == 0, out
@@ -160,6 +161,7 @@ def test_a_publish_folder_is_zipped_flat_without_pdb(tmp_path: Path) -> None:
     assert code == 0, text
     assert names(out) == sorted([*PUBLISH, "runtimes/x.txt"])
     assert "debug symbols (--keep-pdb keeps them)" in text and "check    0 errors" in text
+    assert "files    6 of the publish output" in text
     code, text = run_build(str(pub), "--keep-pdb", "-o", str(out))  # runtime and mode inferred from the output
     assert code == 0, text
     assert "EchoAgent.pdb" in names(out) and "dotnet_10 (inferred), bundled" in text

@@ -29,7 +29,7 @@ from agentzip.validator.dotnetfacts import DEPS, is_runtimeconfig
 from agentzip.validator.ignore import load_agentignore
 
 if TYPE_CHECKING:
-    from agentzip.builder.pipeline import _Voice
+    from agentzip.builder.pipeline import Echo, _Voice
 
 SDK_MAJOR = 10
 RID = "linux-x64"
@@ -98,10 +98,27 @@ def build(target: Settings, options: BuildOptions, voice: _Voice) -> BuildResult
         largest=tuple(pipeline._largest(written.members)),
         notes=tuple(staged.notes),
     )
-    pipeline._summarize(result, staged, target.describe(), voice.say)
+    _summarize(result, staged, target.describe(), voice.say)
     if options.check:
         result = pipeline._check(result, target, voice.say)
     return result
+
+
+def _summarize(result: BuildResult, staged: Staged, described: str, say: Echo) -> None:
+    """The build's summary, as the Python build words it, with no packages/ line (a .NET zip has none)."""
+    from agentzip.builder.pipeline import human
+
+    say(f"built {result.path} for {described}")
+    say(f"  size     {result.size:,} bytes ({human(result.size)})")
+    say(f"  sha256   {result.sha256}  (x-ms-code-zip-sha256)")
+    what = "of the publish output" if result.mode == BUNDLED else "of the project's sources"
+    say(f"  files    {result.files} {what}")
+    if staged.excluded:
+        say("  left out " + ", ".join(f"{n} {why}" for why, n in sorted(staged.excluded.items())))
+    if result.largest:
+        say("  largest  " + ", ".join(f"{c.name} {human(c.compressed)}" for c in result.largest))
+    for note in result.notes:
+        say(f"  note: {note}")
 
 
 def is_publish_folder(folder: Path) -> bool:
