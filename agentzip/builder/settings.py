@@ -102,7 +102,7 @@ def resolve(src: Path, request: CheckRequest | None = None, **settings: Any) -> 
         sources=settled.sources,
         src=Path(ctx.bundle.path),
         glibc=t.glibc_floor,
-        entry_file=t.entry_file or ("" if t.is_dotnet else DEFAULT_ENTRY_FILE),
+        entry_file=t.entry_file or DEFAULT_ENTRY_FILE,
     )
 
 
