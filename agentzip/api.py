@@ -101,11 +101,13 @@ def explain(
     """Why each module (and each import failure a log shows) will or will not import in the runtime.
 
     The bundle and target are settled as `check` settles them (the same CheckRequest or keyword
-    settings). Raises UsageError for a bad input, a module name that is not one, a .NET target,
-    or several azure.yaml services and no `service`.
+    settings); a .NET target's log is explained by explain/dotnet.py. Raises UsageError for a bad
+    input, a module name that is not one, a module on a .NET target, or several azure.yaml services
+    and no `service`.
     """
     from agentzip.errors import UsageError
     from agentzip.explain import Explanation, explain_all
+    from agentzip.explain.dotnet import DotnetLog
     from agentzip.logscan import Failures, scan
     from agentzip.validator.engine import make_report
 
@@ -115,12 +117,12 @@ def explain(
         names = ", ".join(str(s.context.definition.service) for s in found if s.context.definition)
         raise UsageError(f"{path}: several agent services ({names}): choose one with --service")
     ctx, cfg = found[0].context, found[0].config
-    failures = scan(log) if log is not None else Failures()
-    diagnoses = tuple(explain_all(ctx, modules, failures))
+    dotnet = DotnetLog(ctx, modules, log)  # .NET failures: the same log lines, read once
+    failures = scan(dotnet.lines) if dotnet.lines is not None and dotnet.python else Failures()
+    python = explain_all(ctx, modules, failures) if dotnet.python else ()
+    diagnoses = (*python, *dotnet.diagnoses())
     base = make_report(ctx, [], with_sha256=req.with_sha256)
-    notes = [*base.notes, *_setting_notes(ctx, cfg)]
-    if log is not None and not failures:
-        notes.append("the log shows no ModuleNotFoundError or ImportError")
+    notes = [*base.notes, *_setting_notes(ctx, cfg), *dotnet.notes(bool(failures))]
     left = failures.note()
     if left:
         notes.append(left)

@@ -113,18 +113,6 @@ def test_several_agents_need_a_service(tmp_path: Path) -> None:
     assert settings.resolve(tmp_path, CheckRequest(service="b")).src.name == "b"
 
 
-def test_dotnet_is_refused_from_one_place(tmp_path: Path) -> None:
-    """build makes Python zips for now: a dotnet_10 flag or definition is a usage error, not a Python build."""
-    src = write_folder(tmp_path / "a", {"main.py": ""})
-    code, out = run_build(str(src), "--runtime", "dotnet_10", "-o", str(tmp_path / "o.zip"))
-    assert code == 2 and "makes Python bundles; the runtime is 'dotnet_10'" in out
-    (src / "agent.yaml").write_text("code_configuration:\n  runtime: dotnet_10\n  entry_point: [dotnet, A.dll]\n")
-    with pytest.raises(UsageError, match="makes Python bundles"):
-        settings.resolve(src)
-    # a flag overrides the definition's runtime, as it does for check
-    assert settings.resolve(src, CheckRequest(runtime="python_3_14", entry_point="main.py")).runtime == "python_3_14"
-
-
 def test_build_summary_says_where_each_value_came_from(tmp_path: Path) -> None:
     src = write_folder(
         tmp_path / "a", {"main.py": "", "requirements.txt": "", "agentzip.toml": "mode = 'remote_build'\n"}

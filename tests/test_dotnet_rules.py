@@ -221,3 +221,46 @@ def test_severities_split_where_the_issue_says(make_bundle) -> None:  # type: ig
 def test_readytorun_message_names_the_machine(make_bundle) -> None:  # type: ignore[no-untyped-def]
     (f,) = check(make_bundle({**PUBLISH, "EchoAgent.dll": R2R_MACOS}), select=["dotnet-readytorun-os"]).findings
     assert "macos-x86_64 (machine 0xc020)" in f.message and f.severity.label == "warning"
+
+
+NUGET_CREDENTIALS = """<?xml version="1.0" encoding="utf-8"?>
+<configuration>
+  <packageSources>
+    <add key="contoso" value="https://pkgs.dev.azure.com/contoso/_packaging/internal/nuget/v3/index.json" />
+  </packageSources>
+  <packageSourceCredentials>
+    <contoso>
+      <add key="Username" value="build" />
+      <add key="{key}" value="{value}" />
+    </contoso>
+  </packageSourceCredentials>
+</configuration>
+"""
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "fires"),
+    [
+        ("ClearTextPassword", "q7x2-not-a-real-token", True),
+        ("Password", "AQAAANCMnd8BFdERjHoAwE", False),  # DPAPI-encrypted: usable on its own machine only
+        ("ClearTextPassword", "", False),
+    ],
+)
+def test_a_nuget_feed_password_in_clear_text_is_a_secret(make_bundle, key: str, value: str, fires: bool) -> None:  # type: ignore[no-untyped-def]
+    files = {**PROJECT, "nuget.config": NUGET_CREDENTIALS.format(key=key, value=value)}
+    findings = check(make_bundle(files), select=["secret-file"]).findings
+    assert [(f.path, f.severity.label) for f in findings] == ([("nuget.config", "error")] if fires else [])
+    if fires:
+        assert "contoso" in findings[0].message and "q7x2" not in findings[0].message
+
+
+def test_the_wrapper_hint_zips_a_deep_publish_folder_beside_the_project(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import zip_of
+
+    inner = "EchoAgent/bin/Release/net10.0/linux-x64/publish"
+    files = {**{f"EchoAgent/{k}": v for k, v in PROJECT.items()}, **{f"{inner}/{k}": v for k, v in PUBLISH.items()}}
+    path = tmp_path / "agent.zip"
+    path.write_bytes(zip_of(files))
+    (f,) = check(path, select=["wrapper-folder"], runtime="dotnet_10").findings
+    assert f.hint == f"cd {inner} && zip -r ../../../../../../agent.zip . -x '*.pdb'"
+    assert f"the publish output is `{inner}/`" in f.message

@@ -58,6 +58,7 @@ _FLOOR = ".".join(map(str, DEFAULT_GLIBC))
 )
 @click.option("--service", help="The azure.yaml agent service to build.")
 @click.option("--dry-run", is_flag=True, help="Resolve requirements.txt for the target (wheels only); write no zip.")
+@click.option("--keep-pdb", is_flag=True, help=".NET bundled: keep the *.pdb debug symbols of the publish output.")
 @click.option("--no-check", is_flag=True, help="Do not run `check` on the zip.")
 @click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors.")
 def build_command(
@@ -73,6 +74,7 @@ def build_command(
     definition: str | None,
     service: str | None,
     dry_run: bool,
+    keep_pdb: bool,
     no_check: bool,
     quiet: bool,
 ) -> None:
@@ -96,6 +98,7 @@ def build_command(
         request=request,
         installer=installer,
         dry_run=dry_run,
+        keep_pdb=keep_pdb,
         check=not no_check,
         quiet=quiet,
         progress=None if not quiet else False,

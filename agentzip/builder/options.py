@@ -27,6 +27,7 @@ class BuildOptions:
     check: bool = True  # run `check` on the zip and fail on errors
     quiet: bool = False  # warnings and errors only
     progress: bool | None = None  # a spinner on long steps; None: when stderr is a terminal
+    keep_pdb: bool = False  # .NET bundled: keep the publish output's *.pdb debug symbols
 
 
 @dataclass(frozen=True)

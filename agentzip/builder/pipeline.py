@@ -14,7 +14,7 @@ from agentzip.builder import install, resolve, settings, staging, zipwriter
 from agentzip.builder.options import BuildOptions, BuildResult, Contributor
 from agentzip.builder.progress import Spinner
 from agentzip.errors import BuildError, UsageError
-from agentzip.foundry import ARCH, BUNDLED, PACKAGES, REQUIREMENTS
+from agentzip.foundry import ARCH, BUNDLED, DOTNET_RUNTIMES, PACKAGES, REQUIREMENTS
 
 # Files an installer leaves in --target that are not part of any distribution: uv's lock file.
 INSTALLER_DEBRIS = (".lock",)
@@ -46,6 +46,10 @@ def build(options: BuildOptions, echo: Echo) -> BuildResult:
         say=(lambda _msg: None) if options.quiet else echo,
         progress=not options.quiet if options.progress is None else options.progress,
     )
+    if target.runtime in DOTNET_RUNTIMES:
+        from agentzip.builder import dotnet
+
+        return dotnet.build(target, options, voice)
     job = _install_job(target, options.installer)
     if options.dry_run:
         return _dry_run(target, job, voice)

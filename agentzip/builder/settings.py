@@ -6,19 +6,32 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agentzip.errors import UsageError
-from agentzip.foundry import BUNDLED, DEFAULT_ENTRY_FILE, DEFAULT_GLIBC, DEFAULT_RUNTIME, MODES, PYTHON_RUNTIMES
+from agentzip.foundry import (
+    BUNDLED,
+    DEFAULT_ENTRY_FILE,
+    DEFAULT_GLIBC,
+    DEFAULT_RUNTIME,
+    DOTNET_RUNTIMES,
+    MODES,
+    PYTHON_RUNTIMES,
+)
 from agentzip.settings import CheckRequest, Origin
 
 # The runtimes `build` can make a zip for: the one place another runtime is refused.
-BUILDABLE_RUNTIMES: Mapping[str, tuple[int, int]] = PYTHON_RUNTIMES
+BUILDABLE_RUNTIMES: tuple[str, ...] = (*PYTHON_RUNTIMES, *DOTNET_RUNTIMES)
 # What `build` makes when nothing says otherwise: the documented bundled build (FOUNDRY.md).
 # `check` infers these from the bundle instead; a folder to build has no packages/ yet.
 BUILD_DEFAULTS: Mapping[str, Any] = MappingProxyType(
     {"runtime": DEFAULT_RUNTIME, "mode": BUNDLED, "entry_point": DEFAULT_ENTRY_FILE}
 )
+# A .NET folder (or a .NET runtime given): the runtime and entry point are inferred as `check` does.
+DOTNET_BUILD_DEFAULTS: Mapping[str, Any] = MappingProxyType({"mode": BUNDLED})
+
+if TYPE_CHECKING:
+    from agentzip.api import Settled
 
 GIVEN = ("flag", "config")  # origins that override the definition
 
@@ -47,10 +60,10 @@ class Settings:
 
 
 def refuse_unbuildable(runtime: str) -> None:
-    """UsageError for a runtime `build` cannot make a zip for (today: anything but Python)."""
+    """UsageError for a runtime `build` cannot make a zip for."""
     if runtime not in BUILDABLE_RUNTIMES:
         choose = " or ".join(BUILDABLE_RUNTIMES)
-        raise UsageError(f"agentzip build makes Python bundles; the runtime is {runtime!r} (choose {choose})")
+        raise UsageError(f"agentzip build cannot make a zip for the runtime {runtime!r} (choose {choose})")
 
 
 def resolve(src: Path, request: CheckRequest | None = None, **settings: Any) -> Settings:
@@ -62,6 +75,8 @@ def resolve(src: Path, request: CheckRequest | None = None, **settings: Any) -> 
     from agentzip import api
 
     found = list(api.contexts(src, request, defaults=BUILD_DEFAULTS, **settings))
+    if len(found) == 1 and _is_dotnet(found[0]):
+        found = list(api.contexts(src, request, defaults=DOTNET_BUILD_DEFAULTS, **settings))
     if len(found) > 1:
         names = ", ".join(s.context.definition.service or "" for s in found if s.context.definition is not None)
         raise UsageError(f"{src} defines several agents ({names}): choose one with --service")
@@ -84,10 +99,19 @@ def resolve(src: Path, request: CheckRequest | None = None, **settings: Any) -> 
         runtime=t.runtime,
         mode=t.mode or BUNDLED,
         entry_point=t.entry_point,
-        python_version=BUILDABLE_RUNTIMES[t.runtime],
+        python_version=PYTHON_RUNTIMES.get(t.runtime, (0, 0)),  # (0, 0): a .NET build
         sources=settled.sources,
         src=Path(ctx.bundle.path),
         glibc=t.glibc_floor,
         entry_file=t.entry_file or DEFAULT_ENTRY_FILE,
         mode_note=api.mode_note(ctx, settled.sources.get("mode")),
     )
+
+
+def _is_dotnet(settled: Settled) -> bool:
+    """A .NET runtime was given, or none was and the folder is .NET: Python's defaults do not apply."""
+    from agentzip.validator.target import resolve_target
+
+    if settled.context.target.is_dotnet:
+        return True
+    return settled.sources.get("runtime") == "default" and resolve_target(settled.context.bundle).is_dotnet

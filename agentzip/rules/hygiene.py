@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from agentzip.errors import ArchiveError
+from agentzip.validator.bundle import BundleFile
 from agentzip.validator.context import Context
 from agentzip.validator.findings import Hit, Severity
 from agentzip.validator.index import JUNK_DIRS, JUNK_FILES
@@ -170,8 +171,9 @@ def secret_file(ctx: Context) -> Iterator[Hit]:
     ## What it does
     Flags `.env`/`.env.*` files that set values, private keys (found by their PEM header, not
     the file name), key stores (`.pfx`, `.p12`), credential files (`.pypirc`, `.netrc`, token
-    caches) and high-confidence secrets (AWS, GitHub, OpenAI, Anthropic, Azure storage, Slack,
-    Google, Stripe key shapes) inside the agent's small text files. Installed dependencies in
+    caches), NuGet feed passwords in clear text (`ClearTextPassword` in a `nuget.config`) and
+    high-confidence secrets (AWS, GitHub, OpenAI, Anthropic, Azure storage, Slack, Google,
+    Stripe key shapes) inside the agent's small text files. Installed dependencies in
     `packages/` are not scanned (their test keys are not yours).
 
     ## Why is this bad
@@ -204,6 +206,11 @@ def secret_file(ctx: Context) -> Iterator[Hit]:
                     "remove it from the zip, rotate what it held, and set the values as environment_variables in the agent definition",
                 )
             continue
+        if name.lower() == "nuget.config":
+            hit = _nuget_password(ctx, f)
+            if hit is not None:
+                yield hit
+                continue
         if name in _CREDENTIAL_FILES:
             yield Hit(
                 f.path,
@@ -242,6 +249,25 @@ def secret_file(ctx: Context) -> Iterator[Hit]:
                     "remove it from the file, rotate it, and read it from an environment variable or Key Vault",
                 )
                 break
+
+
+def _nuget_password(ctx: Context, f: BundleFile) -> Hit | None:
+    """A `nuget.config` with a `ClearTextPassword` under packageSourceCredentials, as NuGet reads it."""
+    from agentzip.validator.dotnet import XML_LIMIT, read_nuget_config
+
+    try:
+        data = ctx.bundle.read(f, XML_LIMIT + 1)
+    except ArchiveError:
+        return None
+    feeds = read_nuget_config(f.path, data).cleartext_passwords
+    if not feeds:
+        return None
+    return Hit(
+        f.path,
+        f"a NuGet feed password in clear text ({', '.join(feeds)}) would ship with the code",
+        "remove its <packageSourceCredentials>, revoke the token, and build bundled "
+        "(the service's restore cannot sign in to a private feed)",
+    )
 
 
 _MANIFESTS = {

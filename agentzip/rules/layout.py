@@ -13,8 +13,11 @@ ENTRY_NEAR_MISSES = ("app.py", "agent.py", "server.py", "__main__.py", "run.py")
 
 
 def _zip_flat_hint(ctx: Context, folder: str) -> str:
+    """Zip the folder's contents into a zip beside the wrapper folder (never inside a deep `bin/.../publish`)."""
     out = ctx.bundle.path.name if ctx.bundle.kind == "zip" else "agent-code.zip"
-    return f"cd {folder} && zip -r ../{out} . -x '.venv/*' '.git/*' '.env'"
+    up = "../" * (folder.count("/") + 1)
+    skip = "'*.pdb'" if ctx.target.is_dotnet else "'.venv/*' '.git/*' '.env'"
+    return f"cd {folder} && zip -r {up}{out} . -x {skip}"
 
 
 @rule("AZ101", "wrapper-folder", Severity.ERROR)

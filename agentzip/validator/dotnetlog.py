@@ -24,6 +24,8 @@ _NU1101 = re.compile(
     r"NU1101: Unable to find package ([\w.-]+)\.(?: No packages exist with this id in source\(s\): (.+?)\.?$)?"
 )
 MAX_LINE = 4096  # a longer line is cut: a pasted log is text, never a reason to run long
+MAX_FAILURES = 200  # as logscan: the first ones are the ones to fix
+MAX_COUNTED = 100_000  # distinct failures counted past the cap, so memory stays bounded too
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,53 @@ def _one(line: str) -> DotnetFailure | None:
     return None
 
 
+class Scanner:
+    """Reads a log one line at a time (so a log streamed to Python's scan too is read once); bounded."""
+
+    def __init__(self, limit: int = MAX_FAILURES) -> None:
+        self.failures: list[DotnetFailure] = []
+        self.left = 0  # distinct failures past `limit`
+        self._limit = limit
+        self._seen: set[tuple[str, str | None, str | None]] = set()
+        self._pending: DotnetFailure | None = None  # a framework-missing still waiting for its framework line
+        self._app: str | None = None
+
+    def _add(self, found: DotnetFailure) -> None:
+        if found.key in self._seen or len(self._seen) >= self._limit + MAX_COUNTED:
+            return
+        self._seen.add(found.key)
+        if len(self.failures) < self._limit:
+            self.failures.append(found)
+        else:
+            self.left += 1
+
+    def feed(self, raw: str) -> None:
+        line = raw.strip()[:MAX_LINE]
+        if _FRAMEWORK_MISSING.search(line):
+            if self._pending is not None:
+                self._add(self._pending)
+            self._pending, self._app = DotnetFailure("framework-missing", line), None
+            return
+        if self._pending is not None:
+            if m := _APP.match(line):
+                self._app = m.group(1)
+            elif m := _FRAMEWORK.search(line):
+                app = (self._app,) if self._app else ()
+                self._add(DotnetFailure("framework-missing", self._pending.line, m.group(1), m.group(2), app))
+                self._pending = None
+                return
+        found = _one(line)
+        if found is not None:
+            self._add(found)
+
+    def close(self) -> list[DotnetFailure]:
+        """The failures, once the log has ended (a framework-missing with no framework line is kept)."""
+        if self._pending is not None:
+            self._add(self._pending)
+            self._pending = None
+        return self.failures
+
+
 def scan(text: str | Iterable[str]) -> list[DotnetFailure]:
     """Every distinct .NET failure in the log (a string, or its lines), in order of first appearance.
 
@@ -68,33 +117,7 @@ def scan(text: str | Iterable[str]) -> list[DotnetFailure]:
     for follow it (`Framework: 'Microsoft.NETCore.App', version '9.0.0' (x64)`), so the failure
     is completed from the lines after it.
     """
-    out: list[DotnetFailure] = []
-    seen: set[tuple[str, str | None, str | None]] = set()
-    pending: DotnetFailure | None = None  # a framework-missing still waiting for its framework line
-    app: str | None = None
-
-    def add(found: DotnetFailure) -> None:
-        if found.key not in seen:
-            seen.add(found.key)
-            out.append(found)
-
+    scanner = Scanner()
     for raw in text.splitlines() if isinstance(text, str) else text:
-        line = raw.strip()[:MAX_LINE]
-        if _FRAMEWORK_MISSING.search(line):
-            if pending is not None:
-                add(pending)
-            pending, app = DotnetFailure("framework-missing", line), None
-            continue
-        if pending is not None:
-            if m := _APP.match(line):
-                app = m.group(1)
-            elif m := _FRAMEWORK.search(line):
-                add(DotnetFailure("framework-missing", pending.line, m.group(1), m.group(2), (app,) if app else ()))
-                pending = None
-                continue
-        found = _one(line)
-        if found is not None:
-            add(found)
-    if pending is not None:
-        add(pending)
-    return out
+        scanner.feed(raw)
+    return scanner.close()

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 
 from tests.fuzz import PROFILE
 from tests.fuzz.folders import folders, write
-from tests.fuzz.logs import log_text
+from tests.fuzz.logs import dotnet_log_text, log_text
 from tests.fuzz.runner import invoke
 from tests.fuzz.zips import raw_zips
 
@@ -41,3 +41,14 @@ def test_explain_any_log(text: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = write(Path(tmp) / "agent", AGENT, [])
         invoke("explain", str(root), "--log", "-", stdin=text)
+
+
+@settings(settings.get_profile(PROFILE))
+@given(dotnet_log_text)
+def test_explain_any_dotnet_log(text: str) -> None:
+    from tests.dotnetshapes import PUBLISH
+
+    files = {k: v if isinstance(v, bytes) else v.encode() for k, v in PUBLISH.items()}
+    with tempfile.TemporaryDirectory() as tmp:
+        invoke("explain", str(write(Path(tmp) / "agent", files, [])), "--log", "-", stdin=text)
+        invoke("explain", str(write(Path(tmp) / "python", AGENT, [])), "--log", "-", stdin=text)
