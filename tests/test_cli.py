@@ -325,7 +325,7 @@ def test_mistyped_values_suggest_the_right_one(args: list[str], meant: str) -> N
 # -- help: examples, exit codes, a command list that is not cut off ---------------------------------------
 
 
-@pytest.mark.parametrize("command", ["check", "explain", "size", "rules"])
+@pytest.mark.parametrize("command", ["build", "check", "explain", "size", "rules"])
 def test_every_command_shows_examples(command: str) -> None:
     code, out = run(command, "--help")
     assert code == 0 and "Examples:" in out and f"agentzip {command}" in out
