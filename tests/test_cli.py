@@ -408,3 +408,22 @@ def test_several_paths_end_with_a_grand_total(tmp_path: Path) -> None:
     assert code == 0 and out.rstrip().splitlines()[-1] == "2 bundles: no problems found"
     code, out = run("check", str(good), str(bad), "--format", "github")
     assert out.rstrip().splitlines()[-1] == "agentzip: 2 bundles: 1 error (1 of them fails)"
+
+
+# -- a broken pyproject.toml found while searching upward is an error, as a broken agentzip.toml is -------
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"[tool.agentzip\nmode = 'bundled'\n", "not valid TOML"),
+        (b"[project]\nname = '\xff'\n", "not UTF-8"),
+    ],
+)
+def test_broken_pyproject_above_the_input_is_a_usage_error(tmp_path: Path, content: bytes, message: str) -> None:
+    (tmp_path / "pyproject.toml").write_bytes(content)
+    agent = write_folder(tmp_path / "src" / "agent", GOOD)
+    code, out = run("check", str(agent))
+    assert code == 2 and message in out and "--no-config" in out
+    code, out = run("check", str(agent), "--no-config")
+    assert code == 0, out
