@@ -15,7 +15,8 @@ MIN_WIDTH = 40
 
 # A fix hint's command starts at the start of the hint or after "...: ", with a program people run.
 _PROGRAMS = ("pip", "uv", "zip", "cd", "rm", "find", "dotnet", "agentzip", "python", "python3", "az", "azd")
-_COMMAND = re.compile(r"(?:^|(?<=: ))(?:" + "|".join(_PROGRAMS) + r") ")
+_GLUE = "\xa0"  # textwrap splits at ASCII whitespace only: a no-break space holds a command together
+_COMMAND = re.compile(r"(?:^|(?<=: )|(?<=\())(?:" + "|".join(_PROGRAMS) + r") ")
 
 
 def style(text: str, color: bool, **kw: object) -> str:
@@ -129,6 +130,7 @@ def _command_span(hint: str) -> tuple[int, int] | None:
     if m is None:
         return None
     start = end = m.start()
+    stops = (")",) if start and hint[start - 1] == "(" else (" (", ", ", "; ")
     quote = ""
     while end < len(hint):
         ch = hint[end]
@@ -136,7 +138,7 @@ def _command_span(hint: str) -> tuple[int, int] | None:
             quote = "" if ch == quote else quote
         elif ch in "'\"":
             quote = ch
-        elif hint.startswith((" (", ", ", "; "), end):
+        elif hint.startswith(stops, end):
             break
         end += 1
     return start, end
@@ -150,6 +152,10 @@ def fill_hint(hint: str, cols: int, first: str, rest: str) -> list[str]:
     if span is None:
         return fill(hint, cols, first, rest)
     start, end = span
+    if len(rest) + len(hint[start:end]) <= cols:
+        # Short enough for one line: wrap the hint as prose with the command as one unbreakable word.
+        glued = hint[:start] + hint[start:end].replace(" ", _GLUE) + hint[end:]
+        return [line.replace(_GLUE, " ") for line in fill(glued, cols, first, rest)]
     before, command, after = hint[:start].rstrip(), hint[start:end], hint[end:].strip()
     lines = fill(before, cols, first, rest) if before else []
     lines += fill_command(command, cols, rest if lines else first, rest + "  ")
