@@ -427,3 +427,20 @@ def test_broken_pyproject_above_the_input_is_a_usage_error(tmp_path: Path, conte
     assert code == 2 and message in out and "--no-config" in out
     code, out = run("check", str(agent), "--no-config")
     assert code == 0, out
+
+
+def test_shell_completion_as_documented(tmp_path: Path) -> None:
+    """docs/workflow.md's completion line works: the script is emitted and choices complete."""
+    import os
+
+    script = Path(sys.executable).parent / "agentzip"
+    if not script.is_file():
+        pytest.skip("the agentzip console script is not installed beside this Python")
+    env = {**os.environ, "_AGENTZIP_COMPLETE": "bash_source"}
+    source = subprocess.run([str(script)], env=env, capture_output=True, text=True, timeout=60)
+    assert source.returncode == 0 and "_agentzip_completion" in source.stdout
+    env.update(_AGENTZIP_COMPLETE="bash_complete", COMP_WORDS="agentzip check --format j", COMP_CWORD="3")
+    done = subprocess.run([str(script)], env=env, capture_output=True, text=True, timeout=60)
+    assert done.stdout.split() == ["plain,json", "plain,junit"]
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "workflow.md").read_text(encoding="utf-8")
+    assert '"$(_AGENTZIP_COMPLETE=bash_source agentzip)"' in docs
