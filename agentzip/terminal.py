@@ -113,7 +113,10 @@ def fill_command(command: str, cols: int, first: str, rest: str) -> list[str]:
         return [first + command]
     lines: list[str] = []
     line = first
-    for unit in _units(command):
+    room = cols - len(rest) - 2
+    # an option whose values alone overflow a line breaks between its values
+    units = [piece for unit in _units(command) for piece in (_tokens(unit) if len(unit) > room else [unit])]
+    for unit in units:
         bare = line in (first, rest)
         if not bare and len(line) + 1 + len(unit) + 2 > cols:
             lines.append(line + " \\")

@@ -227,22 +227,20 @@ def test_wrapped_commands_paste_back_whole(cols: int) -> None:
     from agentzip.terminal import fill_hint
 
     hint = "leave it out: zip -r agent-code.zip . -x '.venv/*' '.git/*' '__pycache__/*' (or add it to .agentignore)"
-    for h, command in (
-        (FIX, FIX.split(" (or")[0]),
-        (hint, "zip -r agent-code.zip . -x '.venv/*' '.git/*' '__pycache__/*'"),
-    ):
+    zip_command = "zip -r agent-code.zip . -x '.venv/*' '.git/*' '__pycache__/*'"
+    for h, command in ((FIX, FIX.split(" (or")[0]), (hint, zip_command)):
         lines = fill_hint(h, cols, "    fix: ", " " * 9)
-        if len(lines) == 1:
-            assert lines[0] == "    fix: " + h
-            continue
-        # the command's lines, continued with a backslash, are the command as a shell reads it
-        start = next(i for i, line in enumerate(lines) if command.split()[0] + " " in line)
-        block = [lines[start]]
+        assert " ".join(" ".join(lines).split()).replace(" \\ ", " ").endswith(h.split()[-1])
+        if any(command in line for line in lines):
+            continue  # whole on one line
+        # else on lines of its own, continued with a backslash: what a shell reads is the command
+        start = next(i for i, line in enumerate(lines) if line.split(": ")[-1].strip().startswith(command.split()[0]))
+        block = [lines[start].split(": ")[-1] if start == 0 else lines[start]]
         while block[-1].endswith(" \\"):
             block.append(lines[start + len(block)])
         pasted = " ".join(line.removesuffix(" \\").strip() for line in block)
-        assert shlex.split(pasted.split(": ", 1)[-1] if pasted.startswith("fix:") else pasted) == shlex.split(command)
-        assert all(len(line) <= cols for line in lines if " " in line.strip()) or cols < 60
+        assert shlex.split(pasted) == shlex.split(command)
+        assert all(len(line) <= cols for line in lines if len(line.split()) > 1 and not line.endswith("\\"))
 
 
 def test_text_wraps_to_the_terminal_width(monkeypatch: pytest.MonkeyPatch) -> None:
