@@ -271,3 +271,7 @@ def test_import_findings_carry_their_line_into_github_and_sarif(
         r["ruleId"]: r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in doc["runs"][0]["results"]
     }
     assert lines == {"AZ401": 4, "AZ402": 5}
+    jsonschema = pytest.importorskip("jsonschema")
+    if SCHEMA.is_file():
+        schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+        jsonschema.validators.validator_for(schema)(schema).validate(doc)
