@@ -275,3 +275,24 @@ def test_import_findings_carry_their_line_into_github_and_sarif(
     if SCHEMA.is_file():
         schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
         jsonschema.validators.validator_for(schema)(schema).validate(doc)
+
+
+def test_fill_hint_keeps_every_word_in_order() -> None:
+    """Whatever a hint holds, wrapping only moves line breaks (and adds ` \\` inside commands)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from agentzip.terminal import fill_hint
+
+    word = st.sampled_from(["pip", "install", "--target", "packages", "zip", "-r", "'a b'", "(or:", "x;", "a,", ":"])
+    word |= st.text(alphabet="abc-_/=:'\"()", min_size=1, max_size=30)
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(word, min_size=1, max_size=40), st.integers(min_value=40, max_value=160))
+    def check(words: list[str], cols: int) -> None:
+        hint = " ".join(words)
+        lines = fill_hint(hint, cols, "    fix: ", " " * 9)
+        text = " ".join(line.removesuffix(" \\") for line in lines)
+        assert text.split()[1:] == hint.split()
+
+    check()
