@@ -6,11 +6,13 @@ import os
 import shutil
 import sys
 from dataclasses import dataclass
+from typing import Any
 
 from agentzip.terminal import style
 
 BLOCKS = " ▏▎▍▌▋▊▉█"  # eighths of a cell: bars are drawn to 1/8 of a character
 MIN_BAR = 10
+SCHEMA = 1  # of `size --format json`: fields are added, never changed
 
 
 @dataclass(frozen=True)
@@ -60,15 +62,47 @@ def measure_path(path: str | os.PathLike[str], limit: int | None = None) -> Size
     return SizeBreakdown(str(path), bundle.kind, size.total, sum(size.uncompressed.values()), limit, tuple(rows))
 
 
-def _mb(n: int) -> str:
-    return f"{n / 1e6:,.1f} MB"
+def _mib(n: int) -> str:
+    """In MiB (2**20 bytes), the unit of the limit: 250 MiB = 262,144,000 bytes."""
+    return f"{n / 2**20:,.1f} MiB"
 
 
 def _human(n: int) -> str:
-    """Small contributors in kB, so they do not all read 0.0 MB."""
-    if n < 1_000_000:
-        return f"{n / 1e3:,.1f} kB" if n >= 1000 else f"{n} B"
-    return _mb(n)
+    """Small contributors in KiB, so they do not all read 0.0 MiB."""
+    if n < 2**20:
+        return f"{n / 2**10:,.1f} KiB" if n >= 2**10 else f"{n} B"
+    return _mib(n)
+
+
+def to_json(breakdowns: list[SizeBreakdown]) -> dict[str, Any]:
+    """The chart's data as one versioned document: every contributor, in bytes, largest first."""
+    from agentzip import __version__
+
+    return {
+        "agentzip": __version__,
+        "schema": SCHEMA,
+        "sizes": [
+            {
+                "path": b.path,
+                "kind": b.kind,
+                "bytes": b.total,
+                "unzipped": b.unzipped,
+                "limit": b.limit,
+                "headroom": b.headroom,
+                "files": sum(r.files for r in b.rows),
+                "contributors": [
+                    {"name": r.name, "zipped": r.zipped, "unzipped": r.unzipped, "files": r.files} for r in b.rows
+                ],
+            }
+            for b in breakdowns
+        ],
+    }
+
+
+def _limit(n: int) -> str:
+    """'250 MiB (262,144,000 bytes)': the limit as clients state it, and exactly."""
+    whole = f"{n / 2**20:,.0f}" if n % 2**20 == 0 else f"{n / 2**20:,.1f}"
+    return f"{whole} MiB ({n:,} bytes)"
 
 
 def _bar(cells: float, ascii: bool) -> str:
@@ -105,13 +139,13 @@ def render(
     share = b.total / b.limit if b.limit else 0.0
     tone = "red" if b.total > b.limit else ("yellow" if share > 0.9 else "green")
     what = "the zip" if b.kind == "zip" else "the zip this folder would make"
-    room = f"{_mb(b.headroom)} headroom" if b.headroom >= 0 else f"{_mb(-b.headroom)} over the limit"
+    room = f"{_mib(b.headroom)} headroom" if b.headroom >= 0 else f"{_mib(-b.headroom)} over the limit"
     out.append(style(f"{b.path}: {what}", color, bold=True))
     gauge_cells = max(MIN_BAR, min(50, width - 12))
     gauge = _bar(min(share, 1.0) * gauge_cells, ascii)
     gauge += empty * (gauge_cells - len(gauge))
     out.append(f"  [{style(gauge, color, fg=tone)}] {share:4.0%}")
-    out.append(f"  {_human(b.total)} of {_mb(b.limit)} ({b.limit / 2**20:,.0f} MiB), {style(room, color, fg=tone)}")
+    out.append(f"  {_human(b.total)} of {_limit(b.limit)}, {style(room, color, fg=tone)}")
     out.append(f"  unzipped: {_human(b.unzipped)} in {sum(r.files for r in b.rows):,} files")
     out.append("")
     shown = list(b.rows[:top])

@@ -15,7 +15,11 @@ from agentzip.validator.reporters import github, render_all, sarif
 from tests.conftest import write_folder
 
 ROOT = Path(__file__).resolve().parent.parent
-SCHEMA = ROOT.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+# shared/ sits beside the repository (CI), or beside the folder of worktrees (development)
+SCHEMA = next(
+    (p for d in ROOT.parents[:2] if (p := d / "shared" / "schemas" / "sarif-schema-2.1.0.json").is_file()),
+    ROOT.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json",
+)
 
 AZURE_YAML = """\
 services:
@@ -146,3 +150,149 @@ def test_output_file_and_formats_from_the_cli(user_repo: Path) -> None:
         result = CliRunner().invoke(main, ["check", "--format", fmt, "--output", str(out)])
         assert result.exit_code == 1 and result.output == ""
         assert out.read_text(encoding="utf-8").strip()
+
+
+# -- the text report: one entry per cause, shared fixes said once, wrapped, pastable -----------------
+
+FIX = (
+    "pip install -r requirements.txt --target packages --platform manylinux2014_x86_64 --python-version 3.13 "
+    "--implementation cp --only-binary=:all: --no-compile --upgrade (or: agentzip build --mode bundled)"
+)
+
+
+def _windows(names: list[str]) -> list[Finding]:
+    out = []
+    for name in names:
+        dist = f"packages/{name}-1.0.dist-info"
+        pyd = f"packages/{name}/_x.cp313-win_amd64.pyd"
+        out.append(
+            Finding("AZ205", "incompatible-wheel-tag", Severity.ERROR, dist, f"{name} 1.0 is built for win", FIX)
+        )
+        out.append(
+            Finding(
+                "AZ301",
+                "windows-binary",
+                Severity.ERROR,
+                dist,
+                f"{name} 1.0: 1 Windows binary in {pyd}; Linux cannot load Windows (PE) code",
+                FIX,
+                paths=(pyd,),
+            )
+        )
+    return out
+
+
+def test_text_folds_the_wheel_tag_into_the_binary_finding_and_groups_one_fix() -> None:
+    from agentzip.validator.reporters import text
+
+    report = _report("zip", "agent.zip", _windows(["alpha", "beta", "gamma"]))
+    out = text.render(report, cols=100)
+    flat = " ".join(out.split())
+    assert "AZ301 windows-binary (error), also AZ205 incompatible-wheel-tag" in out
+    assert "AZ205 incompatible-wheel-tag (error)" not in out  # not a block of its own
+    assert "3 distributions were installed for Windows: alpha 1.0, beta 1.0, gamma 1.0" in flat
+    assert "Linux cannot load Windows (PE) code" in flat
+    assert out.count("pip install") == 1 and "fix (all 3):" in out
+    assert "6 errors" in out  # the summary still counts every finding
+    # every other format keeps every finding
+    assert len(json.loads(render_all("json", [report]))["findings"]) == 6
+    assert len(json.loads(render_all("sarif", [report]))["runs"][0]["results"]) == 6
+
+
+def test_text_shows_the_wheel_tag_when_the_binary_rule_is_not_there() -> None:
+    from agentzip.validator.reporters import text
+
+    only_tags = [f for f in _windows(["alpha"]) if f.code == "AZ205"]
+    out = text.render(_report("zip", "agent.zip", only_tags), cols=100)
+    assert "AZ205 incompatible-wheel-tag (error)" in out and "also" not in out
+
+
+def test_text_lists_findings_without_a_group_phrase_one_by_one_with_one_fix() -> None:
+    from agentzip.validator.reporters import text
+
+    hint = "reinstall packages/ from requirements.txt: pip install -r requirements.txt --target packages"
+    findings = [
+        Finding("AZ402", "unresolved-import", Severity.ERROR, "main.py", "`b` is imported at main.py:9", hint, line=9),
+        Finding("AZ402", "unresolved-import", Severity.ERROR, "main.py", "`a` is imported at main.py:4", hint, line=4),
+    ]
+    lines = text.render(_report("folder", "agent", findings), cols=100).splitlines()
+    assert lines[1].startswith("  main.py:4: `a`") and lines[2].startswith("  main.py:9: `b`")
+    assert sum("fix" in line for line in lines) == 1 and "fix (both):" in lines[3]
+
+
+@pytest.mark.parametrize("cols", [40, 60, 80, 100, 200])
+def test_wrapped_commands_paste_back_whole(cols: int) -> None:
+    import shlex
+
+    from agentzip.terminal import fill_hint
+
+    hint = "leave it out: zip -r agent-code.zip . -x '.venv/*' '.git/*' '__pycache__/*' (or add it to .agentignore)"
+    zip_command = "zip -r agent-code.zip . -x '.venv/*' '.git/*' '__pycache__/*'"
+    for h, command in ((FIX, FIX.split(" (or")[0]), (hint, zip_command)):
+        lines = fill_hint(h, cols, "    fix: ", " " * 9)
+        assert " ".join(" ".join(lines).split()).replace(" \\ ", " ").endswith(h.split()[-1])
+        if any(command in line for line in lines):
+            continue  # whole on one line
+        # else on lines of its own, continued with a backslash: what a shell reads is the command
+        start = next(i for i, line in enumerate(lines) if line.split(": ")[-1].strip().startswith(command.split()[0]))
+        block = [lines[start].split(": ")[-1] if start == 0 else lines[start]]
+        while block[-1].endswith(" \\"):
+            block.append(lines[start + len(block)])
+        pasted = " ".join(line.removesuffix(" \\").strip() for line in block)
+        assert shlex.split(pasted) == shlex.split(command)
+        assert all(len(line) <= cols for line in lines if len(line.split()) > 1 and not line.endswith("\\"))
+
+
+def test_text_wraps_to_the_terminal_width(monkeypatch: pytest.MonkeyPatch) -> None:
+    from agentzip.validator.reporters import text
+
+    monkeypatch.setenv("COLUMNS", "72")
+    out = text.render(_report("zip", "agent.zip", _windows(["alpha", "beta", "gamma", "delta"])))
+    assert max(len(line) for line in out.splitlines()) <= 72
+    monkeypatch.setenv("COLUMNS", "200")
+    wide = text.render(_report("zip", "agent.zip", _windows(["alpha", "beta", "gamma", "delta"])))
+    assert any(FIX.split(" (or")[0] in line for line in wide.splitlines())  # one line when it fits
+
+
+def test_import_findings_carry_their_line_into_github_and_sarif(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "repo"
+    files = {"main.py": '"""Agent."""\n\nimport os\nimport cgi\nimport requests\n', "requirements.txt": "requests\n"}
+    write_folder(root / "agent", files)
+    (root / ".git").mkdir()
+    monkeypatch.chdir(root)
+    args = ["check", "agent", "--runtime", "python_3_13", "--mode", "bundled", "--select", "AZ401,AZ402"]
+    gh = CliRunner().invoke(main, [*args, "--format", "github"]).output.splitlines()
+    assert any(line.startswith("::error file=agent/main.py,line=4,title=AZ401") for line in gh), gh
+    assert any(line.startswith("::error file=agent/main.py,line=5,title=AZ402") for line in gh), gh
+    doc = json.loads(CliRunner().invoke(main, [*args, "--format", "sarif"]).output)
+    lines = {
+        r["ruleId"]: r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in doc["runs"][0]["results"]
+    }
+    assert lines == {"AZ401": 4, "AZ402": 5}
+    jsonschema = pytest.importorskip("jsonschema")
+    if SCHEMA.is_file():
+        schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+        jsonschema.validators.validator_for(schema)(schema).validate(doc)
+
+
+def test_fill_hint_keeps_every_word_in_order() -> None:
+    """Whatever a hint holds, wrapping only moves line breaks (and adds ` \\` inside commands)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from agentzip.terminal import fill_hint
+
+    word = st.sampled_from(["pip", "install", "--target", "packages", "zip", "-r", "'a b'", "(or:", "x;", "a,", ":"])
+    word |= st.text(alphabet="abc-_/=:'\"()", min_size=1, max_size=30)
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(word, min_size=1, max_size=40), st.integers(min_value=40, max_value=160))
+    def check(words: list[str], cols: int) -> None:
+        hint = " ".join(words)
+        lines = fill_hint(hint, cols, "    fix: ", " " * 9)
+        text = " ".join(line.removesuffix(" \\") for line in lines)
+        assert text.split()[1:] == hint.split()
+
+    check()

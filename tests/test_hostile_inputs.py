@@ -87,7 +87,7 @@ def test_agentignore_lines_that_cannot_be_used_are_findings(tmp_path: Path, line
     deep = "/".join(["a" * 40] * 40) + "/x.py"
     root = write_folder(tmp_path / "agent", {**AGENT, deep: "", ".agentignore": f"*.log\n{line}\n"})
     code, out = run("check", str(root), budget=3.0)
-    assert code == 0 and "agentignore-line-skipped" in out and why in out
+    assert code == 0 and "agentignore-line-skipped" in out and why in " ".join(out.split())  # the text wraps
 
 
 def test_agentignore_many_stars_are_matched_in_linear_time(tmp_path: Path) -> None:
@@ -126,8 +126,8 @@ def test_hostile_config_is_a_usage_error(tmp_path: Path, name: str, content: byt
     root = write_folder(tmp_path / "agent", AGENT)
     (root / name).write_bytes(content)
     code, out = run("check", str(root))
-    # a pyproject.toml that cannot be read is skipped while searching (it may be a parent project's)
-    assert (code, message in out) == ((0, False) if name == "pyproject.toml" else (2, True)), out
+    # found while searching upward, a broken pyproject.toml is an error as a broken agentzip.toml is
+    assert code == 2 and message in out, out
     code, out = run("check", str(root), "--config", str(root / name))
     assert code == 2 and message in out
 

@@ -45,7 +45,7 @@ def test_chart(tmp_path: Path) -> None:
     b = measure_path(agent(tmp_path))
     text = render(b, width=100, ascii=False, top=2)
     lines = text.splitlines()
-    assert "of 262.1 MB (250 MiB)" in lines[2] and "headroom" in lines[2]
+    assert "of 250 MiB (262,144,000 bytes)" in lines[2] and "MiB headroom" in lines[2]
     rows = [line for line in lines if line.startswith("  packages/") or line.startswith("  data/") or "more)" in line]
     assert [r.split()[0] for r in rows] == ["packages/numpy", "data/", "(3"]
     numpy_bar = rows[0].rsplit("  ", 1)[-1]

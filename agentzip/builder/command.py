@@ -14,7 +14,11 @@ from agentzip.foundry import DEFAULT_GLIBC, MODES, RUNTIMES
 _FLOOR = ".".join(map(str, DEFAULT_GLIBC))
 
 
-@click.command("build", epilog=exit_status_help("the installer failed or the built zip fails check (kept)"))
+@click.command(
+    "build",
+    epilog=exit_status_help("the installer failed or the built zip fails check (kept)"),
+    short_help="Build the deployment zip of an agent folder.",
+)
 @click.argument("src", required=False, default=".", type=click.Path(file_okay=True, dir_okay=True))
 @click.option("-o", "--output", default=DEFAULT_OUTPUT, show_default=True, type=click.Path(), help="The zip to write.")
 @click.option(
@@ -78,7 +82,14 @@ def build_command(
     no_check: bool,
     quiet: bool,
 ) -> None:
-    """Build the deployment zip of an agent folder (default: the current folder)."""
+    """Build the deployment zip of an agent folder (default: the current folder).
+
+    \b
+    Examples:
+      agentzip build src/my-agent -o agent-code.zip
+      agentzip build . --mode bundled --runtime python_3_14
+      agentzip build . --mode bundled --dry-run
+    """
     from agentzip.builder import BuildOptions, build
     from agentzip.errors import AgentzipError
 

@@ -9,6 +9,7 @@ import click
 from agentzip.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
+    Choice,
     _fail,
     _size_charts,
     _split,
@@ -16,11 +17,17 @@ from agentzip.cli.common import (
     _with_target_options,
     _write,
     exit_status_help,
+    parse_outputs,
     request_from_flags,
+    use_color,
 )
+from agentzip.validator.reporters import FORMATS
 
 
-@click.command(epilog=exit_status_help("a finding at or above --fail-on (default error)"))
+@click.command(
+    epilog=exit_status_help("a finding at or above --fail-on (default error)"),
+    short_help="Check a deployment zip or the folder to be zipped.",
+)
 @click.argument("paths", nargs=-1, type=click.Path())
 @_with_target_options
 @click.option("--select", multiple=True, help="Rules to run: codes, code prefixes or names (comma-separated).")
@@ -33,14 +40,23 @@ from agentzip.cli.common import (
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "sarif", "github", "junit"]),
+    type=Choice(FORMATS),
     default="text",
     show_default=True,
+    help="text for people; json (versioned), sarif (code scanning), github (annotations), junit (test reports).",
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to a file.")
-@click.option("--color/--no-color", default=None, help="Colour the text report (default: on a terminal).")
+@click.option(
+    "-o",
+    "--output",
+    "outputs",
+    multiple=True,
+    metavar="[FORMAT=]FILE",
+    help="Write the --format report to FILE instead of standard output; FORMAT=FILE (repeatable) also writes "
+    "that format, e.g. --output sarif=agentzip.sarif --output junit=report.xml.",
+)
+@click.option("--color/--no-color", default=None, help="Colour the text report (default: on a terminal; see NO_COLOR).")
 @_with_definition_options
-@click.option("--size-report", is_flag=True, help="Also draw the largest contributors against the 250 MB limit.")
+@click.option("--size-report", is_flag=True, help="Also draw the largest contributors against the 250 MiB limit.")
 def check(
     paths: tuple[str, ...],
     runtime: str | None,
@@ -51,7 +67,7 @@ def check(
     ignore: tuple[str, ...],
     fail_on: str | None,
     fmt: str,
-    output: str | None,
+    outputs: tuple[str, ...],
     color: bool | None,
     config: str | None,
     no_config: bool,
@@ -59,7 +75,16 @@ def check(
     service: str | None,
     size_report: bool,
 ) -> None:
-    """Check a deployment zip or the folder that will be zipped (default: the current folder)."""
+    """Check a deployment zip or the folder that will be zipped (default: the current folder).
+
+    \b
+    Examples:
+      agentzip check agent-code.zip
+      agentzip check src/my-agent --runtime python_3_14 --mode bundled
+      agentzip check . --select AZ3 --ignore glibc-too-new
+      agentzip check . --format github --output sarif=agentzip.sarif --output junit=report.xml
+      NO_COLOR=1 agentzip check . | less
+    """
     from agentzip import api
     from agentzip.errors import AgentzipError
     from agentzip.validator import reporters
@@ -67,8 +92,7 @@ def check(
     sel, ign = _split(select), _split(ignore)
     if sel or ign:  # rule modules load only when a selector needs checking against them
         _check_selectors(sel + ign)
-    if color is None:
-        color = output is None and sys.stdout.isatty()
+    output, extra = parse_outputs(outputs)
     request = request_from_flags(
         runtime=runtime,
         mode=mode,
@@ -81,7 +105,7 @@ def check(
         select=tuple(sel) or None,
         ignore=tuple(ign) or None,
         fail_on=fail_on,
-        with_sha256=fmt != "text",
+        with_sha256=any(f != "text" for f in (fmt, *extra)),
     )
     reports = []
     for path in paths or (".",):
@@ -89,20 +113,24 @@ def check(
             reports += api.check_all(path, request)
         except AgentzipError as e:
             _fail(str(e), e.exit_code)
-    _write(reporters.render_all(fmt, reports, color=color), output)
+    _write(reporters.render_all(fmt, reports, color=use_color(color, to_file=output is not None)), output, color)
+    for other, path in extra.items():
+        _write(reporters.render_all(other, reports, color=use_color(color, to_file=True)), path, color)
     if size_report:
         # The chart goes where a person reads it: never into a machine-readable stdout.
         to_stderr = fmt != "text" and output is None
-        _size_charts([r.input.path for r in reports], color=color, err=to_stderr)
+        _size_charts([r.input.path for r in reports], color=use_color(color, to_file=False), err=to_stderr)
     sys.exit(EXIT_FINDINGS if any(r.failed for r in reports) else EXIT_OK)
 
 
 def _check_selectors(words: list[str]) -> None:
     """Exit 2 when a --select/--ignore word names no rule: a typo must not silently select nothing."""
     from agentzip.api import load_rules
-    from agentzip.validator.registry import unknown_selectors
+    from agentzip.cli.common import did_you_mean
+    from agentzip.validator.registry import all_rules, unknown_selectors
 
     load_rules()
     bad = unknown_selectors(words)
     if bad:
-        _fail(f"no rule matches {', '.join(bad)} (see `agentzip rules`)")
+        known = [r.name for r in all_rules()] + [r.code for r in all_rules()]
+        _fail(f"no rule matches {', '.join(bad)}{did_you_mean(bad[0], known)} (see `agentzip rules`)")

@@ -40,9 +40,74 @@ def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     sys.exit(code)
 
 
-def _write(text: str, output: str | None) -> None:
+def close_match(word: str, choices: list[str] | tuple[str, ...]) -> str | None:
+    """The choice a typo most likely meant (ties go to the earlier choice), or None."""
+    from difflib import SequenceMatcher
+
+    best, score = None, 0.6  # difflib.get_close_matches' cutoff
+    for choice in choices:
+        ratio = SequenceMatcher(None, word.lower(), choice.lower()).ratio()
+        if ratio > score:
+            best, score = choice, ratio
+    return best
+
+
+def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
+    """ "; did you mean 'json'?" for a close choice, else ""."""
+    close = close_match(word, choices)
+    return f"; did you mean {close!r}?" if close else ""
+
+
+class Choice(click.Choice):  # type: ignore[type-arg]
+    """click.Choice that names the closest choice: `--format jsn` -> did you mean 'json'?"""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter as e:
+            hint = did_you_mean(str(value), [str(c) for c in self.choices])
+            if not hint:
+                raise
+            raise click.BadParameter(e.message.rstrip(".") + hint, ctx=e.ctx, param=e.param) from None
+
+
+def parse_outputs(values: tuple[str, ...]) -> tuple[str | None, dict[str, str]]:
+    """`-o FILE` and `--output FORMAT=FILE`: the file for the --format report, and the other formats' files."""
+    import re
+
+    from agentzip.validator.reporters import FORMATS
+
+    plain: list[str] = []
+    extra: dict[str, str] = {}
+    for value in values:
+        name, sep, path = value.partition("=")
+        if not sep or not re.fullmatch(r"[A-Za-z]+", name):
+            plain.append(value)  # a file name, even one with '=' further on
+            continue
+        if name not in FORMATS:
+            _fail(f"--output {value}: no format {name!r}{did_you_mean(name, FORMATS)} (choose {', '.join(FORMATS)})")
+        if not path:
+            _fail(f"--output {value}: name the file, e.g. --output {name}=report.{name}")
+        if name in extra:
+            _fail(f"--output {name}= is given twice")
+        extra[name] = path
+    if len(plain) > 1:
+        _fail(f"-o/--output FILE is given {len(plain)} times; use FORMAT=FILE for the other formats")
+    return (plain[0] if plain else None), extra
+
+
+def use_color(flag: bool | None, *, to_file: bool = False) -> bool:
+    """--color/--no-color, else NO_COLOR, FORCE_COLOR, TERM=dumb and the terminal test (agentzip.terminal)."""
+    from agentzip import terminal
+
+    return terminal.use_color(flag, to_file=to_file)
+
+
+def _write(text: str, output: str | None, color: bool | None = None) -> None:
+    """To standard output (keeping colour codes when they were asked for) or to a file."""
     if output is None:
-        click.echo(text, nl=False)
+        # click strips ANSI codes when stdout is not a terminal; FORCE_COLOR and --color mean keep them.
+        click.echo(text, nl=False, color=True if use_color(color) else None)
         return
     try:
         with open(output, "w", encoding="utf-8") as fh:
@@ -54,12 +119,12 @@ def _write(text: str, output: str | None) -> None:
 target_options = [
     click.option(
         "--runtime",
-        type=click.Choice(RUNTIMES),
+        type=Choice(RUNTIMES),
         help="Target runtime (default: from config or definition, else inferred).",
     ),
     click.option(
         "--mode",
-        type=click.Choice(MODES),
+        type=Choice(MODES),
         help="Dependency resolution (default: inferred from the bundle).",
     ),
     click.option("--entry-point", help="Entry point file or command, e.g. main.py."),
@@ -123,4 +188,4 @@ def _size_charts(paths: list[str], *, color: bool, err: bool = False, top: int =
             chart = sizereport.render(sizereport.measure_path(path), color=color, top=top, ascii=ascii)
         except AgentzipError as e:
             _fail(str(e), e.exit_code)
-        click.echo(chart, nl=False, err=err)
+        click.echo(chart, nl=False, err=err, color=color or None)

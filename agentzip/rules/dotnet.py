@@ -82,7 +82,7 @@ def dotnet_build_output(ctx: Context) -> Iterator[Hit]:
     ## Why is this bad
     The service builds the sources itself. `obj/project.assets.json` holds the developer's
     absolute paths and restore state, which can break or skew the service's restore; `bin/` is
-    dead weight that counts against the 250 MB limit. azd leaves `bin/` and `obj/` out, but a
+    dead weight that counts against the 250 MiB limit. azd leaves `bin/` and `obj/` out, but a
     zip made by hand does not, and `publish/` travels even with azd.
 
     ## Example

@@ -129,6 +129,7 @@ def removed_stdlib_module(ctx: Context) -> Iterator[Hit]:
             f"does not exist on {ctx.target.runtime}: imported at {_more(wheres)}",
             f"use {r.replacement} instead{restore}",
             paths=wheres,
+            line=refs[0].line,
         )
 
 
@@ -236,6 +237,7 @@ def _unresolved_keys(ctx: Context) -> Iterator[Hit]:
                 f"`{key}` is a Windows-only standard module; the runtime is Linux: imported at {_more(wheres)}",
                 'guard the import with `if sys.platform == "win32":` or remove it',
                 paths=wheres,
+                line=refs[0].line,
             )
             continue
         if bundled and _bundled_provider(finder, key) is not None:
@@ -259,6 +261,7 @@ def _broken_relative(ctx: Context) -> Iterator[Hit]:
             bad.file,
             f"`{bad.text}` at {bad.where} cannot work: {where} (ImportError: attempted relative import)",
             "use an absolute import of the module from the zip root (`import utils`, `from app import utils`)",
+            line=bad.line,
         )
 
 
@@ -278,6 +281,7 @@ def _unresolved(ctx: Context, key: str, refs: list[ImportRef], required: str | N
             f"imported at {_more(wheres)}",
             f"deploy with runtime python_{newer.replace('.', '_')}, or avoid `{key}`",
             paths=wheres,
+            line=refs[0].line,
             severity=severity,
         )
     if elsewhere and not ctx.index.imports.edits_sys_path:
@@ -287,6 +291,7 @@ def _unresolved(ctx: Context, key: str, refs: list[ImportRef], required: str | N
             "not on sys.path (`python main.py` adds only the entry point's folder)",
             f"move `{elsewhere}` next to the entry point, or import it by its full package path",
             paths=wheres,
+            line=refs[0].line,
             severity=severity,
         )
     if elsewhere:
@@ -296,6 +301,7 @@ def _unresolved(ctx: Context, key: str, refs: list[ImportRef], required: str | N
             "adds to sys.path itself: agentzip cannot confirm that works",
             f"move `{elsewhere}` next to the entry point to make the import plain",
             paths=wheres,
+            line=refs[0].line,
             severity=Severity.WARNING,
         )
     if ctx.target.mode == BUNDLED:
@@ -322,7 +328,12 @@ def _unresolved(ctx: Context, key: str, refs: list[ImportRef], required: str | N
             f"installs it (expected {project}; a listed project may still pull it in)"
         )
     return Hit(
-        refs[0].file, msg, _install_hint(ctx, project, listed=required is not None), paths=wheres, severity=severity
+        refs[0].file,
+        msg,
+        _install_hint(ctx, project, listed=required is not None),
+        paths=wheres,
+        severity=severity,
+        line=refs[0].line,
     )
 
 

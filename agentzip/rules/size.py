@@ -1,4 +1,4 @@
-"""Size rules (AZ5xx): the 250 MB upload limit, measured, with the largest contributors named."""
+"""Size rules (AZ5xx): the 250 MiB upload limit, measured, with the largest contributors named."""
 
 from __future__ import annotations
 
@@ -12,7 +12,12 @@ from agentzip.validator.sizes import NEAR
 
 
 def _mb(n: int) -> str:
-    return f"{n / 1e6:,.1f} MB"
+    """In MiB, the limit's own unit: 250 MiB = 262,144,000 bytes (1 MiB = 2**20 bytes)."""
+    if n < 2**10:
+        return f"{n} B"
+    if n < 2**20:  # a small contributor, or a small limit from the config
+        return f"{n / 2**10:,.0f} KiB" if n % 2**10 == 0 else f"{n / 2**10:,.1f} KiB"
+    return f"{n / 2**20:,.0f} MiB" if n % 2**20 == 0 else f"{n / 2**20:,.1f} MiB"
 
 
 def _largest(per: Counter[str], k: int = 5) -> str:
@@ -36,7 +41,7 @@ def _what(ctx: Context) -> str:
 
 @rule("AZ501", "zip-too-large", Severity.ERROR)
 def zip_too_large(ctx: Context) -> Iterator[Hit]:
-    """The zip is over the 250 MB upload limit.
+    """The zip is over the 250 MiB upload limit.
 
     ## What it does
     Compares the zip's size (for a folder, the size of the zip it would make, measured by
@@ -47,7 +52,7 @@ def zip_too_large(ctx: Context) -> Iterator[Hit]:
     The upload is refused, or the version never leaves `creating`.
 
     ## Example
-    `packages/torch` alone is 700 MB.
+    `packages/torch` alone is 700 MiB.
 
     ## How to fix
     Drop what the agent does not import, use remote_build for large dependencies, or pick
@@ -66,7 +71,7 @@ def zip_too_large(ctx: Context) -> Iterator[Hit]:
 
 @rule("AZ502", "zip-near-limit", Severity.WARNING)
 def zip_near_limit(ctx: Context) -> Iterator[Hit]:
-    """The zip is over 90% of the 250 MB upload limit.
+    """The zip is over 90% of the 250 MiB upload limit.
 
     ## What it does
     Warns when the zip (or the zip a folder would make) is within 10% of 262,144,000 bytes.
@@ -75,7 +80,7 @@ def zip_near_limit(ctx: Context) -> Iterator[Hit]:
     The next dependency bump can push it over and fail a deploy that worked yesterday.
 
     ## Example
-    A 240 MB bundle with `packages/onnxruntime` and `packages/numpy`.
+    A 240 MiB bundle with `packages/onnxruntime` and `packages/numpy`.
 
     ## How to fix
     Look at the largest contributors named in the message and trim them before they grow.

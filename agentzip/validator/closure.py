@@ -136,7 +136,7 @@ class _Walk:
             return hit
         out = self.out
         if out.files_parsed >= self.max_files or out.bytes_parsed >= self.max_bytes:
-            out.over_budget = f"{out.files_parsed} files ({out.bytes_parsed >> 20} MB) parsed"
+            out.over_budget = f"{out.files_parsed} files ({out.bytes_parsed >> 20} MiB) parsed"
             return ModuleNames(unknown="past the closure's budget")
         try:
             data = load()

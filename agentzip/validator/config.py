@@ -28,9 +28,9 @@ KEYS = (
 )
 _UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "kib": 2**10, "mib": 2**20, "gib": 2**30}
 _SIZE = re.compile(r"^\s*(\d{1,20}(?:\.\d{1,20})?)\s*([a-zA-Z]{0,3})\s*$")
-# A zip bigger than this is no deployment (the platform takes 250 MB); it bounds what a typo can ask.
+# A zip bigger than this is no deployment (the platform takes 250 MiB); it bounds what a typo can ask.
 MAX_SIZE = 1 << 50
-# pyproject.toml files are kilobytes; a parent project's huge one is skipped, not read whole.
+# pyproject.toml files are kilobytes; a larger one is refused, not read whole.
 CONFIG_LIMIT = 4 << 20
 
 
@@ -76,7 +76,9 @@ def find(start: str | os.PathLike[str]) -> Path | None:
     """The nearest agentzip.toml, or pyproject.toml with a [tool.agentzip] table, from START upward.
 
     In one folder agentzip.toml wins, as ruff.toml wins over pyproject.toml for ruff; a
-    pyproject.toml without the table does not stop the walk.
+    pyproject.toml without the table does not stop the walk. One that cannot be read (not TOML,
+    not UTF-8, too large, not a file) is a UsageError, as a broken agentzip.toml is: whether it
+    holds settings for this check cannot be known, and ignoring them silently would be worse.
     """
     from agentzip.validator.userfile import resolve
 
@@ -90,8 +92,8 @@ def find(start: str | os.PathLike[str]) -> Path | None:
         if py.is_file():
             try:
                 doc = _toml(py)
-            except UsageError:
-                continue  # a broken pyproject.toml of some parent project is not ours to judge
+            except UsageError as e:
+                raise UsageError(f"{e} (found looking for [tool.agentzip]; fix it, or pass --no-config)") from None
             if isinstance(doc.get("tool"), Mapping) and "agentzip" in doc["tool"]:
                 return py
     return None

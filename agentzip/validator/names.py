@@ -114,7 +114,7 @@ def _tree(data: bytes, full: bool) -> tuple[ast.Module | str, bool]:
 
 def _parse(data: bytes, full: bool) -> ModuleNames:
     if len(data) > MAX_SOURCE:
-        return ModuleNames(unknown=f"larger than {MAX_SOURCE >> 20} MB")
+        return ModuleNames(unknown=f"larger than {MAX_SOURCE >> 20} MiB")
     tree, partial = _tree(data, full)
     if isinstance(tree, str):
         return ModuleNames(unknown=tree)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from agentzip.validator.findings import Report, Severity
@@ -37,3 +38,13 @@ def render(report: Report, *, color: bool = False, root: Path | None = None) -> 
     counts = ", ".join(f"{n} {label}{'' if n == 1 else 's'}" for label, n in s.items())
     out.append(f"agentzip: {report.input.path}: {counts if report.findings else 'no problems found'}")
     return "\n".join(out) + "\n"
+
+
+def render_all(reports: Sequence[Report], *, color: bool = False) -> str:
+    """Each report's annotations and summary line, then the grand total when there are several."""
+    chunks = "".join(render(r) for r in reports)
+    if len(reports) < 2:
+        return chunks
+    from agentzip.validator.reporters.text import total
+
+    return chunks + f"agentzip: {total(reports)}\n"
