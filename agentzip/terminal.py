@@ -160,6 +160,8 @@ def fill_hint(hint: str, cols: int, first: str, rest: str) -> list[str]:
         glued = hint[:start] + hint[start:end].replace(" ", _GLUE) + hint[end:]
         return [line.replace(_GLUE, " ") for line in fill(glued, cols, first, rest)]
     before, command, after = hint[:start].rstrip(), hint[start:end], hint[end:].strip()
+    if after[:1] in (",", ";"):  # the separator belongs to the word before it: never a line of its own
+        command, after = command + after[0], after[1:].strip()
     lines = fill(before, cols, first, rest) if before else []
     lines += fill_command(command, cols, rest if lines else first, rest + "  ")
     if after:  # on its own line: a pasted command line must hold nothing but the command

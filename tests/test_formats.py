@@ -279,7 +279,7 @@ def test_import_findings_carry_their_line_into_github_and_sarif(
 
 def test_fill_hint_keeps_every_word_in_order() -> None:
     """Whatever a hint holds, wrapping only moves line breaks (and adds ` \\` inside commands)."""
-    from hypothesis import given, settings
+    from hypothesis import example, given, settings
     from hypothesis import strategies as st
 
     from agentzip.terminal import fill_hint
@@ -289,6 +289,7 @@ def test_fill_hint_keeps_every_word_in_order() -> None:
 
     @settings(max_examples=200, deadline=None)
     @given(st.lists(word, min_size=1, max_size=40), st.integers(min_value=40, max_value=160))
+    @example(["pip"] * 8 + ["x;", "pip"], 40)  # a separator after a wrapped command stayed on its own line
     def check(words: list[str], cols: int) -> None:
         hint = " ".join(words)
         lines = fill_hint(hint, cols, "    fix: ", " " * 9)

@@ -24,7 +24,10 @@ Examples:
   agentzip fix my-agent/ -o fixed.zip --runtime python_3_14"""
 
 
-@click.command(epilog=EXAMPLES + "\n\n" + exit_status_help("the fixed zip has a finding at or above --fail-on"))
+@click.command(
+    short_help="Repair a zip built elsewhere into one that checks clean.",
+    epilog=EXAMPLES + "\n\n" + exit_status_help("the fixed zip has a finding at or above --fail-on"),
+)
 @click.argument("src", type=click.Path())
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="The fixed zip to write (never SRC).")
 @click.option("--dry-run", is_flag=True, help="List the changes; write nothing.")
