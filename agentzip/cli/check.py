@@ -41,6 +41,17 @@ from agentzip.cli.common import (
 @click.option("--color/--no-color", default=None, help="Colour the text report (default: on a terminal).")
 @_with_definition_options
 @click.option("--size-report", is_flag=True, help="Also draw the largest contributors against the 250 MB limit.")
+@click.option(
+    "--import-test",
+    is_flag=True,
+    help="Also import what the entry point imports under a real CPython of the target's version (AZ406).",
+)
+@click.option(
+    "--python",
+    "python",
+    type=click.Path(dir_okay=False),
+    help="The CPython for --import-test (default: uv python find, python3.X on PATH, pyenv).",
+)
 def check(
     paths: tuple[str, ...],
     runtime: str | None,
@@ -58,6 +69,8 @@ def check(
     definition: str | None,
     service: str | None,
     size_report: bool,
+    import_test: bool,
+    python: str | None,
 ) -> None:
     """Check a deployment zip or the folder that will be zipped (default: the current folder)."""
     from agentzip import api
@@ -82,6 +95,8 @@ def check(
         ignore=tuple(ign) or None,
         fail_on=fail_on,
         with_sha256=fmt != "text",
+        import_test=import_test or python is not None,
+        python=python,
     )
     reports = []
     for path in paths or (".",):
