@@ -59,6 +59,16 @@ _FLOOR = ".".join(map(str, DEFAULT_GLIBC))
 @click.option("--service", help="The azure.yaml agent service to build.")
 @click.option("--dry-run", is_flag=True, help="Resolve requirements.txt for the target (wheels only); write no zip.")
 @click.option("--no-check", is_flag=True, help="Do not run `check` on the zip.")
+@click.option(
+    "--no-import-test",
+    is_flag=True,
+    help="Do not import the entry point's modules under a real CPython of the target's version after building.",
+)
+@click.option(
+    "--python",
+    type=click.Path(dir_okay=False),
+    help="The CPython for the import test (default: uv python find, python3.X on PATH, pyenv).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors.")
 def build_command(
     src: str,
@@ -74,6 +84,8 @@ def build_command(
     service: str | None,
     dry_run: bool,
     no_check: bool,
+    no_import_test: bool,
+    python: str | None,
     quiet: bool,
 ) -> None:
     """Build the deployment zip of an agent folder (default: the current folder)."""
@@ -97,6 +109,8 @@ def build_command(
         installer=installer,
         dry_run=dry_run,
         check=not no_check,
+        import_test=not no_import_test,
+        python=python,
         quiet=quiet,
         progress=None if not quiet else False,
     )

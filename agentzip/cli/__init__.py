@@ -32,6 +32,7 @@ class _LazyGroup(click.Group):
         "build": ("agentzip.builder.command", "build_command"),
         "check": ("agentzip.cli.check", "check"),
         "explain": ("agentzip.cli.explain", "explain"),
+        "lock": ("agentzip.cli.lock", "lock"),
         "rules": ("agentzip.cli.rules", "rules"),
         "size": ("agentzip.cli.size", "size"),
     }
