@@ -173,3 +173,20 @@ def test_lock_pins_what_build_then_installs(tmp_path: Path, monkeypatch: pytest.
 
     installed = {canonicalize_name(d.split(" ")[0]): d.split(" ")[1] for d in built.distributions}
     assert installed == {canonicalize_name(k): v for k, v in pins.items()}
+
+
+def test_pinned_text_never_raises_and_keeps_every_unpinned_line() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from agentzip.builder.lock import pinned_text
+
+    alphabet = st.sampled_from(list("abc-_=<>!~[];#@ .\\\"'\n\t1") + ["==", "requests", "python_version"])
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(alphabet, max_size=60).map("".join))
+    def prop(text: str) -> None:
+        out = pinned_text(text, {}, "# h")
+        assert out.splitlines()[1:] == text.rstrip("\n").splitlines()  # nothing to pin: the file as written
+
+    prop()

@@ -120,7 +120,9 @@ def lock(job: LockJob, header: str) -> str:
     except OSError as e:
         raise UsageError(f"cannot write beside {job.requirements}: {e.strerror}") from None
     except BuildError as e:  # uv's words name the scratch copy; the user knows their file
-        raise BuildError(str(e).replace(str(scratch), str(job.requirements)).replace(scratch.name, job.requirements.name)) from None
+        raise BuildError(
+            str(e).replace(str(scratch), str(job.requirements)).replace(scratch.name, job.requirements.name)
+        ) from None
     finally:
         scratch.unlink(missing_ok=True)
     return pinned_text(original, pins, header)

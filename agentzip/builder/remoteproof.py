@@ -68,12 +68,15 @@ def _say(report: Report, say: Echo) -> None:
     """The findings as check words them; BuildError when the resolved wheels will not import."""
     from agentzip.validator.findings import Severity
 
+    tested = False
     for note in report.notes:
         if note.startswith("import test: "):
             say(f"  import   {note[len('import test: ') :]}")
+            tested = not note.startswith("import test: did not run")
     errors = [f for f in report.findings if f.severity >= Severity.ERROR]
     if not errors:
-        say(f"  imports  the resolved wheels pass {' and '.join(PROOF_RULES)}")
+        also = " and the import test (AZ406)" if tested else ""
+        say(f"  imports  the resolved wheels pass the import closure (AZ405){also}")
         return
     lines = [f"with these versions the agent will not start ({len(errors)} error(s)):"]
     for f in errors:
