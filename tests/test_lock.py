@@ -181,7 +181,7 @@ def test_pinned_text_never_raises_and_keeps_every_unpinned_line() -> None:
 
     from agentzip.builder.lock import pinned_text
 
-    alphabet = st.sampled_from(list("abc-_=<>!~[];#@ .\\\"'\n\t1") + ["==", "requests", "python_version"])
+    alphabet = st.sampled_from([*"abc-_=<>!~[];#@ .\\\"'\n\t1", "==", "requests", "python_version"])
 
     @settings(max_examples=200, deadline=None)
     @given(st.lists(alphabet, max_size=60).map("".join))
