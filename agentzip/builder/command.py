@@ -57,7 +57,12 @@ _FLOOR = ".".join(map(str, DEFAULT_GLIBC))
     help="Agent definition: azure.yaml, agent.yaml or the REST metadata JSON (default: found as check finds it).",
 )
 @click.option("--service", help="The azure.yaml agent service to build.")
-@click.option("--dry-run", is_flag=True, help="Resolve requirements.txt for the target (wheels only); write no zip.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Resolve requirements.txt for the target (wheels only); write no zip. In remote_build, also install "
+    "the resolved wheels in a temporary folder and check that they import (AZ405, AZ406).",
+)
 @click.option("--no-check", is_flag=True, help="Do not run `check` on the zip.")
 @click.option(
     "--no-import-test",

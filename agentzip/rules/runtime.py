@@ -56,8 +56,11 @@ def _message(r: ImportResult) -> str:
     """What failed, then the last lines of the real traceback (paths as in the bundle)."""
     head = f"`import {r.module}` fails under the real interpreter: {r.error}"
     tail = [line.rstrip("\n") for line in r.traceback if line.strip()]
-    lines = [t for chunk in tail for t in chunk.splitlines()][-SHOWN_TRACEBACK:]
-    return "\n".join([head, *lines]) if lines else head
+    # CPython 3.11+ underlines the failing expression with ^ and ~: noise in a one-finding message
+    # and the import system's own frozen frames say nothing about the bundle
+    lines = [t for chunk in tail for t in chunk.splitlines() if t.strip(" ^~") and 'File "<frozen ' not in t]
+    lines = lines[-SHOWN_TRACEBACK:]
+    return "\n".join([head, *(f"    {t}" for t in lines)]) if lines else head  # indented under the finding
 
 
 def _hint(ctx: Context, r: ImportResult) -> str:
