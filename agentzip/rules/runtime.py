@@ -57,10 +57,24 @@ def _message(r: ImportResult) -> str:
     head = f"`import {r.module}` fails under the real interpreter: {r.error}"
     tail = [line.rstrip("\n") for line in r.traceback if line.strip()]
     # CPython 3.11+ underlines the failing expression with ^ and ~: noise in a one-finding message
-    # and the import system's own frozen frames say nothing about the bundle
-    lines = [t for chunk in tail for t in chunk.splitlines() if t.strip(" ^~") and 'File "<frozen ' not in t]
-    lines = lines[-SHOWN_TRACEBACK:]
+    lines = _frames([t for chunk in tail for t in chunk.splitlines() if t.strip(" ^~")])[-SHOWN_TRACEBACK:]
     return "\n".join([head, *(f"    {t}" for t in lines)]) if lines else head  # indented under the finding
+
+
+def _frames(lines: list[str]) -> list[str]:
+    """The traceback without the import system's own frames (frozen importlib, importlib.import_module
+    and the test's `<string>` child): they say nothing about the bundle."""
+    out: list[str] = []
+    keep = True
+    for t in lines:
+        if t.startswith('  File "'):
+            path = t[len('  File "') :].split('"', 1)[0]
+            keep = not (path.startswith("<") or path.endswith("importlib/__init__.py"))
+        elif not t.startswith("    "):
+            keep = True  # the header or the error line
+        if keep:
+            out.append(t)
+    return out
 
 
 def _hint(ctx: Context, r: ImportResult) -> str:
