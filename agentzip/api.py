@@ -83,7 +83,12 @@ def check_all(path: str | os.PathLike[str], request: CheckRequest | None = None,
             replace(
                 report,
                 target=target_json,
-                notes=(*report.notes, *_setting_notes(ctx, cfg), mode_note(ctx, settled.sources.get("mode"))),
+                notes=(
+                    *report.notes,
+                    *_setting_notes(ctx, cfg),
+                    mode_note(ctx, settled.sources.get("mode")),
+                    *_import_test_notes(ctx),
+                ),
                 fail_on=Severity.parse(req.fail_on or cfg.fail_on or "error"),
             )
         )
@@ -157,7 +162,7 @@ def contexts(
         target = resolve_target(bundle, **values)
         ppi = req.per_path_ignores if req.per_path_ignores is not None else cfg.per_path_ignores
         size_limit = req.size_limit if req.size_limit is not None else cfg.size_limit
-        options = Options.make(size_limit=size_limit, per_path_ignores=ppi)
+        options = Options.make(size_limit, ppi, import_test=req.import_test, python=req.python)
         ctx = Context(bundle, target, options, definition=defn)
         yield Settled(ctx, cfg, MappingProxyType(sources))
 
@@ -223,6 +228,21 @@ def mode_note(ctx: Context, origin: Origin | None) -> str:
     if origin == "default":
         return f"mode: {mode}, build's default (the documented bundled build; check infers it from the bundle); {how}"
     return f"mode: {mode}, from the {origin}"
+
+
+def _import_test_notes(ctx: Context) -> list[str]:
+    """Whether the import test ran, once: under which interpreter, or why not (never silently)."""
+    if "import_test" not in ctx.__dict__:  # not asked for, or AZ406 not selected: it never ran
+        return [] if not ctx.options.import_test else ["import test: did not run (rule AZ406 not selected)"]
+    test = ctx.import_test
+    if test is None:
+        return []
+    if test.skipped is not None:
+        return [f"import test: did not run: {test.skipped}"]
+    assert test.interpreter is not None
+    failed = len(test.failures)
+    head = f"import test: {len(test.results)} module(s) tried under {test.interpreter.describe()}"
+    return [head + (f", {failed} failed" if failed else ", all imported"), *test.notes]
 
 
 def _setting_notes(ctx: Context, cfg: Config) -> list[str]:

@@ -20,7 +20,7 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from agentzip.foundry import PACKAGES
 
@@ -81,6 +81,7 @@ class ImportResult:
     module: str
     error: str | None = None
     traceback: tuple[str, ...] = ()
+    line: int | None = None  # the line of the entry file that imports it, when known
 
     @property
     def ok(self) -> bool:
@@ -101,12 +102,24 @@ class ImportTest:
         return tuple(r for r in self.results if not r.ok)
 
 
-# A module to import and the names a `from module import a, b` takes from it.
-Wanted = tuple[str, tuple[str, ...]]
+class Wanted(NamedTuple):
+    """A module to import, the names a `from module import a, b` takes from it, and its line."""
+
+    module: str
+    names: tuple[str, ...] = ()
+    line: int | None = None
 
 
-def _wanted(items: Iterable[str | Wanted]) -> list[Wanted]:
-    return [(i, ()) if isinstance(i, str) else (i[0], tuple(i[1])) for i in items]
+def _wanted(items: Iterable[str | tuple[str, Iterable[str]] | Wanted]) -> list[Wanted]:
+    out = []
+    for i in items:
+        if isinstance(i, str):
+            out.append(Wanted(i))
+        elif isinstance(i, Wanted):
+            out.append(i)
+        else:
+            out.append(Wanted(i[0], tuple(i[1])))
+    return out
 
 
 class NotRunnable(Exception):
@@ -268,7 +281,7 @@ def _scrubbed_env(home: Path | None) -> dict[str, str]:
 def import_modules(
     interpreter: Interpreter,
     root: Path,
-    modules: Iterable[str | Wanted],
+    modules: Iterable[str | tuple[str, Iterable[str]] | Wanted],
     *,
     sys_path: Sequence[str] = ("",),
     timeout: float = TIMEOUT,
@@ -300,7 +313,7 @@ def _run_child(
             "-B",
             "-c",
             _CHILD,
-            json.dumps([paths, list(modules), str(out), TRACEBACK_LINES]),
+            json.dumps([paths, [[w.module, list(w.names)] for w in modules], str(out), TRACEBACK_LINES]),
         ]
         failure: str | None = None
         try:
@@ -326,20 +339,35 @@ def _run_child(
 def _parse(lines: list[str], modules: Sequence[Wanted], failure: str | None) -> list[ImportResult]:
     results: list[ImportResult] = []
     running: str | None = None
-    for line in lines:
+    for text in lines:
         try:
-            rec = json.loads(line)
+            rec = json.loads(text)
         except ValueError:
             continue
         if "start" in rec:
             running = str(rec["start"])
             continue
-        results.append(ImportResult(str(rec["module"]), rec.get("error"), tuple(rec.get("tb") or ())))
+        at = modules[len(results)].line if len(results) < len(modules) else None
+        results.append(ImportResult(str(rec["module"]), rec.get("error"), tuple(rec.get("tb") or ()), at))
         running = None
     if len(results) < len(modules):
-        culprit = running or modules[len(results)][0]
-        results.append(ImportResult(culprit, failure or "the interpreter stopped without an answer"))
+        wanted = modules[len(results)]
+        culprit = running or wanted.module
+        results.append(ImportResult(culprit, failure or "the interpreter stopped without an answer", line=wanted.line))
     return results
+
+
+def relocated(results: Iterable[ImportResult], root: Path) -> tuple[ImportResult, ...]:
+    """Results with the temporary extraction folder written as bundle paths (`packages/mcp/...`)."""
+    prefix = str(root) + os.sep
+
+    def fix(text: str) -> str:
+        return text.replace(prefix, "").replace(str(root), ".")
+
+    return tuple(
+        ImportResult(r.module, None if r.error is None else fix(r.error), tuple(fix(t) for t in r.traceback), r.line)
+        for r in results
+    )
 
 
 # -- the test for a checked bundle ---------------------------------------------------------------
@@ -353,10 +381,22 @@ def entry_modules(ctx: Context) -> list[Wanted]:
         return []
     entry_path = entry if not scan.base else f"{scan.base}/{entry}".replace("//", "/")
     names: dict[str, dict[str, None]] = {}
+    lines: dict[str, int] = {}
     for ref in scan.imports:
         if ref.file in (entry, entry_path) and ref.at_runtime and not ref.dynamic:
             names.setdefault(ref.name, {}).update(dict.fromkeys(ref.names))
-    return [(m, tuple(n)) for m, n in names.items()]
+            lines.setdefault(ref.name, ref.line)
+    return [Wanted(m, tuple(n), lines[m]) for m, n in names.items()]
+
+
+def entry_path(ctx: Context) -> str | None:
+    """The entry file's path in the bundle (`main.py`, `src/main.py`), where AZ406 reports."""
+    entry = ctx.target.entry_file
+    if entry is None:
+        return None
+    base = ctx.index.imports.base
+    inside = f"{base}/{entry}".replace("//", "/") if base else entry
+    return entry if entry in ctx.index.by_path or inside not in ctx.index.by_path else inside
 
 
 def sys_path_of(ctx: Context) -> list[str]:
@@ -368,7 +408,11 @@ def sys_path_of(ctx: Context) -> list[str]:
 
 
 def run(
-    ctx: Context, *, modules: Iterable[str | Wanted] | None = None, python: str | None = None, timeout: float = TIMEOUT
+    ctx: Context,
+    *,
+    modules: Iterable[str | tuple[str, Iterable[str]] | Wanted] | None = None,
+    python: str | None = None,
+    timeout: float = TIMEOUT,
 ) -> ImportTest:
     """The import test for a checked bundle; never raises for a bundle or a host that cannot run it."""
     version = ctx.target.python_version
@@ -388,5 +432,5 @@ def run(
             left_out = extract(ctx.bundle, root)
         except NotRunnable as e:
             return ImportTest(interpreter, skipped=str(e))
-        results = import_modules(interpreter, root, wanted, sys_path=sys_path_of(ctx), timeout=timeout)
-    return ImportTest(interpreter, tuple(results), notes=tuple(left_out[:5]))
+        results = relocated(import_modules(interpreter, root, wanted, sys_path=sys_path_of(ctx), timeout=timeout), root)
+    return ImportTest(interpreter, results, notes=tuple(left_out[:5]))

@@ -37,6 +37,8 @@ class CheckRequest:
     definition: str | os.PathLike[str] | None = None  # azure.yaml, agent.yaml or metadata JSON
     service: str | None = None  # the azure.yaml agent service
     with_sha256: bool = True  # hash the input for the report (text output does not show it)
+    import_test: bool = False  # import the entry point's modules under a real CPython (AZ406)
+    python: str | None = None  # the interpreter for the import test; None: found (importtest.py)
 
     @classmethod
     def make(cls, **kwargs: Any) -> CheckRequest:

@@ -90,7 +90,7 @@ def main() -> None:
     good = HERE / "good-agent"
     good.mkdir(exist_ok=True)
     (good / "main.py").write_text('"""A minimal hosted agent."""\nimport json\n\nprint(json.dumps({"ok": True}))\n')
-    (good / "requirements.txt").write_text("azure-ai-agentserver-responses\n")
+    (good / "requirements.txt").write_text("azure-ai-agentserver-responses==2.3.0\n")
     print("wrote", HERE / "broken-agent.zip", "and", good)
 
 

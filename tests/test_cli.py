@@ -14,7 +14,7 @@ from agentzip import __version__
 from agentzip.cli import main
 from tests.conftest import write_folder, zip_of
 
-GOOD = {"main.py": "print('hi')\n", "requirements.txt": "requests\n"}
+GOOD = {"main.py": "print('hi')\n", "requirements.txt": "requests==2.32.3\n"}
 WRAPPED = {"my-agent/main.py": "print('hi')\n", "my-agent/requirements.txt": ""}
 
 

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from agentzip.cli import main
 from tests.conftest import write_folder, zip_of
 
-GOOD = {"main.py": "print('hi')\n", "requirements.txt": "requests\n"}
+GOOD = {"main.py": "print('hi')\n", "requirements.txt": "requests==2.32.3\n"}
 WRAPPED = {"my-agent/main.py": "print('hi')\n", "my-agent/requirements.txt": ""}
 
 

@@ -14,7 +14,11 @@ from agentzip.errors import UsageError
 from agentzip.validator.config import find, load, parse_size
 from tests.conftest import write_folder
 
-AGENT: dict[str, bytes | str] = {"main.py": "print('hi')\n", "requirements.txt": "requests\n", ".DS_Store": b"\0"}
+AGENT: dict[str, bytes | str] = {
+    "main.py": "print('hi')\n",
+    "requirements.txt": "requests==2.32.3\n",
+    ".DS_Store": b"\0",
+}
 
 
 def repo(tmp_path: Path, pyproject: str | None = None, agentzip_toml: str | None = None) -> Path:

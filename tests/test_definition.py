@@ -16,7 +16,7 @@ from agentzip.errors import UsageError
 from agentzip.validator.definition import resolve
 from tests.conftest import write_folder
 
-AGENT = {"main.py": "print('hi')\n", "requirements.txt": "requests\n"}
+AGENT = {"main.py": "print('hi')\n", "requirements.txt": "requests==2.32.3\n"}
 CLEAN_CODE = {"runtime": "python_3_13", "entryPoint": "main.py", "dependencyResolution": "remote_build"}
 
 

@@ -61,9 +61,24 @@ _FLOOR = ".".join(map(str, DEFAULT_GLIBC))
     help="Agent definition: azure.yaml, agent.yaml or the REST metadata JSON (default: found as check finds it).",
 )
 @click.option("--service", help="The azure.yaml agent service to build.")
-@click.option("--dry-run", is_flag=True, help="Resolve requirements.txt for the target (wheels only); write no zip.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Resolve requirements.txt for the target (wheels only); write no zip. In remote_build, also install "
+    "the resolved wheels in a temporary folder and check that they import (AZ405, AZ406).",
+)
 @click.option("--keep-pdb", is_flag=True, help=".NET bundled: keep the *.pdb debug symbols of the publish output.")
 @click.option("--no-check", is_flag=True, help="Do not run `check` on the zip.")
+@click.option(
+    "--no-import-test",
+    is_flag=True,
+    help="Do not import the entry point's modules under a real CPython of the target's version after building.",
+)
+@click.option(
+    "--python",
+    type=click.Path(dir_okay=False),
+    help="The CPython for the import test (default: uv python find, python3.X on PATH, pyenv).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors.")
 def build_command(
     src: str,
@@ -80,6 +95,8 @@ def build_command(
     dry_run: bool,
     keep_pdb: bool,
     no_check: bool,
+    no_import_test: bool,
+    python: str | None,
     quiet: bool,
 ) -> None:
     """Build the deployment zip of an agent folder (default: the current folder).
@@ -111,6 +128,8 @@ def build_command(
         dry_run=dry_run,
         keep_pdb=keep_pdb,
         check=not no_check,
+        import_test=not no_import_test,
+        python=python,
         quiet=quiet,
         progress=None if not quiet else False,
     )

@@ -100,7 +100,7 @@ def build(target: Settings, options: BuildOptions, voice: _Voice) -> BuildResult
     )
     _summarize(result, staged, target.describe(), voice.say)
     if options.check:
-        result = pipeline._check(result, target, voice.say)
+        result = pipeline._check(result, target, voice.say, options)
     return result
 
 

@@ -25,6 +25,8 @@ class BuildOptions:
     installer: str = "uv"  # "uv" | "pip"
     dry_run: bool = False  # resolve requirements.txt for the target, write nothing
     check: bool = True  # run `check` on the zip and fail on errors
+    import_test: bool = True  # with check: import the entry point's modules under a real CPython (AZ406)
+    python: str | None = None  # that CPython; None: found as importtest finds one
     quiet: bool = False  # warnings and errors only
     progress: bool | None = None  # a spinner on long steps; None: when stderr is a terminal
     keep_pdb: bool = False  # .NET bundled: keep the publish output's *.pdb debug symbols

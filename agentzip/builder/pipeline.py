@@ -52,7 +52,7 @@ def build(options: BuildOptions, echo: Echo) -> BuildResult:
         return dotnet.build(target, options, voice)
     job = _install_job(target, options.installer)
     if options.dry_run:
-        return _dry_run(target, job, voice)
+        return _dry_run(target, job, voice, options)
     output = _output_path(Path(options.output))
     staged = staging.stage(target.src, exclude_paths=[output])
     written, packages, distributions = _install_and_write(target, job, staged, output, voice)
@@ -72,7 +72,7 @@ def build(options: BuildOptions, echo: Echo) -> BuildResult:
     _summarize(result, staged, target.describe(), voice.say)
     voice.say(f"  {target.mode_note}")
     if options.check:
-        result = _check(result, target, voice.say)
+        result = _check(result, target, voice.say, options)
     return result
 
 
@@ -158,8 +158,9 @@ def _prune_caches(site: Path, voice: _Voice) -> None:
         voice.say(f"pruned {PACKAGES}/{line}: shipped by the distribution, never read")
 
 
-def _dry_run(target: settings.Settings, job: install.Install, voice: _Voice) -> BuildResult:
-    """Resolve requirements.txt for the target with wheels only; no install, no zip."""
+def _dry_run(target: settings.Settings, job: install.Install, voice: _Voice, options: BuildOptions) -> BuildResult:
+    """Resolve requirements.txt for the target with wheels only; in remote_build, also prove the
+    resolved wheels import (remoteproof.py). Nothing is written outside a temporary folder."""
     if not job.requirements.is_file():
         raise UsageError(f"nothing to resolve: {job.requirements} does not exist")
     with tempfile.TemporaryDirectory(prefix="agentzip-resolve-") as scratch:
@@ -169,7 +170,13 @@ def _dry_run(target: settings.Settings, job: install.Install, voice: _Voice) -> 
     voice.say(f"{REQUIREMENTS} resolves for {target.describe()} with wheels only ({len(pinned)} distributions):")
     for pin in pinned:
         voice.say(f"  {pin}")
-    return BuildResult(None, target.runtime, target.mode, target.entry_point, resolved=tuple(pinned))
+    result = BuildResult(None, target.runtime, target.mode, target.entry_point, resolved=tuple(pinned))
+    if target.mode != BUNDLED and pinned and options.check:
+        from agentzip.builder import remoteproof
+
+        report = remoteproof.prove(target, job, pinned, options, voice.echo, voice.say)
+        result = replace(result, report=report)
+    return result
 
 
 def _with_target(job: install.Install, target_dir: Path) -> install.Install:
@@ -259,8 +266,9 @@ def _summarize(result: BuildResult, staged: staging.Staged, described: str, say:
         say(f"  note: {note}")
 
 
-def _check(result: BuildResult, target: settings.Settings, say: Echo) -> BuildResult:
-    """Run `check` on the zip; BuildError when it has errors (the zip stays for inspection)."""
+def _check(result: BuildResult, target: settings.Settings, say: Echo, options: BuildOptions) -> BuildResult:
+    """Run `check` on the zip, with the import test unless told not to; BuildError when it has
+    errors (the zip stays for inspection)."""
     path = result.path
     assert path is not None
     try:
@@ -273,6 +281,8 @@ def _check(result: BuildResult, target: settings.Settings, say: Echo) -> BuildRe
             entry_point=result.entry_point,
             glibc_floor=target.glibc,
             with_sha256=False,
+            import_test=options.import_test,
+            python=options.python,
         )
         report = api.check(path, request)
     except ImportError as e:  # a validator without its zip reader: the zip itself is still sound
@@ -288,6 +298,9 @@ def _report_check(report: Report, path: Path, say: Echo) -> None:
     from agentzip.validator.findings import Severity
 
     counts = report.summary()
+    for note in report.notes:
+        if note.startswith("import test: "):  # whether it ran, said once, pass or fail
+            say(f"  import   {note[len('import test: ') :]}")
     errors = [f for f in report.findings if f.severity >= Severity.ERROR]
     if not errors:
         say(f"  check    {counts['error']} errors, {counts['warning']} warnings, {counts['info']} info")

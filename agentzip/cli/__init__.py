@@ -33,6 +33,7 @@ class _LazyGroup(click.Group):
         "check": ("agentzip.cli.check", "check"),
         "explain": ("agentzip.cli.explain", "explain"),
         "fix": ("agentzip.cli.fix", "fix"),
+        "lock": ("agentzip.cli.lock", "lock"),
         "rules": ("agentzip.cli.rules", "rules"),
         "size": ("agentzip.cli.size", "size"),
     }

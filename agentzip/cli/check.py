@@ -57,6 +57,17 @@ from agentzip.validator.reporters import FORMATS
 @click.option("--color/--no-color", default=None, help="Colour the text report (default: on a terminal; see NO_COLOR).")
 @_with_definition_options
 @click.option("--size-report", is_flag=True, help="Also draw the largest contributors against the 250 MiB limit.")
+@click.option(
+    "--import-test",
+    is_flag=True,
+    help="Also import what the entry point imports under a real CPython of the target's version (AZ406).",
+)
+@click.option(
+    "--python",
+    "python",
+    type=click.Path(dir_okay=False),
+    help="The CPython for --import-test (default: uv python find, python3.X on PATH, pyenv).",
+)
 def check(
     paths: tuple[str, ...],
     runtime: str | None,
@@ -74,6 +85,8 @@ def check(
     definition: str | None,
     service: str | None,
     size_report: bool,
+    import_test: bool,
+    python: str | None,
 ) -> None:
     """Check a deployment zip or the folder that will be zipped (default: the current folder).
 
@@ -106,6 +119,8 @@ def check(
         ignore=tuple(ign) or None,
         fail_on=fail_on,
         with_sha256=any(f != "text" for f in (fmt, *extra)),
+        import_test=import_test or python is not None,
+        python=python,
     )
     reports = []
     for path in paths or (".",):

@@ -15,6 +15,7 @@ from agentzip.rules import (  # noqa: F401
     imports,
     layout,
     remote,
+    runtime,
     shadowing,
     size,
 )

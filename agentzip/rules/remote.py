@@ -1,13 +1,15 @@
-"""Remote-build rule (AZ210): what the service's pip cannot reach from requirements.txt."""
+"""Requirement rules: what the service's pip cannot reach (AZ210), versions left unpinned (AZ212)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
 
+from packaging.utils import canonicalize_name
+
 from agentzip.foundry import REMOTE_BUILD
 from agentzip.validator.context import Context
-from agentzip.validator.findings import Hit, Severity
+from agentzip.validator.findings import SHOWN, Hit, Severity
 from agentzip.validator.registry import rule
 from agentzip.validator.requirements import RequirementLine, Source, SourceKind
 
@@ -150,4 +152,63 @@ def _remote_index(ln: RequirementLine, at: str, src: Source) -> Hit | None:
         f"{at}: a non-PyPI index ({src.host}); the remote build reaches it only if it is public and needs no authentication",
         f"use PyPI, {_BUNDLED_HINT}",
         severity=Severity.WARNING,
+    )
+
+
+@rule("AZ212", "unpinned-requirement", Severity.WARNING)
+def unpinned_requirement(ctx: Context) -> Iterator[Hit]:
+    """Requirements without an exact `==` pin: what was tested is not what will be installed.
+
+    ## What it does
+    Lists every requirement of `requirements.txt` (and the files it includes) that has no `==`
+    or `===` version, one finding per file with each name and line. A `==` in a `-c` constraints
+    file counts as a pin; URLs and local paths are AZ210's. A warning in remote_build, where the
+    service resolves the versions at deploy time; info in bundled mode, where `packages/` holds
+    what was installed but the next build may resolve something else.
+
+    ## Why is this bad
+    A range (`>=1.23`) or a bare name takes the newest release on the day of the install: a new
+    major version of a dependency (mcp 2.x dropped `McpError`) breaks an agent that imported fine
+    yesterday, and the versions running in the cloud are not the ones tested on your machine.
+
+    ## Example
+    `agent-framework-core`, `azure-identity>=1.19` in a remote_build requirements.txt.
+
+    ## How to fix
+    Resolve and pin everything for the target: `agentzip lock` rewrites requirements.txt with
+    `name==version` lines for Linux x86_64 and the target's Python.
+    """
+    if not ctx.target.is_python:
+        return
+    reqs = ctx.index.requirements
+    pinned = {
+        canonicalize_name(ln.requirement.name)
+        for ln in reqs.lines
+        if ln.constraint and ln.requirement is not None and _pinned(ln)
+    }
+    by_file: dict[str, list[RequirementLine]] = {}
+    for ln in reqs.requirements:
+        r = ln.requirement
+        if r is None or r.url or _pinned(ln) or canonicalize_name(r.name) in pinned:
+            continue
+        by_file.setdefault(ln.file, []).append(ln)
+    severity = Severity.WARNING if ctx.target.mode == REMOTE_BUILD else Severity.INFO
+    where = "the service resolves them at deploy time" if severity is Severity.WARNING else "the next build may differ"
+    for file, lines in by_file.items():
+        named = [f"{ln.requirement.name if ln.requirement else ln.text} (line {ln.line})" for ln in lines]
+        more = f" and {len(named) - SHOWN} more" if len(named) > SHOWN else ""
+        yield Hit(
+            file,
+            f"{len(lines)} requirement(s) without an exact `==` pin ({where}): {', '.join(named[:SHOWN])}{more}",
+            "agentzip lock (writes requirements.txt pinned for the target)",
+            severity=severity,
+            line=lines[0].line,
+        )
+
+
+def _pinned(ln: RequirementLine) -> bool:
+    """`==1.2.3` or `===1.2.3`: one version, not a wildcard (`==1.*` is a range)."""
+    r = ln.requirement
+    return r is not None and any(
+        s.operator == "===" or (s.operator == "==" and "*" not in s.version) for s in r.specifier
     )
