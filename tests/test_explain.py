@@ -251,7 +251,7 @@ def test_native_with_a_pure_python_fallback_still_imports(make_bundle) -> None: 
         ),
     }
     d = one(make_bundle(files), "fastcore")
-    assert (d.verdict, d.cause, d.code) == ("imports", "ok-degraded", "AZ306")
+    assert (d.verdict, d.cause, d.code) == ("imports-fallback", "ok-degraded", "AZ306")
     assert "pure-Python" in d.message
 
 
@@ -399,7 +399,13 @@ def test_cli_text_json_and_exit_codes(make_bundle) -> None:  # type: ignore[no-u
     bad = runner.invoke(main, ["explain", path, "-m", "yaml", "-m", "telnetlib", "--format", "json"])
     assert bad.exit_code == 1
     doc = json.loads(bad.output)
-    assert doc["schema"] == 1 and doc["summary"] == {"fails": 1, "unknown": 0, "imports": 1}
+    assert doc["schema"] == 1 and doc["summary"] == {
+        "fails": 1,
+        "fails-when-used": 0,
+        "imports-fallback": 0,
+        "imports": 1,
+        "unknown": 0,
+    }
     tel = doc["explanations"][1]
     assert (tel["module"], tel["verdict"], tel["code"]) == ("telnetlib", "fails", "AZ401")
     assert {s["where"] for s in tel["chain"]} == {"./", "packages/", "stdlib"}

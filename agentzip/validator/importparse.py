@@ -7,10 +7,12 @@ visitor can follow (thousands of binary operators), has unknown imports, never a
 from __future__ import annotations
 
 import ast
+import operator
 import re
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 # Exceptions whose handler makes the imports in its `try` body optional.
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
@@ -40,6 +42,10 @@ class ImportRef:
     type_checking: bool = False  # under `if TYPE_CHECKING:`: never imported at run time
     dynamic: bool = False  # importlib.import_module("...") or __import__("...") with a literal
     approximate: bool = False  # found by a line scan: the file did not parse on this host's Python
+    catches: tuple[str, ...] = ()  # exception names the enclosing `try` handlers catch ("*": a bare except)
+    function: str | None = None  # the enclosing def: the import runs when it is called, not at import
+    conditional: bool = False  # under an `if` whose test is not known before it runs
+    handler: bool = False  # in an `except` handler: runs only when the `try` body raised
 
     @property
     def top(self) -> str:
@@ -88,15 +94,17 @@ class FileImports:
     problem: str | None = None
 
 
-def read_imports(data: bytes, path: str, rel: str) -> FileImports:
+def read_imports(data: bytes, path: str, rel: str, version: tuple[int, int] | None = None) -> FileImports:
     """The imports of one source file, `rel` being its path from its sys.path entry (`pkg/sub/m.py`).
 
-    Never raises on the file's contents: a tree too deep for the visitor (RecursionError) or
-    too big (MemoryError) is reported like a file that does not parse."""
+    With `version`, platform and version checks are decided for Linux and that Python: the branch
+    not taken is left out and the one taken is not optional. Never raises on the file's contents:
+    a tree too deep for the visitor (RecursionError) or too big (MemoryError) is reported like a
+    file that does not parse."""
     tree, problem = _parse(data)
     if tree is None:
         return FileImports(problem=problem or "does not parse")
-    visitor = _Visitor(path, module_name(rel), rel.rsplit("/", 1)[-1] == "__init__.py")
+    visitor = _Visitor(path, module_name(rel), rel.rsplit("/", 1)[-1] == "__init__.py", version)
     try:
         visitor.visit(tree)
     except (RecursionError, MemoryError):
@@ -182,13 +190,106 @@ def _dotted(node: ast.expr) -> str:
 
 
 def _catches_import_error(handlers: list[ast.ExceptHandler]) -> bool:
+    return any(c == "*" or c in _IMPORT_ERRORS for c in _caught(handlers))
+
+
+def _caught(handlers: list[ast.ExceptHandler]) -> tuple[str, ...]:
+    """The exception names the handlers catch (last dotted part), "*" for a bare `except:`."""
+    out: list[str] = []
     for h in handlers:
         if h.type is None:
-            return True
+            out.append("*")
+            continue
         types = h.type.elts if isinstance(h.type, ast.Tuple) else [h.type]
-        if any(_dotted(t).rsplit(".", 1)[-1] in _IMPORT_ERRORS for t in types):
-            return True
-    return False
+        out.extend(_dotted(t).rsplit(".", 1)[-1] or "*" for t in types)
+    return tuple(out)
+
+
+# What the target's sys.platform, os.name and platform.system() say (Linux).
+_TARGET_VALUES = {
+    "sys.platform": "linux",
+    "platform": "linux",
+    "os.name": "posix",
+    "platform.system": "Linux",
+}
+_COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], Any]] = {
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+    ast.In: lambda a, b: a in b,
+    ast.NotIn: lambda a, b: a not in b,
+}
+
+
+def decide(test: ast.expr, version: tuple[int, int]) -> bool | None:
+    """A platform or version check decided for Linux and `version`; None when it depends on anything else."""
+    if isinstance(test, ast.BoolOp):
+        values = [decide(v, version) for v in test.values]
+        if isinstance(test.op, ast.And):
+            return False if False in values else (True if all(v is True for v in values) else None)
+        return True if True in values else (False if all(v is False for v in values) else None)
+    if isinstance(test, ast.Name):
+        return _decide_flag(test.id, version)
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        inner = decide(test.operand, version)
+        return None if inner is None else not inner
+    if isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) and test.args:
+        target = _value(test.func.value, version)
+        arg = _value(test.args[0], version)
+        if isinstance(target, str) and isinstance(arg, (str, tuple)) and test.func.attr == "startswith":
+            return target.startswith(arg)
+        return None
+    if isinstance(test, ast.Compare) and len(test.ops) == 1:
+        left, right = _value(test.left, version), _value(test.comparators[0], version)
+        op = _COMPARE.get(type(test.ops[0]))
+        if left is None or right is None or op is None:
+            return None
+        try:
+            return bool(op(left, right))
+        except TypeError:
+            return None
+    return None
+
+
+_PY_VERSION_FLAG = re.compile(r"^_?(?:IS_)?PY(?:THON)?_?3_?(\d+)(?:_?(PLUS|OR_LATER|OR_NEWER|OR_ABOVE))?$")
+_PLATFORM_FLAGS = {"LINUX": True, "POSIX": True, "WINDOWS": False, "WIN32": False, "WIN": False, "MACOS": False}
+_PLATFORM_FLAGS |= {"OSX": False, "DARWIN": False, "MACOSX": False, "FREEBSD": False, "OPENBSD": False}
+_PLATFORM_FLAGS |= {"NETBSD": False, "BSD": False, "SUNOS": False, "AIX": False, "PYPY": False, "PY2": False}
+_PLATFORM_FLAGS |= {"PY3": True, "CYGWIN": False, "IS_WINDOWS": False, "IS_LINUX": True, "IS_MACOS": False}
+
+
+def _decide_flag(name: str, version: tuple[int, int]) -> bool | None:
+    """Module constants named for a platform or version (`LINUX`, `WINDOWS`, `PY_3_14_PLUS`), as libraries
+    define them from sys.platform and sys.version_info."""
+    if name in _PLATFORM_FLAGS:
+        return _PLATFORM_FLAGS[name]
+    m = _PY_VERSION_FLAG.match(name)
+    if m and m.group(2):
+        return version >= (3, int(m.group(1)))
+    return None
+
+
+def _value(node: ast.expr, version: tuple[int, int]) -> object:
+    """A constant, or what the target's sys.platform / os.name / sys.version_info is; None if unknown."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, (str, int)):
+        return node.value
+    if isinstance(node, ast.Tuple):
+        items = [_value(e, version) for e in node.elts]
+        return None if any(i is None for i in items) else tuple(items)
+    if isinstance(node, ast.Call) and not node.args:
+        node = node.func
+    name = _dotted(node)
+    if name in ("sys.version_info", "version_info"):
+        return (*version, 99)  # any micro release
+    if isinstance(node, ast.Subscript) and _dotted(node.value) in ("sys.version_info", "version_info"):
+        index = node.slice
+        if isinstance(index, ast.Constant) and isinstance(index.value, int) and index.value in (0, 1):
+            return version[index.value]
+        return None
+    return _TARGET_VALUES.get(name)
 
 
 def _guard_of(test: ast.expr) -> str | None:
@@ -203,8 +304,13 @@ def _guard_of(test: ast.expr) -> str | None:
 class _Visitor(ast.NodeVisitor):
     """Collect imports with the context that makes them optional or type-only."""
 
-    def __init__(self, path: str, module: str, is_package: bool) -> None:
+    def __init__(self, path: str, module: str, is_package: bool, version: tuple[int, int] | None = None) -> None:
         self.path = path
+        self.version = version
+        self._catches: tuple[str, ...] = ()
+        self._function: str | None = None
+        self._conditional = False
+        self._handler = False
         self.package = module if is_package else module.rpartition(".")[0]
         self.imports: list[ImportRef] = []
         self.broken: list[BrokenRelative] = []
@@ -221,6 +327,10 @@ class _Visitor(ast.NodeVisitor):
                 optional=self._guard is not None,
                 guard=self._guard,
                 type_checking=self._type_checking,
+                catches=self._catches,
+                function=self._function,
+                conditional=self._conditional,
+                handler=self._handler,
                 **kw,  # type: ignore[arg-type]
             )
         )
@@ -255,10 +365,18 @@ class _Visitor(ast.NodeVisitor):
             self._with(None, True, node.body)
             self._with(None, False, node.orelse)
             return
+        taken = decide(node.test, self.version) if self.version is not None else None
+        if taken is not None:  # decided for the target: only the branch it takes runs
+            self.visit(node.test)
+            self._with(None, False, node.body if taken else node.orelse)
+            return
         guard = _guard_of(node.test)
         self.visit(node.test)
+        saved = self._conditional
+        self._conditional = self.version is not None or saved
         self._with(guard, False, node.body)
         self._with(guard, False, node.orelse)
+        self._conditional = saved
 
     def visit_Try(self, node: ast.Try) -> None:
         self._try(node.body, node.handlers, node.orelse, node.finalbody)
@@ -277,10 +395,23 @@ class _Visitor(ast.NodeVisitor):
         # Imports in the `try` body are optional when ImportError is caught; the fallback
         # imports in the handlers are what runs when they fail, so those are required.
         guard = "try/except ImportError" if _catches_import_error(handlers) else None
+        saved = self._catches
+        self._catches = (*saved, *_caught(handlers))
         self._with(guard, False, body)
+        self._catches = saved
+        in_handler, self._handler = self._handler, True
         self._with(None, False, handlers)
+        self._handler = in_handler
         self._with(None, False, orelse)
         self._with(None, False, final)
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        saved = self._function
+        self._function = self._function or node.name  # the outermost def is what a caller calls
+        self.generic_visit(node)
+        self._function = saved
+
+    visit_AsyncFunctionDef = visit_FunctionDef
 
     def visit_Call(self, node: ast.Call) -> None:
         func = _dotted(node.func)
