@@ -298,7 +298,7 @@ def size(paths: tuple[str, ...], top: int, ascii_: bool | None, color: bool | No
 LOG_LINE_LIMIT = 64 << 10  # characters of one log line read at a time: a log is never read whole
 
 
-@main.command(epilog=exit_status_help("a module will not import"))
+@main.command(epilog=exit_status_help("a module will not import (its import raises; \"fails when used\" is 0)"))
 @click.argument("path", required=False, type=click.Path())
 @click.option(
     "-m",

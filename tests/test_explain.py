@@ -300,9 +300,9 @@ def test_root_namespace_folder_without_init_merges(make_bundle) -> None:  # type
 def test_root_module_hides_a_dependency_and_the_stdlib(make_bundle) -> None:  # type: ignore[no-untyped-def]
     files = {**AZURE, **dist("openai", "1.59.0"), "openai.py": "", "logging.py": ""}
     d = one(make_bundle(files), "openai")
-    assert (d.verdict, d.code) == ("fails", "AZ403") and "openai 1.59.0" in d.message
+    assert (d.verdict, d.code) == ("fails-when-used", "AZ403") and "openai 1.59.0" in d.message
     d = one(make_bundle(files), "logging")
-    assert (d.verdict, d.code) == ("fails", "AZ403") and "standard library" in d.message
+    assert (d.verdict, d.code) == ("fails-when-used", "AZ403") and "standard library" in d.message
 
 
 def test_local_folder_without_init_loses_to_a_regular_package(make_bundle) -> None:  # type: ignore[no-untyped-def]

@@ -100,6 +100,8 @@ class FoundCauses(RuntimeCauses):
             return None
         hidden = self.walk(module, skip=base)
         mine = own[0]
+        mine_name = ".".join(module.split(".")[: w.specs.index(mine) + 1])
+        itself = w.found and w.specs[-1] == mine
         if len(hidden.specs) == len(module.split(".")):
             real = hidden.specs[-1]
             if real.kind in ("stdlib", "builtin"):
@@ -119,10 +121,11 @@ class FoundCauses(RuntimeCauses):
             "AZ403",
             [mine.path or "", (mine.path or "").rstrip("/")],
             module,
-            "fails",
+            # importing the agent's own module works (it is the wrong one); its missing submodules do not
+            "fails-when-used" if itself else "fails",
             "shadowed",
-            f"`{module}` resolves to the agent's own `{mine.path}`, which hides {what}: the entry point's "
-            "folder comes first on sys.path",
+            f"{'' if itself else f'`{module}` will not import: '}`{mine_name}` resolves to the agent's own "
+            f"`{mine.path}`, which hides {what}: the entry point's folder comes first on sys.path",
             f"rename `{mine.path}` (e.g. `{module.split('.', 1)[0]}_local`) and update the imports of it",
             steps=tuple(w.steps),
             paths=(mine.path or "",),

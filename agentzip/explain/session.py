@@ -55,19 +55,19 @@ class Session:
     def runner(self) -> ImportRun:
         """What runs at import, followed through the bundle's sources (one parse per file)."""
         from agentzip.errors import ArchiveError
-        from agentzip.explain.native import SOURCE_LIMIT
+        from agentzip.explain.native import ELF_LIMIT, SOURCE_LIMIT
 
-        def read(path: str) -> bytes | None:
+        def read(path: str, limit: int = SOURCE_LIMIT) -> bytes | None:
             f = self.index.by_path.get(path)
             if f is None:
                 return None
             try:
-                return self.ctx.bundle.read(f, SOURCE_LIMIT)
+                return self.ctx.bundle.read(f, limit)
             except ArchiveError:
                 return None
 
         broken = {n.path: n.reason for n in self.index.natives if n.problem is not None}
-        return ImportRun(self.finder, read, broken)
+        return ImportRun(self.finder, read, broken, read_binary=lambda p: read(p, ELF_LIMIT))
 
     def rule_findings(self, code: str) -> list[Finding]:
         """What one check rule finds on this bundle, run once."""

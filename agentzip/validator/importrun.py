@@ -13,6 +13,7 @@ ModuleNotFoundError). Sources are parsed once each, within a budget; past it the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -25,6 +26,8 @@ MAX_DEPTH = 120  # nested imports followed (Python's own recursion would stop lo
 
 NOT_FOUND = "ModuleNotFoundError"
 IMPORT_ERROR = "ImportError"
+# `from x import *` and a module `__getattr__` define names nobody can list.
+_DEFINES_ANY = re.compile(rb"import\s*\*|def __getattr__")
 _CATCH_ALL = frozenset({"*", "Exception", "BaseException"})
 
 
@@ -69,12 +72,14 @@ class ImportRun:
         read: Callable[[str], bytes | None],
         broken: Mapping[str, str],
         *,
+        read_binary: Callable[[str], bytes | None] | None = None,
         max_files: int = MAX_FILES,
         max_bytes: int = MAX_BYTES,
     ) -> None:
         self.finder = finder
         self.read = read
         self.broken = broken  # native path -> why it will not load
+        self.read_binary = read_binary
         self.max_files = max_files
         self.max_bytes = max_bytes
         self.files_parsed = 0
@@ -109,7 +114,7 @@ class ImportRun:
         spec = w.specs[-1]
         if spec.kind == "extension":
             why = self.broken.get(spec.path or "")
-            return Outcome(IMPORT_ERROR, f"{spec.path}: {why}", spec.path) if why else Outcome()
+            return Outcome(IMPORT_ERROR, f"{spec.path}: {why}", spec.path) if why else self._loads(spec.path or "")
         source = self.finder.source_file(spec)
         return self._execute(source) if source else Outcome()
 
@@ -126,6 +131,36 @@ class ImportRun:
             None,
         )
         return Outcome(NOT_FOUND, f"No module named '{name}'", native)
+
+    def _loads(self, path: str) -> Outcome:
+        """An extension that loads may import modules when it initialises (pyo3 and cffi bindings do):
+        a top-level module that will not load, named inside the binary, fails it too."""
+        names = (self.finder.module_name(p) for p in self.broken)
+        suspects = {n for n in names if n is not None and "." not in n and len(n) > 3}
+        if not suspects or self.read_binary is None:
+            return Outcome()
+        data = self.read_binary(path)
+        for name in sorted(suspects):
+            if data and name.encode() in data:
+                out = self.run(name)
+                if out.raises is not None:
+                    return Outcome(
+                        out.raises, f"{out.why} (`{name}` is named in {path}, which imports it as it loads)", out.native
+                    )
+        return Outcome()
+
+    def _may_define(self, spec: Spec, name: str) -> bool:
+        """Whether a package's `__init__` may define `name` (it is written there, or a `*` import brings
+        names nobody listed); False means `from package import name` raises ImportError."""
+        path = self.finder.source_file(spec)
+        if path is None:
+            return True
+        data = self.read(path)
+        if data is None:
+            return True
+        if _DEFINES_ANY.search(data):
+            return True
+        return re.search(rb"\b" + re.escape(name.encode()) + rb"\b", data) is not None
 
     def _beside(self, name: str) -> str | None:
         """A native file named like a namespace package that the target passed over for the folder."""
@@ -195,7 +230,7 @@ class ImportRun:
                 # A namespace package has no attributes but its submodules; a regular one may define
                 # the name, but not when the name is a native file the target passes over.
                 native = self._not_found(sub, spec, n).native or self._beside(ref.name)
-                if spec.kind == "namespace" or native is not None:
+                if spec.kind == "namespace" or native is not None or not self._may_define(spec, n):
                     where = "unknown location" if spec.kind == "namespace" else spec.path
                     return Outcome(IMPORT_ERROR, f"cannot import name '{n}' from '{ref.name}' ({where})", native)
         return Outcome(caught=tuple(caught))
