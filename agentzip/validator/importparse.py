@@ -405,7 +405,22 @@ class _Visitor(ast.NodeVisitor):
         self._with(None, False, orelse)
         self._with(None, False, final)
 
+    def generic_visit(self, node: ast.AST) -> None:
+        if self.version is None:
+            super().generic_visit(node)
+            return
+        # For what runs at import only statements matter: expressions are not walked, except a
+        # call standing alone (`importlib.import_module("x")`), which is most of the time saved.
+        for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+            for child in getattr(node, name, None) or ():
+                if isinstance(child, ast.AST):
+                    self.visit(child)
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+            self.visit_Call(node.value)
+
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        if self.version is not None:
+            return  # runs when called, not at import
         saved = self._function
         self._function = self._function or node.name  # the outermost def is what a caller calls
         self.generic_visit(node)

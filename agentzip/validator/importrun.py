@@ -184,8 +184,11 @@ class ImportRun:
             self.bytes_parsed += len(data)
             entry = self.finder.entry_of(path) or ""
             rel = path[len(entry) + 1 :] if entry else path
-            parsed = read_imports(data, path, rel, self.finder.version)
-            out = f"{path} {parsed.problem}" if parsed.problem else parsed.imports
+            if b"import" not in data:
+                out = []  # nothing to follow: no need to parse it
+            else:
+                parsed = read_imports(data, path, rel, self.finder.version)
+                out = f"{path} {parsed.problem}" if parsed.problem else parsed.imports
         self._refs[path] = out
         return out
 
