@@ -20,7 +20,9 @@ realwheels = pytest.importorskip("fixtures.realwheels", reason="the real-wheel r
 oracle = pytest.importorskip("fixtures.oracle", reason="the oracle is not in this checkout")
 
 RECIPES = ["good", "win-amd64", "macos-arm64", "linux-aarch64", "musllinux", "py312", "py314"]
-BUDGET_SECONDS = 60.0  # every bundle of the module, with a warm wheel cache
+# Every bundle of the module, with a warm wheel cache: 215 s wall (76 s CPU) measured on a 2-core
+# machine at load 7; the budget catches a comparison that stopped batching, not a busy runner.
+BUDGET_SECONDS = 300.0
 _spent: list[float] = []
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from agentzip.explain.model import Diagnosis, Step, as_cause, by, rule_name, with_
 from agentzip.explain.native import NativeCauses
 from agentzip.foundry import BUNDLED
+from agentzip.logscan import ImportFailure
 from agentzip.validator.finder import Spec
 from agentzip.validator.findings import SHOWN
 from agentzip.validator.importrun import IMPORT_ERROR, Outcome
@@ -85,6 +86,17 @@ class RuntimeCauses(NativeCauses):
         raised = out.raises or IMPORT_ERROR
         via = f" through {_chain(out.chain)}" if out.chain else ""
         native = next((n for n in self.index.natives if n.path == out.native), None)
+        if native is None and out.chain:
+            # nothing of that name: a package that ships its native code for another platform only
+            folder = out.chain[-1].file.rpartition("/")[0] + "/"
+            native = next((n for n in self.index.natives if n.problem and n.path.startswith(folder)), None)
+            if native is not None:
+                d = self._native_diagnosis(module, [native], steps, provider)
+                return with_(
+                    d,
+                    message=f"`{module}` will not import: {raised}: {out.why}{via}: its native code is only "
+                    f"{native.path}, {native.reason}{_uncaught(out.chain, raised)}",
+                )
         if native is not None:
             what = (
                 ""
@@ -197,4 +209,69 @@ class RuntimeCauses(NativeCauses):
             message=f"`{module}` imports as an empty namespace package ({', '.join(p + '/' for p in spec.search)}), "
             f"not as the native code beside it: {beside[0].path} is {beside[0].reason}, which Python {self._v} on "
             f"Linux does not load as an extension; `from {module} import <name>` fails",
+        )
+
+    # -- loader errors read from a log -----------------------------------------------------------
+
+    def _bundle_path(self, path: str) -> str | None:
+        """The bundle file an absolute path in a log is (`/app/packages/x/y.so` -> `packages/x/y.so`)."""
+        parts = path.strip("/").split("/")
+        for i in range(len(parts)):
+            candidate = "/".join(parts[i:])
+            if candidate in self.index.by_path:
+                return candidate
+        return None
+
+    def _bad_binary(self, failure: ImportFailure) -> Diagnosis:
+        """`ImportError: /abs/x.so: invalid ELF header` (or cannot open): the file's real format, by its header."""
+        where = failure.detail or failure.module
+        path = self._bundle_path(where)
+        native = next((n for n in self.index.natives if n.path == path), None) if path else None
+        if native is None or native.problem is None:
+            if path is None and "cannot open shared object file" in failure.line:
+                return self._library_failure(failure, where.rsplit("/", 1)[-1])
+            what = f"{path} is {native.reason}, which should load" if native else f"`{where}` is not in this bundle"
+            return Diagnosis(
+                failure.module,
+                "unknown",
+                "native",
+                f"the loader rejected {where}; {what}: is the log from another build of it?",
+                paths=(path,) if path else (),
+                log=failure.line,
+            )
+        owner = native.owner
+        who = f" ({owner.display_name} {owner.version}, tags {', '.join(owner.tag_text)})" if owner else ""
+        module = self.finder.module_name(native.path) or failure.module
+        d = self._native_diagnosis(module, [native], (), {})
+        return with_(
+            d,
+            message=f"`{module}` will not import: the loader read {native.path}{who}, and it is {native.reason}, "
+            f"not a Linux x86_64 library Python {self._v} can load",
+            log=failure.line,
+        )
+
+    def _windows_wheel(self, failure: ImportFailure) -> Diagnosis:
+        """delvewheel's `os.add_dll_directory` call: a Windows wheel's package ran on Linux."""
+        path = self._bundle_path(failure.detail) if failure.detail else None
+        owner = self.owner(path) if path else None
+        if owner is None:
+            owner = next((d for d in self.index.distributions if any("win" in t for t in d.tag_text)), None)
+        who = (
+            f"{owner.display_name} {owner.version} was installed from a Windows wheel "
+            f"(tags {', '.join(owner.tag_text)})"
+            if owner
+            else "a package was installed from a Windows wheel"
+        )
+        module = self.finder.module_name(path) if path else None
+        return Diagnosis(
+            module or (owner.display_name if owner else "os.add_dll_directory"),
+            "fails",
+            "windows",
+            f"{who}: delvewheel patched its `__init__` to call `os.add_dll_directory`, which exists only on "
+            "Windows, so the import stops there on Linux",
+            self._install("-r requirements.txt"),
+            code="AZ301",
+            rule=rule_name("AZ301"),
+            paths=(path,) if path else (),
+            log=failure.line,
         )
