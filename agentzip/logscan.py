@@ -12,7 +12,22 @@ _CANNOT_IMPORT = re.compile(
     r"""ImportError: cannot import name ['"]([\w.]+)['"] from ['"]([\w.]+)['"](?: \(([^)\n]*)\))?"""
 )
 _OLD_STYLE = re.compile(r"""ImportError: No module named ['"]?([\w.]+)['"]?""")
-_SHARED_LIB = re.compile(r"""ImportError: ([\w.+-]+\.so[\w.]*): cannot open shared object file""")
+_SHARED_LIB = re.compile(r"""ImportError: ((?:/[^\s:]+/)?[\w.+-]+\.so[\w.]*): cannot open shared object file""")
+# The loader's words for a file that is no Linux ELF (a Mach-O, a renamed PE) or the wrong kind of one.
+_BAD_BINARY = re.compile(
+    r"""ImportError: (/[^\s:]+\.(?:so|pyd|dylib)[\w.]*): (invalid ELF header|wrong ELF class[^\n]*"""
+    r"""|cannot open shared object file[^\n]*|file too short|only ET_DYN and ET_EXEC can be loaded)"""
+)
+_PARTIAL = re.compile(
+    r"""ImportError: cannot import name ['"]([\w.]+)['"] from partially initialized module ['"]([\w.]+)['"]"""
+    r"""(?:[^(\n]*\(most likely due to a circular import\))?(?: \(([^)\n]*)\))?"""
+)
+# pandas: "ImportError: Unable to import required dependencies:" then one "name: error" line each.
+_REQUIRED_DEPS = re.compile(r"Unable to import required dependencies:")
+_DEPENDENCY_LINE = re.compile(r"^([A-Za-z_][\w.]*): (.+)$")
+# delvewheel's patch in a Windows wheel's __init__ calls os.add_dll_directory, which Linux lacks.
+_ADD_DLL = re.compile(r"""AttributeError: module ['"]os['"] has no attribute ['"]add_dll_directory['"]""")
+_FRAME = re.compile(r"""File ["']([^"']+)["'], line \d+""")
 _GLIBC = re.compile(r"""version [`'](GLIBC_[\d.]+)' not found \(required by ([^)\n]+)\)""")
 
 
@@ -42,7 +57,9 @@ class ImportFailure:
     """One distinct failure: the module, and what the log said about it."""
 
     module: str
-    kind: str  # "not-found" | "cannot-import-name" | "shared-library" | "glibc"
+    # "not-found" | "cannot-import-name" | "shared-library" | "glibc" | "bad-binary" (a file the
+    # loader rejects, `detail` its absolute path) | "windows-wheel" (`detail`: the frame's file)
+    kind: str
     line: str  # the log line, as written
     name: str | None = None  # the name `cannot import name` could not find
     detail: str | None = None  # the file the runtime loaded, the missing library, the glibc version
@@ -53,8 +70,16 @@ def scan(text: str | Iterable[str], limit: int = MAX_FAILURES) -> Failures:
     the first `limit`, and how many more there were (`left`)."""
     seen: set[tuple[str, str, str | None]] = set()
     out = Failures()
+    frame: str | None = None  # the file of the last traceback frame seen
+    dependencies = False  # inside pandas' "Unable to import required dependencies:" list
     for raw in text.splitlines() if isinstance(text, str) else text:
-        found = _failure(raw.strip())
+        line = raw.strip()
+        if m := _FRAME.search(line):
+            frame = m.group(1)
+        found = _failure(line, frame)
+        if dependencies and (m := _DEPENDENCY_LINE.match(line)) and found is None:
+            found = ImportFailure(m.group(1), "not-found", line, detail=m.group(2))
+        dependencies = bool(_REQUIRED_DEPS.search(line)) or (dependencies and _DEPENDENCY_LINE.match(line) is not None)
         if found is None:
             continue
         key = (found.module, found.kind, found.name)
@@ -68,11 +93,17 @@ def scan(text: str | Iterable[str], limit: int = MAX_FAILURES) -> Failures:
     return out
 
 
-def _failure(line: str) -> ImportFailure | None:
-    """The import failure one log line shows, if any."""
+def _failure(line: str, frame: str | None = None) -> ImportFailure | None:
+    """The import failure one log line shows, if any (`frame`: the file of the frame above it)."""
     found: ImportFailure | None = None
     if m := _NOT_FOUND.search(line):
         found = ImportFailure(m.group(1), "not-found", line)
+    elif m := _PARTIAL.search(line):
+        found = ImportFailure(m.group(2), "cannot-import-name", line, name=m.group(1), detail=m.group(3))
+    elif m := _BAD_BINARY.search(line):
+        found = ImportFailure(m.group(1).rsplit("/", 1)[-1], "bad-binary", line, detail=m.group(1))
+    elif m := _ADD_DLL.search(line):
+        found = ImportFailure(frame or "os.add_dll_directory", "windows-wheel", line, detail=frame)
     elif m := _CANNOT_IMPORT.search(line):
         found = ImportFailure(m.group(2), "cannot-import-name", line, name=m.group(1), detail=m.group(3))
     elif m := _SHARED_LIB.search(line):

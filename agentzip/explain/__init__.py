@@ -1,12 +1,14 @@
 """`agentzip explain`: why a module will not import in the runtime.
 
-The import is walked the way the target's PathFinder walks it (validator/finder.py), without
-running anything. When the walk fails, or finds something that will not load, the cause is named
-with its evidence, the code of the check rule that knows it, and the fix; the rule's own finding
-supplies the words when it fired.
+The import is walked the way the target's PathFinder walks it (validator/finder.py), then
+through the code that runs at import (validator/importrun.py), without running anything. When the
+walk fails, or finds something that will not load, the cause is named with its evidence, the
+code of the check rule that knows it, and the fix; the rule's own finding supplies the words
+when it fired.
 
 model.py: Diagnosis, Explanation, verdicts and causes, the JSON document. session.py: what every
-cause reads (the bundle, the finder, the check rules' findings). native.py, found.py,
+cause reads (the bundle, the finder, the import run, the check rules' findings). native.py,
+runtime.py (the verdict from the import run, and the loader's errors read from a log), found.py,
 requirements.py and missing.py: the causes, each layer building on the one before; explainer.py
 dispatches to them. render.py: the text.
 """

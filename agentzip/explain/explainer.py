@@ -16,11 +16,21 @@ class Explainer(MissingCauses):
         module = module.strip()
         if failure is not None and failure.kind in ("shared-library", "glibc"):
             return self._native_failure(failure)
+        if failure is not None and failure.kind == "bad-binary":
+            return self._bad_binary(failure)
+        if failure is not None and failure.kind == "windows-wheel":
+            return self._windows_wheel(failure)
         if not DOTTED.match(module):
             raise UsageError(f"{module!r} is not a module name (expected a dotted name like yaml or azure.identity)")
         d = self.diagnose(module, failure.name if failure else None)
         if failure is not None:
             d = with_(d, log=failure.line, name=failure.name)
+            if "partially initialized" in failure.line and d.verdict == "fails":
+                d = with_(
+                    d,
+                    message="Python stopped part-way through an import it calls circular; here the cause is "
+                    f"an import that fails inside it: {d.message}",
+                )
             if d.verdict == "imports":
                 d = with_(
                     d,
@@ -67,6 +77,10 @@ class Explainer(MissingCauses):
         )
 
     def _wrapped(self, module: str, wrapper: str) -> Diagnosis:
+        if self.finder.is_stdlib_top(module.split(".", 1)[0]):
+            w = self.walk(module)  # the standard library does not need the bundle's layout
+            if w.found:
+                return self._found(module, w, None)
         rel = module.replace(".", "/")
         inside = [
             p

@@ -9,17 +9,18 @@ from packaging.utils import canonicalize_name
 
 from agentzip.errors import ArchiveError
 from agentzip.explain.closure import closure_diagnosis
-from agentzip.explain.model import Diagnosis, Step, by, rule_name, with_
-from agentzip.explain.native import SOURCE_LIMIT, NativeCauses
+from agentzip.explain.model import Diagnosis, Step, by, with_
+from agentzip.explain.native import SOURCE_LIMIT
+from agentzip.explain.runtime import RuntimeCauses
 from agentzip.foundry import BUNDLED
 from agentzip.validator.finder import Resolution, Spec
 from agentzip.validator.stdlib import NEEDS_SYSTEM_LIBRARY
 
 if TYPE_CHECKING:
-    from agentzip.validator.natives import Native
+    pass
 
 
-class FoundCauses(NativeCauses):
+class FoundCauses(RuntimeCauses):
     """The module is on sys.path: does it load, and is it the module the code wants?"""
 
     def _found(self, module: str, w: Resolution, name: str | None) -> Diagnosis:
@@ -34,27 +35,25 @@ class FoundCauses(NativeCauses):
         if spec.kind == "namespace":
             beside = self._unloadable(module)
             if beside:
-                return self._native_diagnosis(module, beside, steps, provider, lead=self._only_native(module, beside))
+                return self._namespace_not_extension(module, spec, beside, steps, provider)
         # The package the module belongs to (its first regular component: `azure/identity/` for
-        # azure.identity.aio): a broken native anywhere in it breaks the modules that import it.
+        # azure.identity.aio): a broken native anywhere in it breaks the modules that use it.
         package = next((s for s in w.specs if s.kind != "namespace"), spec)
-        if package.kind == "namespace":  # a namespace alone (`azure`) belongs to no distribution
+        if package.kind == "namespace" or (len(w.specs) == 1 and self._declared_namespace(spec)):
+            where = ", ".join(p + "/" for p in spec.search) or spec.path
             return Diagnosis(
                 module,
                 "imports",
                 "ok",
-                f"`{module}` imports as a namespace package from {', '.join(p + '/' for p in spec.search)}",
+                f"`{module}` imports as a namespace package from {where}",
                 steps=steps,
                 provider={"kind": "namespace", "path": spec.path or ""},
             )
-        broken = self._broken_natives(package)
-        if broken:
-            return self._with_broken_natives(module, spec, package, broken, steps, provider)
         if spec.kind == "bytecode":
             return self._bytecode(module, spec, steps, provider)
-        dependency = self._broken_dependency(module, package, steps, provider)
-        if dependency is not None:
-            return dependency
+        ran = self._from_run(module, spec, package, steps, provider)
+        if ran is not None and not (name is not None and ran.verdict != "fails"):
+            return ran
         checked = self._name_check(module, spec, steps, provider, name)
         if checked is not None:
             return checked
@@ -94,45 +93,6 @@ class FoundCauses(NativeCauses):
             provider={"kind": "stdlib"},
         )
 
-    def _with_broken_natives(
-        self,
-        module: str,
-        spec: Spec,
-        package: Spec,
-        broken: list[Native],
-        steps: tuple[Step, ...],
-        provider: dict[str, str],
-    ) -> Diagnosis:
-        """The package ships native files that will not load: fatal, possibly fatal, or a fallback."""
-        fatal, optional = self._uses(package, broken)
-        if fatal:
-            return self._native_diagnosis(module, broken, steps, provider, fatal)
-        if not optional:
-            d = self._native_diagnosis(module, broken, steps, provider)
-            return with_(
-                d,
-                verdict="unknown",
-                message=d.message + "; no Python file of the package imports it directly, so the import "
-                "may work until something loads it",
-            )
-        note = (
-            f"; {len(broken)} native file(s) in {package.path} will not load ({broken[0].reason}), but its code "
-            f"imports them only under `try: ... except ImportError:` ({optional[0].where}), so it falls back to "
-            "slower pure-Python code"
-        )
-        return Diagnosis(
-            module,
-            "imports",
-            "ok-degraded",
-            f"`{module}` imports from {spec.path}{by(provider)}{note}",
-            f"rebuild packages/ for the target to get the fast code: {self._install('-r requirements.txt')}",
-            code=broken[0].code,
-            rule=rule_name(broken[0].code),
-            steps=steps,
-            provider=provider,
-            paths=tuple(n.path for n in broken),
-        )
-
     def _shadowed(self, module: str, w: Resolution) -> Diagnosis | None:
         """The agent's own file or folder found where a dependency or the stdlib was wanted."""
         base = self.index.source_base
@@ -143,6 +103,8 @@ class FoundCauses(NativeCauses):
             return None
         hidden = self.walk(module, skip=base)
         mine = own[0]
+        mine_name = ".".join(module.split(".")[: w.specs.index(mine) + 1])
+        itself = w.found and w.specs[-1] == mine
         if len(hidden.specs) == len(module.split(".")):
             real = hidden.specs[-1]
             if real.kind in ("stdlib", "builtin"):
@@ -162,10 +124,11 @@ class FoundCauses(NativeCauses):
             "AZ403",
             [mine.path or "", (mine.path or "").rstrip("/")],
             module,
-            "fails",
+            # importing the agent's own module works (it is the wrong one); its missing submodules do not
+            "fails-when-used" if itself else "fails",
             "shadowed",
-            f"`{module}` resolves to the agent's own `{mine.path}`, which hides {what}: the entry point's "
-            "folder comes first on sys.path",
+            f"{'' if itself else f'`{module}` will not import: '}`{mine_name}` resolves to the agent's own "
+            f"`{mine.path}`, which hides {what}: the entry point's folder comes first on sys.path",
             f"rename `{mine.path}` (e.g. `{module.split('.', 1)[0]}_local`) and update the imports of it",
             steps=tuple(w.steps),
             paths=(mine.path or "",),

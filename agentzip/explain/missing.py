@@ -29,8 +29,10 @@ class MissingCauses(RequirementCauses):
                 return with_(
                     shadow,
                     module=module,
+                    verdict="fails",
                     steps=steps,
-                    message=shadow.message + f", so `{module}` is looked for only there and not found",
+                    message=f"`{module}` will not import: {shadow.message}, so `{module}` is looked for only there "
+                    "and not found",
                 )
         if depth and depth >= key_depth:
             return self._no_submodule(module, w)

@@ -7,7 +7,12 @@
 - `target`: `runtime`, `mode`, `entry_point`, as in `check`.
 - `explanations`: one object per module asked about or failure read from a log:
   - `module`: the dotted name (or the shared library / file a loader error names);
-  - `verdict`: a Verdict: "imports", "fails" (the import raises), "unknown" (with why in `message`);
+  - `verdict`: a Verdict, what the import statement does on the target:
+    "fails": it raises (`agentzip explain` exits 1 when any module fails);
+    "fails-when-used": it imports, but a native part it loads later will not load (named in
+      `paths`; `message` names the first call that loads it when the sources show one);
+    "imports-fallback": it imports, using slower pure-Python code in place of a native part;
+    "imports": it imports; "unknown": agentzip cannot tell (why in `message`);
   - `cause`: a Cause, a stable key ("ok", "shadowed", "raw-wheel", "windows-binary", ...);
   - `code`, `rule`: the check rule that knows the cause, or null;
   - `message`: the cause with its evidence; `fix`: one line, the command when there is one;
@@ -17,7 +22,7 @@
     "found": path or null, "kind": package|module|extension|bytecode|namespace|stdlib|builtin|null}];
   - `paths`: the bundle paths involved; `suggestions`: close names or projects;
   - `name` (only for `cannot import name X`): X; `log` (only for `--log`): the line it answers.
-- `summary`: {"fails": n, "unknown": n, "imports": n}; `notes`: lines about the run.
+- `summary`: {verdict: n} for every verdict; `notes`: lines about the run.
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ __all__ = ["CAUSES", "DOTTED", "Cause", "Diagnosis", "Explanation", "Step", "Ver
 
 DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
-Verdict = Literal["imports", "fails", "unknown"]
+Verdict = Literal["fails", "fails-when-used", "imports-fallback", "imports", "unknown"]
 VERDICTS: tuple[Verdict, ...] = get_args(Verdict)
 
 # Causes are stable keys: JSON readers switch on them. Native problems (windows-binary, ...)
@@ -42,6 +47,11 @@ VERDICTS: tuple[Verdict, ...] = get_args(Verdict)
 Cause = Literal[
     "ok",
     "ok-degraded",
+    "lazy-native",
+    "namespace-not-extension",
+    "dependency-lazy-native",
+    "dependency-missing",
+    "not-followed",
     "needs-system-library",
     "shadowed",
     "foreign-bytecode",
@@ -146,7 +156,7 @@ class Explanation:
         return any(d.fails for d in self.diagnoses)
 
     def summary(self) -> dict[str, int]:
-        return {v: sum(d.verdict == v for d in self.diagnoses) for v in ("fails", "unknown", "imports")}
+        return {v: sum(d.verdict == v for d in self.diagnoses) for v in VERDICTS}
 
     def to_json(self) -> dict[str, Any]:
         from agentzip import __version__

@@ -78,6 +78,7 @@ class NativeCauses(Session):
         prefix = entry + "/" if entry else ""
         # dotted name of each broken native -> its path
         wanted = {name: n.path for n in broken if (name := self.finder.module_name(n.path)) is not None}
+        leaves = {name.rsplit(".", 1)[-1].encode() for name in wanted}
         fatal: list[ImportRef] = []
         optional: list[ImportRef] = []
         spent = 0
@@ -91,6 +92,8 @@ class NativeCauses(Session):
                 continue
             spent += len(data)
             self._spent += len(data)
+            if not any(leaf in data for leaf in leaves):
+                continue  # names none of them: no need to parse it
             for ref in imports_in(data, path, path[len(prefix) :]):
                 hit = ref.name in wanted or any(f"{ref.name}.{n}" in wanted for n in ref.names)
                 if hit and not ref.type_checking:

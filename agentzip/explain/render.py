@@ -11,6 +11,8 @@ from agentzip.validator.findings import SHOWN
 _VERDICT = {
     "imports": ("imports", "green"),
     "fails": ("will not import", "red"),
+    "fails-when-used": ("imports, but fails when used", "red"),
+    "imports-fallback": ("imports with a slower pure-Python fallback", "yellow"),
     "unknown": ("may not import", "yellow"),
 }
 

@@ -165,6 +165,21 @@ class RequirementCauses(FoundCauses):
                 rule="requirements-missing",
                 steps=steps,
             )
+        listed = [ln.requirement.name for ln in self.index.requirements.requirements if ln.requirement is not None]
+        if listed:
+            some = ", ".join(listed[:4]) + (f" or one of {len(listed) - 4} more" if len(listed) > 4 else "")
+            return Diagnosis(
+                module,
+                "unknown",
+                "remote-build",
+                f"`{key}` is not in the zip and no requirement names it: it is installed by the remote build if "
+                f"{some} depends on it (requirements.txt lists {len(listed)} project(s))",
+                f"if the agent's own code imports `{key}`, add it to requirements.txt "
+                f"(`{self._project_for(module)[0]}`); "
+                "predict the remote build locally: agentzip build --mode remote_build --dry-run",
+                steps=steps,
+                paths=(self.index.requirements.path,) if self.index.requirements.path else (),
+            )
         return self._unknown_module(module, key, steps)
 
     def _project_for(self, module: str) -> tuple[str, bool]:

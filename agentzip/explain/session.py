@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from packaging.utils import canonicalize_name
@@ -14,6 +15,7 @@ from agentzip.validator.context import Context
 from agentzip.validator.finder import Finder, Resolution, Spec
 from agentzip.validator.findings import Finding
 from agentzip.validator.importnames import candidate_projects
+from agentzip.validator.importrun import ImportRun
 
 if TYPE_CHECKING:
     from agentzip.validator.bundle import BundleFile
@@ -48,6 +50,24 @@ class Session:
     def files(self) -> dict[str, BundleFile]:
         """Every file of the bundle by path (the Index's own table)."""
         return self.index.by_path
+
+    @cached_property
+    def runner(self) -> ImportRun:
+        """What runs at import, followed through the bundle's sources (one parse per file)."""
+        from agentzip.errors import ArchiveError
+        from agentzip.explain.native import ELF_LIMIT, SOURCE_LIMIT
+
+        def read(path: str, limit: int = SOURCE_LIMIT) -> bytes | None:
+            f = self.index.by_path.get(path)
+            if f is None:
+                return None
+            try:
+                return self.ctx.bundle.read(f, limit)
+            except ArchiveError:
+                return None
+
+        broken = {n.path: n.reason for n in self.index.natives if n.problem is not None}
+        return ImportRun(self.finder, read, broken, read_binary=lambda p: read(p, ELF_LIMIT))
 
     def rule_findings(self, code: str) -> list[Finding]:
         """What one check rule finds on this bundle, run once."""

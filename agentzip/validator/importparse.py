@@ -12,6 +12,8 @@ import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from agentzip.validator.conditions import decide
+
 # Exceptions whose handler makes the imports in its `try` body optional.
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 # `if` tests that decide per platform or per version: either branch may be the one not taken.
@@ -40,6 +42,10 @@ class ImportRef:
     type_checking: bool = False  # under `if TYPE_CHECKING:`: never imported at run time
     dynamic: bool = False  # importlib.import_module("...") or __import__("...") with a literal
     approximate: bool = False  # found by a line scan: the file did not parse on this host's Python
+    catches: tuple[str, ...] = ()  # exception names the enclosing `try` handlers catch ("*": a bare except)
+    function: str | None = None  # the enclosing def: the import runs when it is called, not at import
+    conditional: bool = False  # under an `if` whose test is not known before it runs
+    handler: bool = False  # in an `except` handler: runs only when the `try` body raised
 
     @property
     def top(self) -> str:
@@ -88,15 +94,17 @@ class FileImports:
     problem: str | None = None
 
 
-def read_imports(data: bytes, path: str, rel: str) -> FileImports:
+def read_imports(data: bytes, path: str, rel: str, version: tuple[int, int] | None = None) -> FileImports:
     """The imports of one source file, `rel` being its path from its sys.path entry (`pkg/sub/m.py`).
 
-    Never raises on the file's contents: a tree too deep for the visitor (RecursionError) or
-    too big (MemoryError) is reported like a file that does not parse."""
+    With `version`, platform and version checks are decided for Linux and that Python: the branch
+    not taken is left out and the one taken is not optional. Never raises on the file's contents:
+    a tree too deep for the visitor (RecursionError) or too big (MemoryError) is reported like a
+    file that does not parse."""
     tree, problem = _parse(data)
     if tree is None:
         return FileImports(problem=problem or "does not parse")
-    visitor = _Visitor(path, module_name(rel), rel.rsplit("/", 1)[-1] == "__init__.py")
+    visitor = _Visitor(path, module_name(rel), rel.rsplit("/", 1)[-1] == "__init__.py", version)
     try:
         visitor.visit(tree)
     except (RecursionError, MemoryError):
@@ -182,13 +190,19 @@ def _dotted(node: ast.expr) -> str:
 
 
 def _catches_import_error(handlers: list[ast.ExceptHandler]) -> bool:
+    return any(c == "*" or c in _IMPORT_ERRORS for c in _caught(handlers))
+
+
+def _caught(handlers: list[ast.ExceptHandler]) -> tuple[str, ...]:
+    """The exception names the handlers catch (last dotted part), "*" for a bare `except:`."""
+    out: list[str] = []
     for h in handlers:
         if h.type is None:
-            return True
+            out.append("*")
+            continue
         types = h.type.elts if isinstance(h.type, ast.Tuple) else [h.type]
-        if any(_dotted(t).rsplit(".", 1)[-1] in _IMPORT_ERRORS for t in types):
-            return True
-    return False
+        out.extend(_dotted(t).rsplit(".", 1)[-1] or "*" for t in types)
+    return tuple(out)
 
 
 def _guard_of(test: ast.expr) -> str | None:
@@ -203,8 +217,13 @@ def _guard_of(test: ast.expr) -> str | None:
 class _Visitor(ast.NodeVisitor):
     """Collect imports with the context that makes them optional or type-only."""
 
-    def __init__(self, path: str, module: str, is_package: bool) -> None:
+    def __init__(self, path: str, module: str, is_package: bool, version: tuple[int, int] | None = None) -> None:
         self.path = path
+        self.version = version
+        self._catches: tuple[str, ...] = ()
+        self._function: str | None = None
+        self._conditional = False
+        self._handler = False
         self.package = module if is_package else module.rpartition(".")[0]
         self.imports: list[ImportRef] = []
         self.broken: list[BrokenRelative] = []
@@ -221,6 +240,10 @@ class _Visitor(ast.NodeVisitor):
                 optional=self._guard is not None,
                 guard=self._guard,
                 type_checking=self._type_checking,
+                catches=self._catches,
+                function=self._function,
+                conditional=self._conditional,
+                handler=self._handler,
                 **kw,  # type: ignore[arg-type]
             )
         )
@@ -255,10 +278,18 @@ class _Visitor(ast.NodeVisitor):
             self._with(None, True, node.body)
             self._with(None, False, node.orelse)
             return
+        taken = decide(node.test, self.version) if self.version is not None else None
+        if taken is not None:  # decided for the target: only the branch it takes runs
+            self.visit(node.test)
+            self._with(None, False, node.body if taken else node.orelse)
+            return
         guard = _guard_of(node.test)
         self.visit(node.test)
+        saved = self._conditional
+        self._conditional = self.version is not None or saved
         self._with(guard, False, node.body)
         self._with(guard, False, node.orelse)
+        self._conditional = saved
 
     def visit_Try(self, node: ast.Try) -> None:
         self._try(node.body, node.handlers, node.orelse, node.finalbody)
@@ -277,10 +308,38 @@ class _Visitor(ast.NodeVisitor):
         # Imports in the `try` body are optional when ImportError is caught; the fallback
         # imports in the handlers are what runs when they fail, so those are required.
         guard = "try/except ImportError" if _catches_import_error(handlers) else None
+        saved = self._catches
+        self._catches = (*saved, *_caught(handlers))
         self._with(guard, False, body)
+        self._catches = saved
+        in_handler, self._handler = self._handler, True
         self._with(None, False, handlers)
+        self._handler = in_handler
         self._with(None, False, orelse)
         self._with(None, False, final)
+
+    def generic_visit(self, node: ast.AST) -> None:
+        if self.version is None:
+            super().generic_visit(node)
+            return
+        # For what runs at import only statements matter: expressions are not walked, except a
+        # call standing alone (`importlib.import_module("x")`), which is most of the time saved.
+        for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+            for child in getattr(node, name, None) or ():
+                if isinstance(child, ast.AST):
+                    self.visit(child)
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+            self.visit_Call(node.value)
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        if self.version is not None:
+            return  # runs when called, not at import
+        saved = self._function
+        self._function = self._function or node.name  # the outermost def is what a caller calls
+        self.generic_visit(node)
+        self._function = saved
+
+    visit_AsyncFunctionDef = visit_FunctionDef
 
     def visit_Call(self, node: ast.Call) -> None:
         func = _dotted(node.func)
