@@ -12,10 +12,7 @@ from __future__ import annotations
 
 import json
 import os
-import platform
-import shutil
 import subprocess
-import sys
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +20,9 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, NamedTuple
 
 from agentzip.foundry import PACKAGES
+from agentzip.interpreters import Interpreter, NotRunnable, find_interpreter, scrubbed_env
+
+__all__ = ["ImportResult", "ImportTest", "Interpreter", "NotRunnable", "Wanted", "find_interpreter", "run"]
 
 if TYPE_CHECKING:
     from agentzip.validator.bundle import Bundle
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
 EXTRACT_BUDGET = 2 << 30
 TIMEOUT = 120.0  # seconds for one child interpreter
 TRACEBACK_LINES = 12  # last lines of a traceback kept in a finding
-PROBE_TIMEOUT = 10.0
 
 # The child: imports each module in order, one JSON line per module as soon as it is known, so a
 # crash or a timeout still leaves every earlier answer and names the module that was running.
@@ -60,18 +59,6 @@ with open(out, "a", encoding="utf-8") as fh:
             fh.write(json.dumps({"module": name, "error": f"{type(e).__name__}: {e}", "tb": lines[-keep:]}) + "\n")
         fh.flush()
 """
-
-
-@dataclass(frozen=True)
-class Interpreter:
-    """A CPython that can stand in for the runtime: its path, version and where it was found."""
-
-    path: str
-    version: tuple[int, int]
-    found_by: str
-
-    def describe(self) -> str:
-        return f"CPython {self.version[0]}.{self.version[1]} at {self.path} ({self.found_by})"
 
 
 @dataclass(frozen=True)
@@ -122,106 +109,6 @@ def _wanted(items: Iterable[str | tuple[str, Iterable[str]] | Wanted]) -> list[W
     return out
 
 
-class NotRunnable(Exception):
-    """The import test cannot run here; the message says why, for the report."""
-
-
-# -- finding an interpreter ----------------------------------------------------------------------
-
-
-def host_can_run() -> str | None:
-    """None when this host runs Linux x86_64 CPython binaries, else why not."""
-    if sys.platform != "linux" or platform.machine() not in ("x86_64", "AMD64"):
-        return f"the runtime is Linux x86_64 and this host is {sys.platform} {platform.machine()}"
-    return None
-
-
-def _candidates(version: tuple[int, int]) -> Iterable[tuple[str, str]]:
-    """(path, how it was found), most explicit first: uv, PATH, pyenv."""
-    dotted = f"{version[0]}.{version[1]}"
-    uv = shutil.which("uv") or _uv_from_package()
-    if uv:
-        try:
-            out = subprocess.run(
-                [uv, "python", "find", "--no-project", dotted],
-                capture_output=True,
-                text=True,
-                timeout=PROBE_TIMEOUT,
-                check=False,
-            )
-            if out.returncode == 0 and out.stdout.strip():
-                yield out.stdout.strip().splitlines()[0], "uv python find"
-        except (OSError, subprocess.SubprocessError):
-            pass
-    on_path = shutil.which(f"python{dotted}")
-    if on_path:
-        yield on_path, "PATH"
-    root = os.environ.get("PYENV_ROOT") or str(Path.home() / ".pyenv")
-    versions = Path(root) / "versions"
-    if versions.is_dir():
-        for v in sorted(versions.glob(f"{dotted}.*"), reverse=True):
-            yield str(v / "bin" / f"python{dotted}"), "pyenv"
-
-
-def _uv_from_package() -> str | None:
-    try:
-        from uv import find_uv_bin
-
-        return str(find_uv_bin())
-    except (ImportError, FileNotFoundError):
-        return None
-
-
-def probe(path: str) -> tuple[int, int] | None:
-    """The (major, minor) of a CPython on Linux x86_64 at `path`, or None when it is not one."""
-    code = (
-        "import sys,platform;print(sys.implementation.name,sys.version_info[0],sys.version_info[1],platform.machine())"
-    )
-    try:
-        out = subprocess.run(
-            [path, "-I", "-S", "-c", code],
-            capture_output=True,
-            text=True,
-            timeout=PROBE_TIMEOUT,
-            check=False,
-            env=_scrubbed_env(None),
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    words = out.stdout.split()
-    if out.returncode != 0 or len(words) != 4 or words[0] != "cpython" or words[3] != "x86_64":
-        return None
-    return int(words[1]), int(words[2])
-
-
-def find_interpreter(version: tuple[int, int], explicit: str | None = None) -> Interpreter:
-    """A CPython of `version` for Linux x86_64: `explicit` (--python), else uv, PATH, pyenv.
-
-    Raises NotRunnable with the reason when there is none, or the host cannot run one.
-    """
-    reason = host_can_run()
-    if reason:
-        raise NotRunnable(reason)
-    dotted = f"{version[0]}.{version[1]}"
-    if explicit is not None:
-        got = probe(explicit)
-        if got != version:
-            what = "is not a CPython for Linux x86_64" if got is None else f"is CPython {got[0]}.{got[1]}"
-            raise NotRunnable(f"--python {explicit} {what}; the target needs {dotted}")
-        return Interpreter(explicit, version, "--python")
-    seen: set[str] = set()
-    for path, how in _candidates(version):
-        if path in seen or not os.path.exists(path):
-            continue
-        seen.add(path)
-        if probe(path) == version:
-            return Interpreter(path, version, how)
-    raise NotRunnable(
-        f"no CPython {dotted} found (tried uv python find, python{dotted} on PATH, pyenv); "
-        f"install one (`uv python install {dotted}`) or pass --python PATH"
-    )
-
-
 # -- extracting --------------------------------------------------------------------------------
 
 
@@ -269,15 +156,6 @@ def extract(bundle: Bundle, dest: Path, *, budget: int = EXTRACT_BUDGET) -> list
 # -- running -------------------------------------------------------------------------------------
 
 
-def _scrubbed_env(home: Path | None) -> dict[str, str]:
-    """No PYTHON* variables, no user site, a neutral locale: only what the runtime would have."""
-    env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
-    if home is not None:
-        env["HOME"] = str(home)
-        env["TMPDIR"] = str(home)
-    return env
-
-
 def import_modules(
     interpreter: Interpreter,
     root: Path,
@@ -320,7 +198,7 @@ def _run_child(
             proc = subprocess.run(
                 args,
                 cwd=root,
-                env=_scrubbed_env(Path(home)),
+                env=scrubbed_env(Path(home)),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE,

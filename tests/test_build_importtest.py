@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from agentzip import importtest
+from agentzip import importtest, interpreters
 from tests.conftest import write_folder
 from tests.test_importtest import PY313, needs_313
 
@@ -53,7 +53,7 @@ def test_no_import_test_skips_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 
 
 def test_build_says_when_the_import_test_cannot_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(importtest, "_candidates", lambda version: iter(()))
+    monkeypatch.setattr(interpreters, "_candidates", lambda version: iter(()))
     src = write_folder(tmp_path / "a", RAISES)
     code, out = run_build(str(src), "-o", str(tmp_path / "o.zip"), "--mode", "remote_build")
     assert code == 0, out

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from agentzip import api, importtest
+from agentzip import api, importtest, interpreters
 from agentzip.foundry import RUNTIMES as FOUNDRY_RUNTIMES
 from agentzip.validator.context import Context
 from agentzip.validator.findings import Finding
@@ -96,7 +96,7 @@ def test_extraction_writes_only_inside_the_folder(tmp_path: Path) -> None:
 
 
 def test_without_an_interpreter_it_says_why(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(importtest, "_candidates", lambda version: iter(()))
+    monkeypatch.setattr(interpreters, "_candidates", lambda version: iter(()))
     (tmp_path / "main.py").write_text("import json\n")
     test = importtest.run(_ctx(tmp_path))
     assert test.results == ()
@@ -166,7 +166,7 @@ def test_az406_clean_bundle_has_no_finding(make_bundle: Callable[[dict[str, str]
 def test_az406_without_an_interpreter_says_so_once_and_finds_nothing(
     make_bundle: Callable[[dict[str, str]], Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(importtest, "_candidates", lambda version: iter(()))
+    monkeypatch.setattr(interpreters, "_candidates", lambda version: iter(()))
     report = api.check(make_bundle(RAISES), import_test=True)
     assert [f for f in report.findings if f.code == "AZ406"] == []
     said = [n for n in report.notes if n.startswith("import test:")]
@@ -205,7 +205,7 @@ def test_az406_off_by_default_costs_nothing(
 def test_az406_on_another_host_says_why(
     make_bundle: Callable[[dict[str, str]], Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(importtest.platform, "machine", lambda: "arm64")
+    monkeypatch.setattr(interpreters.platform, "machine", lambda: "arm64")
     report = api.check(make_bundle(CLEAN), import_test=True)
     assert [n for n in report.notes if n.startswith("import test:")] == [
         "import test: did not run: the runtime is Linux x86_64 and this host is linux arm64"

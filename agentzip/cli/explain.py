@@ -23,7 +23,10 @@ from agentzip.cli.common import (
 LOG_LINE_LIMIT = 64 << 10  # characters of one log line read at a time: a log is never read whole
 
 
-@click.command(epilog=exit_status_help("a module will not import (its import raises; \"fails when used\" is 0)"), short_help="Explain why a module will not import.")
+@click.command(
+    epilog=exit_status_help('a module will not import (its import raises; "fails when used" is 0)'),
+    short_help="Explain why a module will not import.",
+)
 @click.argument("path", required=False, type=click.Path())
 @click.option(
     "-m",

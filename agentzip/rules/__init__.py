@@ -16,6 +16,7 @@ from agentzip.rules import (  # noqa: F401
     layout,
     remote,
     runtime,
+    secrets,
     shadowing,
     size,
 )
