@@ -284,26 +284,8 @@ def _unresolved(ctx: Context, key: str, refs: list[ImportRef], required: str | N
             line=refs[0].line,
             severity=severity,
         )
-    if elsewhere and not ctx.index.imports.edits_sys_path:
-        return Hit(
-            refs[0].file,
-            f"`{key}` is imported at {_more(wheres)} but only `{elsewhere}` has it, and that folder is "
-            "not on sys.path (`python main.py` adds only the entry point's folder)",
-            f"move `{elsewhere}` next to the entry point, or import it by its full package path",
-            paths=wheres,
-            line=refs[0].line,
-            severity=severity,
-        )
     if elsewhere:
-        return Hit(
-            refs[0].file,
-            f"`{key}` is imported at {_more(wheres)}; it exists only at `{elsewhere}`, which the code "
-            "adds to sys.path itself: agentzip cannot confirm that works",
-            f"move `{elsewhere}` next to the entry point to make the import plain",
-            paths=wheres,
-            line=refs[0].line,
-            severity=Severity.WARNING,
-        )
+        return _misplaced(ctx, key, refs, wheres, elsewhere, severity)
     if ctx.target.mode == BUNDLED:
         listed = f" (requirements.txt lists {required}, but it is not installed in the bundle)" if required else ""
         msg = (
@@ -313,16 +295,7 @@ def _unresolved(ctx: Context, key: str, refs: list[ImportRef], required: str | N
     else:
         via = _transitive(ctx, project)
         if via is not None:
-            return Hit(
-                refs[0].file,
-                f"`{key}` (from {project}) is imported at {_more(wheres)} but requirements.txt does not list "
-                f"{project}; it is a dependency of {via}, which requirements.txt lists, so it is likely "
-                "installed transitively (deptry DEP003)",
-                f"add {project} to requirements.txt: the agent imports it directly, and {via} may stop requiring it",
-                paths=wheres,
-                severity=Severity.INFO,
-                line=refs[0].line,
-            )
+            return _transitive_hit(key, refs, wheres, project, via)
         msg = (
             f"`{key}` is imported at {_more(wheres)} but requirements.txt names no project that "
             f"installs it (expected {project}; a listed project may still pull it in)"
@@ -333,6 +306,45 @@ def _unresolved(ctx: Context, key: str, refs: list[ImportRef], required: str | N
         _install_hint(ctx, project, listed=required is not None),
         paths=wheres,
         severity=severity,
+        line=refs[0].line,
+    )
+
+
+def _misplaced(
+    ctx: Context, key: str, refs: list[ImportRef], wheres: tuple[str, ...], elsewhere: str, severity: Severity | None
+) -> Hit:
+    """The module exists, but in a folder of the agent that is not on sys.path (or only by the code's own doing)."""
+    if not ctx.index.imports.edits_sys_path:
+        return Hit(
+            refs[0].file,
+            f"`{key}` is imported at {_more(wheres)} but only `{elsewhere}` has it, and that folder is "
+            "not on sys.path (`python main.py` adds only the entry point's folder)",
+            f"move `{elsewhere}` next to the entry point, or import it by its full package path",
+            paths=wheres,
+            line=refs[0].line,
+            severity=severity,
+        )
+    return Hit(
+        refs[0].file,
+        f"`{key}` is imported at {_more(wheres)}; it exists only at `{elsewhere}`, which the code "
+        "adds to sys.path itself: agentzip cannot confirm that works",
+        f"move `{elsewhere}` next to the entry point to make the import plain",
+        paths=wheres,
+        line=refs[0].line,
+        severity=Severity.WARNING,
+    )
+
+
+def _transitive_hit(key: str, refs: list[ImportRef], wheres: tuple[str, ...], project: str, via: str) -> Hit:
+    """remote_build: a listed project probably installs it (deptry's DEP003): information, not a failure."""
+    return Hit(
+        refs[0].file,
+        f"`{key}` (from {project}) is imported at {_more(wheres)} but requirements.txt does not list "
+        f"{project}; it is a dependency of {via}, which requirements.txt lists, so it is likely "
+        "installed transitively (deptry DEP003)",
+        f"add {project} to requirements.txt: the agent imports it directly, and {via} may stop requiring it",
+        paths=wheres,
+        severity=Severity.INFO,
         line=refs[0].line,
     )
 
