@@ -136,19 +136,8 @@ def run(job: Install, echo: Callable[[str], None]) -> str:
     # installer from asking questions or colouring captured output.
     env.setdefault("PIP_NO_INPUT", "1")
     env["NO_COLOR"] = "1"
-    try:
-        proc = subprocess.run(
-            cmd,
-            cwd=job.cwd,
-            env=env,
-            capture_output=True,
-            text=True,
-            errors="replace",
-            check=False,
-        )
-    except OSError as e:
-        raise BuildError(f"cannot run {job.installer}: {e.strerror}") from None
-    output = "\n".join(s for s in (proc.stdout or "", proc.stderr or "") if s.strip())
+    proc = run_tool(cmd, cwd=job.cwd, env=env, name=job.installer)
+    output = combined_output(proc)
     if proc.returncode != 0:
         if job.installer == "pip" and "No module named pip" in output:
             raise BuildError("pip is not available in this Python; use --installer uv")
@@ -156,6 +145,19 @@ def run(job: Install, echo: Callable[[str], None]) -> str:
 
         raise BuildError(explain_failure(output, job, lookup=lookup))
     return output
+
+
+def run_tool(cmd: list[str], *, cwd: Path | None, env: dict[str, str], name: str) -> subprocess.CompletedProcess[str]:
+    """Run an installer or resolver (uv, pip) to its end, output captured; BuildError when it cannot start."""
+    try:
+        return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, errors="replace", check=False)
+    except OSError as e:
+        raise BuildError(f"cannot run {name}: {e.strerror}") from None
+
+
+def combined_output(proc: subprocess.CompletedProcess[str]) -> str:
+    """Its standard output and error as one text, for the messages that explain a failure."""
+    return "\n".join(s for s in (proc.stdout or "", proc.stderr or "") if s.strip())
 
 
 @dataclass(frozen=True)

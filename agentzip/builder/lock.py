@@ -8,7 +8,6 @@ of their range; what they pull in follows, sorted, under a comment. Options (`--
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +15,7 @@ from pathlib import Path
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from agentzip.builder.install import Install, explain_failure, uv_binary, uv_platform
+from agentzip.builder.install import Install, combined_output, explain_failure, run_tool, uv_binary, uv_platform
 from agentzip.errors import BuildError, UsageError
 from agentzip.foundry import BUNDLED
 from agentzip.validator.requirements import logical_lines
@@ -67,20 +66,9 @@ def command(job: LockJob) -> list[str]:
 def resolve(job: LockJob) -> dict[str, str]:
     """Canonical name -> the version uv resolves for the target; BuildError with uv's words when it cannot."""
     env = dict(os.environ, NO_COLOR="1")
-    try:
-        proc = subprocess.run(
-            command(job),
-            cwd=job.requirements.parent,
-            env=env,
-            capture_output=True,
-            text=True,
-            errors="replace",
-            check=False,
-        )
-    except OSError as e:
-        raise BuildError(f"cannot run uv: {e.strerror}") from None
+    proc = run_tool(command(job), cwd=job.requirements.parent, env=env, name="uv")
     if proc.returncode != 0:
-        output = "\n".join(s for s in (proc.stdout, proc.stderr) if s.strip())
+        output = combined_output(proc)
         install = Install(job.requirements, Path(), job.python_version, job.glibc, "uv")
         raise BuildError(explain_failure(output, install, remote=True))
     pins: dict[str, str] = {}

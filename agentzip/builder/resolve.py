@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 
 from agentzip.builder.install import (
     Failure,
     Install,
+    combined_output,
     explain_failure,
     failures,
     pip_platforms,
+    run_tool,
     uv_binary,
     uv_platform,
 )
@@ -95,20 +96,9 @@ def pins(installer: str, stdout: str) -> list[str]:
 def resolve(job: Install) -> list[str]:
     """The pins the target would get; BuildError naming what would not resolve or would compile."""
     env = dict(os.environ, NO_COLOR="1", PIP_NO_INPUT="1")
-    try:
-        proc = subprocess.run(
-            command(job),
-            cwd=job.cwd,
-            env=env,
-            capture_output=True,
-            text=True,
-            errors="replace",
-            check=False,
-        )
-    except OSError as e:
-        raise BuildError(f"cannot run {job.installer}: {e.strerror}") from None
+    proc = run_tool(command(job), cwd=job.cwd, env=env, name=job.installer)
     if proc.returncode != 0:
-        output = "\n".join(s for s in (proc.stdout, proc.stderr) if s.strip())
+        output = combined_output(proc)
         named = failures(output)
         from agentzip.builder.available import lookup
 
