@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 
@@ -70,23 +71,16 @@ from agentzip.validator.reporters import FORMATS
 )
 def check(
     paths: tuple[str, ...],
-    runtime: str | None,
-    mode: str | None,
-    entry_point: str | None,
-    glibc: str | None,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     fail_on: str | None,
     fmt: str,
     outputs: tuple[str, ...],
     color: bool | None,
-    config: str | None,
-    no_config: bool,
-    definition: str | None,
-    service: str | None,
     size_report: bool,
     import_test: bool,
     python: str | None,
+    settings: dict[str, Any],
 ) -> None:
     """Check a deployment zip or the folder that will be zipped (default: the current folder).
 
@@ -107,14 +101,7 @@ def check(
         _check_selectors(sel + ign)
     output, extra = parse_outputs(outputs)
     request = request_from_flags(
-        runtime=runtime,
-        mode=mode,
-        entry_point=entry_point,
-        glibc=glibc,
-        config=config,
-        no_config=no_config,
-        definition=definition,
-        service=service,
+        **settings,
         select=tuple(sel) or None,
         ignore=tuple(ign) or None,
         fail_on=fail_on,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -132,10 +133,27 @@ target_options = [
 ]
 
 
+def _folding(names: tuple[str, ...], options: list[Any], f: Any) -> Any:
+    """Add `options` to the command `f`, handing their values to it as one `settings` dict (merged
+    with what an outer group of options folded), so commands pass them on without naming each."""
+
+    @functools.wraps(f)
+    def command(*args: Any, **kwargs: Any) -> Any:
+        folded = {name: kwargs.pop(name) for name in names}
+        return f(*args, settings={**kwargs.pop("settings", {}), **folded}, **kwargs)
+
+    for opt in reversed(options):
+        command = opt(command)
+    return command
+
+
+TARGET_FLAGS = ("runtime", "mode", "entry_point", "glibc")
+DEFINITION_FLAGS = ("config", "no_config", "definition", "service")
+
+
 def _with_target_options(f: Any) -> Any:
-    for opt in reversed(target_options):
-        f = opt(f)
-    return f
+    """--runtime, --mode, --entry-point, --glibc, folded into the command's `settings`."""
+    return _folding(TARGET_FLAGS, target_options, f)
 
 
 definition_options = [
@@ -156,9 +174,8 @@ definition_options = [
 
 
 def _with_definition_options(f: Any) -> Any:
-    for opt in reversed(definition_options):
-        f = opt(f)
-    return f
+    """--config, --no-config, --definition, --service, folded into the command's `settings`."""
+    return _folding(DEFINITION_FLAGS, definition_options, f)
 
 
 def _glibc(value: str | None) -> tuple[int, int] | None:
@@ -172,7 +189,7 @@ def _glibc(value: str | None) -> tuple[int, int] | None:
         _fail(str(e))
 
 
-def request_from_flags(*, glibc: str | None, **settings: Any) -> CheckRequest:
+def request_from_flags(*, glibc: str | None = None, **settings: Any) -> CheckRequest:
     """The one CheckRequest a command's flags stand for (the --glibc text parsed, exit 2 if bad)."""
     from agentzip.settings import CheckRequest
 

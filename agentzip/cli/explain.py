@@ -57,17 +57,10 @@ def explain(
     path: str | None,
     modules: tuple[str, ...],
     log: Any,
-    runtime: str | None,
-    mode: str | None,
-    entry_point: str | None,
-    glibc: str | None,
     fmt: str,
     output: str | None,
     color: bool | None,
-    config: str | None,
-    no_config: bool,
-    definition: str | None,
-    service: str | None,
+    settings: dict[str, Any],
 ) -> None:
     """Explain why a module will not import in the runtime, from a zip or the folder to be zipped.
 
@@ -85,14 +78,7 @@ def explain(
         _fail("name the module (--module NAME) or give the log (--log FILE, or --log - for standard input)")
     lines = iter(lambda: log.readline(LOG_LINE_LIMIT), "") if log is not None else None
     request = request_from_flags(
-        runtime=runtime,
-        mode=mode,
-        entry_point=entry_point,
-        glibc=glibc,
-        config=config,
-        no_config=no_config,
-        definition=definition,
-        service=service,
+        **settings,
         with_sha256=fmt == "json",
     )
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -53,16 +54,9 @@ def fix(
     dry_run: bool,
     drop_secrets: bool,
     installer: str,
-    runtime: str | None,
-    mode: str | None,
-    entry_point: str | None,
-    glibc: str | None,
-    config: str | None,
-    no_config: bool,
-    definition: str | None,
-    service: str | None,
     fail_on: str | None,
     color: bool | None,
+    settings: dict[str, Any],
 ) -> None:
     """Repair a zip (or folder) built elsewhere: flatten a wrapper folder, drop junk, caches and
     bytecode, install raw wheels, reinstall distributions built for another platform or Python.
@@ -75,14 +69,7 @@ def fix(
     if output is None and not dry_run:
         _fail("give the zip to write with -o FILE, or --dry-run to list the changes")
     request = request_from_flags(
-        runtime=runtime,
-        mode=mode,
-        entry_point=entry_point,
-        glibc=glibc,
-        config=config,
-        no_config=no_config,
-        definition=definition,
-        service=service,
+        **settings,
         fail_on=fail_on,
         with_sha256=False,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -33,12 +34,9 @@ def lock(
     runtime: str | None,
     mode: str | None,
     glibc: str | None,
-    config: str | None,
-    no_config: bool,
-    definition: str | None,
-    service: str | None,
     dry_run: bool,
     exclude_newer: str | None,
+    settings: dict[str, Any],
 ) -> None:
     """Pin every requirement of PATH/requirements.txt (default: the current folder) for the target.
 
@@ -50,20 +48,17 @@ def lock(
     import os
 
     from agentzip.builder import lock as locking
-    from agentzip.builder import settings
+    from agentzip.builder import settings as build_settings
     from agentzip.errors import AgentzipError
 
     request = request_from_flags(
+        **settings,
         runtime=runtime,
         mode=mode,
         glibc=glibc,
-        config=config,
-        no_config=no_config,
-        definition=definition,
-        service=service,
     )
     try:
-        target = settings.resolve(Path(path), request)
+        target = build_settings.resolve(Path(path), request)
         job = locking.LockJob(
             requirements=target.src / REQUIREMENTS,
             python_version=target.python_version,
