@@ -67,3 +67,23 @@ def test_agent_framework_with_mcp2_fails_and_pinned_imports() -> None:
     assert (d.verdict, d.code, d.name) == ("fails", "AZ405", "McpError")
     assert "mcp 2." in d.message and "`mcp<2`" in d.fix
     assert _one(_real("agent-framework-pinned"), "agent_framework").verdict == "imports"
+
+
+@pytest.mark.parametrize(
+    ("swallowed", "verdict"),
+    [("ImportError", "imports"), ("ModuleNotFoundError", "imports"), ("KeyError", "fails")],
+)
+def test_an_import_under_contextlib_suppress_is_guarded_by_what_it_swallows(
+    make_bundle: Callable[[Files], Path], swallowed: str, verdict: str
+) -> None:
+    # jsonschema's `with suppress(ImportError): from fqdn import FQDN`: the import is optional
+    files = {
+        "main.py": "import lib\n",
+        "requirements.txt": "lib==1.0\n",
+        **_dist(
+            "lib",
+            "1.0",
+            {"lib/__init__.py": f"from contextlib import suppress\nwith suppress({swallowed}):\n    import fqdn\n"},
+        ),
+    }
+    assert _one(make_bundle(files), "lib").verdict == verdict

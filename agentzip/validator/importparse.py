@@ -205,6 +205,16 @@ def _caught(handlers: list[ast.ExceptHandler]) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _suppressed(items: list[ast.withitem]) -> tuple[str, ...]:
+    """The exception names a `with contextlib.suppress(A, B):` swallows (last dotted part)."""
+    out: list[str] = []
+    for item in items:
+        call = item.context_expr
+        if isinstance(call, ast.Call) and _dotted(call.func).rsplit(".", 1)[-1] == "suppress":
+            out.extend(_dotted(a).rsplit(".", 1)[-1] or "*" for a in call.args)
+    return tuple(out)
+
+
 def _guard_of(test: ast.expr) -> str | None:
     """'platform check' for `sys.platform == "win32"`, 'version check' for `sys.version_info < (3, 11)`."""
     for node in ast.walk(test):
@@ -293,6 +303,18 @@ class _Visitor(ast.NodeVisitor):
 
     def visit_Try(self, node: ast.Try) -> None:
         self._try(node.body, node.handlers, node.orelse, node.finalbody)
+
+    def visit_With(self, node: ast.With) -> None:
+        # `with suppress(ImportError): import x` is a try/except in all but syntax (jsonschema's fqdn)
+        caught = _suppressed(node.items)
+        if not caught:
+            self.generic_visit(node)
+            return
+        guard = "with suppress(ImportError)" if any(c == "*" or c in _IMPORT_ERRORS for c in caught) else None
+        saved = self._catches
+        self._catches = (*saved, *caught)
+        self._with(guard, False, node.body)
+        self._catches = saved
 
     def visit_TryStar(self, node: ast.AST) -> None:  # `except*` (Python 3.11+), same shape as Try
         self._try(
