@@ -26,7 +26,7 @@ def raw_wheel(ctx: Context) -> Iterator[Hit]:
     ## What it does
     Finds `.whl` files anywhere in a Python bundle (most often in `packages/`) and describes each:
     project, version, wheel tags (from the file name; for a folder also its modules and
-    dependencies, read by wheel-inspect) and whether those tags fit the target.
+    dependencies, read from its central directory and METADATA) and whether those tags fit the target.
 
     ## Why is this bad
     A wheel is an archive that an installer unpacks; the runtime never installs anything in
@@ -65,7 +65,7 @@ def _wheel_message(ctx: Context, w: RawWheel) -> str:
         else ("; its tags fit the target" if w.fits else f"; its tags do NOT fit {target_description(ctx.target)}")
     )
     if w.problem:
-        fit += f"; wheel-inspect: {w.problem}"
+        fit += f"; reading it: {w.problem}"
     return (
         f"raw wheel ({'; '.join(facts)}): the runtime does not install wheels, so its modules cannot be imported{fit}"
     )

@@ -54,8 +54,8 @@ def find_raw_wheels(bundle: Bundle, files: list[BundleFile], target: Target) -> 
             continue
         fits = bool(tags & target.supported_tags) if target.is_python else None
         wheel = RawWheel(f.path, f.size, str(project), str(version), frozenset(tags), fits)
-        # wheel-inspect wants a path on disk. A folder's wheel is one; a zip's member would have to
-        # be extracted first, and this tool never extracts what it checks: zips get the file name only.
+        # A folder's wheel is a zip on disk that the project's reader can open; a zip's member would
+        # have to be extracted first, and this tool never extracts what it checks: zips get the name only.
         if bundle.kind == "folder" and f.size <= INSPECT_LIMIT:
             wheel = _inspect(wheel, bundle.path / f.path)
         out.append(wheel)
