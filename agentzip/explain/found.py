@@ -52,12 +52,15 @@ class FoundCauses(RuntimeCauses):
         if spec.kind == "bytecode":
             return self._bytecode(module, spec, steps, provider)
         ran = self._from_run(module, spec, package, steps, provider)
-        if ran is not None and ran.cause == "dependency-missing":
-            # A module missing from an installed distribution is, more often than not, a version
-            # that dropped it; when the closure shows such a version break, its cause and pin win
-            # over "add the distribution" (which is installed).
-            if (closure := closure_diagnosis(module, self.ctx)) is not None:
-                return with_(closure, steps=steps, provider=provider)
+        # A module missing from an installed distribution is, more often than not, a version that
+        # dropped it; when the closure shows such a version break, its cause and pin win over "add
+        # the distribution" (which is installed).
+        if (
+            ran is not None
+            and ran.cause == "dependency-missing"
+            and (closure := closure_diagnosis(module, self.ctx)) is not None
+        ):
+            return with_(closure, steps=steps, provider=provider)
         if ran is not None and not (name is not None and ran.verdict != "fails"):
             return ran
         checked = self._name_check(module, spec, steps, provider, name)
