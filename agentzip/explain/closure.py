@@ -17,8 +17,8 @@ def closure_diagnosis(module: str, ctx: Context) -> Diagnosis | None:
     `from M import name` that M does not have (bundled mode); None when the closure proves nothing wrong."""
     if not ctx.target.is_python or ctx.target.mode != BUNDLED or ctx.index.wrapper_dir is not None:
         return None
-    from agentzip.rules.closure import describe
     from agentzip.validator.closure import bundle_reader, resolver_of, walk_closure
+    from agentzip.validator.closurehints import describe
 
     index = ctx.index
     bundled = bundle_reader(index)
