@@ -147,6 +147,30 @@ def run(job: Install, echo: Callable[[str], None]) -> str:
     return output
 
 
+def uv_compile(
+    requirements: Path, python_version: tuple[int, int], glibc: tuple[int, int], *, wheels_only: bool
+) -> list[str]:
+    """`uv pip compile` of a requirements file for Linux x86_64 at the glibc floor and the target's
+    Python (the dry run's resolve and `lock` both ask it this way)."""
+    major, minor = python_version
+    cmd = [
+        uv_binary(),
+        "pip",
+        "compile",
+        str(requirements),
+        "--python-platform",
+        uv_platform(glibc),
+        "--python-version",
+        f"{major}.{minor}",
+        "--no-header",
+        "--no-annotate",
+        "--no-progress",
+        "--python",
+        sys.executable,
+    ]
+    return [*cmd, "--only-binary", ":all:"] if wheels_only else cmd
+
+
 def run_tool(cmd: list[str], *, cwd: Path | None, env: dict[str, str], name: str) -> subprocess.CompletedProcess[str]:
     """Run an installer or resolver (uv, pip) to its end, output captured; BuildError when it cannot start."""
     try:

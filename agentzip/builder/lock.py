@@ -8,14 +8,13 @@ of their range; what they pull in follows, sorted, under a comment. Options (`--
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from agentzip.builder.install import Install, combined_output, explain_failure, run_tool, uv_binary, uv_platform
+from agentzip.builder.install import Install, combined_output, explain_failure, run_tool, uv_compile
 from agentzip.errors import BuildError, UsageError
 from agentzip.foundry import BUNDLED
 from agentzip.validator.requirements import logical_lines
@@ -40,24 +39,8 @@ class LockJob:
 
 def command(job: LockJob) -> list[str]:
     """`uv pip compile` for Linux x86_64 at the glibc floor and the target's Python; wheels only when bundled."""
-    major, minor = job.python_version
-    cmd = [
-        uv_binary(),
-        "pip",
-        "compile",
-        str(job.requirements),
-        "--python-platform",
-        uv_platform(job.glibc),
-        "--python-version",
-        f"{major}.{minor}",
-        "--no-header",
-        "--no-annotate",
-        "--no-progress",
-        "--python",
-        sys.executable,
-    ]
-    if job.mode == BUNDLED:  # the bundled build installs wheels only: pin versions that have them
-        cmd += ["--only-binary", ":all:"]
+    # the bundled build installs wheels only: pin versions that have them
+    cmd = uv_compile(job.requirements, job.python_version, job.glibc, wheels_only=job.mode == BUNDLED)
     if job.exclude_newer:
         cmd += ["--exclude-newer", job.exclude_newer]
     return cmd

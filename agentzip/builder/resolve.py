@@ -14,8 +14,7 @@ from agentzip.builder.install import (
     failures,
     pip_platforms,
     run_tool,
-    uv_binary,
-    uv_platform,
+    uv_compile,
 )
 from agentzip.errors import BuildError, UsageError
 
@@ -28,23 +27,7 @@ def command(job: Install) -> list[str]:
     """
     major, minor = job.python_version
     if job.installer == "uv":
-        return [
-            uv_binary(),
-            "pip",
-            "compile",
-            str(job.requirements),
-            "--python-platform",
-            uv_platform(job.glibc),
-            "--python-version",
-            f"{major}.{minor}",
-            "--only-binary",
-            ":all:",
-            "--no-header",
-            "--no-annotate",
-            "--no-progress",
-            "--python",
-            sys.executable,
-        ]
+        return uv_compile(job.requirements, job.python_version, job.glibc, wheels_only=True)
     if job.installer == "pip":
         cmd = [
             sys.executable,
