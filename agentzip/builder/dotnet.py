@@ -87,17 +87,7 @@ def build(target: Settings, options: BuildOptions, voice: _Voice) -> BuildResult
             shutil.move(str(partial), output)
         except OSError as e:
             raise UsageError(f"cannot write {output}: {e.strerror}") from None
-    result = BuildResult(
-        path=output,
-        runtime=target.runtime,
-        mode=target.mode,
-        entry_point=target.entry_point,
-        size=written.size,
-        sha256=written.sha256,
-        files=len(staged.members),
-        largest=tuple(pipeline._largest(written.members)),
-        notes=tuple(staged.notes),
-    )
+    result = pipeline.result_of(target, output, written, staged)
     _summarize(result, staged, target.describe(), voice.say)
     if options.check:
         result = pipeline._check(result, target, voice.say, options)

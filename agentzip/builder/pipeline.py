@@ -56,19 +56,7 @@ def build(options: BuildOptions, echo: Echo) -> BuildResult:
     output = _output_path(Path(options.output))
     staged = staging.stage(target.src, exclude_paths=[output])
     written, packages, distributions = _install_and_write(target, job, staged, output, voice)
-    result = BuildResult(
-        path=output,
-        runtime=target.runtime,
-        mode=target.mode,
-        entry_point=target.entry_point,
-        size=written.size,
-        sha256=written.sha256,
-        files=len(staged.members),
-        package_files=len(packages),
-        distributions=tuple(distributions),
-        largest=tuple(_largest(written.members)),
-        notes=tuple(staged.notes),
-    )
+    result = result_of(target, output, written, staged, package_files=len(packages), distributions=tuple(distributions))
     _summarize(result, staged, target.describe(), voice.say)
     voice.say(f"  {target.mode_note}")
     if options.check:
@@ -223,6 +211,24 @@ def _distributions(folder: Path) -> list[str]:
             name, _, version = p.name[: -len(".dist-info")].rpartition("-")
             out.append(f"{name.replace('_', '-')} {version}")
     return sorted(out, key=str.lower)
+
+
+def result_of(
+    target: settings.Settings, output: Path, written: zipwriter.Written, staged: staging.Staged, **extra: object
+) -> BuildResult:
+    """What a build made, for its summary and its caller (Python and .NET builds alike)."""
+    return BuildResult(
+        path=output,
+        runtime=target.runtime,
+        mode=target.mode,
+        entry_point=target.entry_point,
+        size=written.size,
+        sha256=written.sha256,
+        files=len(staged.members),
+        largest=tuple(_largest(written.members)),
+        notes=tuple(staged.notes),
+        **extra,  # type: ignore[arg-type]
+    )
 
 
 def _largest(members: tuple[tuple[str, int, int], ...], count: int = 5) -> list[Contributor]:
