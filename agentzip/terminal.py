@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import sys
 from typing import TextIO
 
@@ -55,6 +54,8 @@ def use_color(flag: bool | None, *, stream: TextIO | None = None, to_file: bool 
 
 def width() -> int:
     """Columns to wrap to: COLUMNS, else the terminal's, else DEFAULT_WIDTH (never below MIN_WIDTH)."""
+    import shutil  # its archive helpers import zlib, bz2 and lzma: only a report to wrap pays
+
     return max(MIN_WIDTH, shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns)
 
 

@@ -8,7 +8,7 @@ import click
 
 from agentzip.builder.options import DEFAULT_OUTPUT
 from agentzip.builder.settings import BUILD_DEFAULTS
-from agentzip.cli import _fail, exit_status_help, request_from_flags
+from agentzip.cli.plain import _fail, exit_status_help, request_from_flags
 from agentzip.foundry import DEFAULT_GLIBC, MODES, RUNTIMES
 
 _FLOOR = ".".join(map(str, DEFAULT_GLIBC))

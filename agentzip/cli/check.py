@@ -2,26 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import click
 
-from agentzip.cli.common import (
-    EXIT_FINDINGS,
-    EXIT_OK,
-    Choice,
-    _fail,
-    _size_charts,
-    _split,
-    _with_definition_options,
-    _with_target_options,
-    _write,
-    exit_status_help,
-    parse_outputs,
-    request_from_flags,
-    use_color,
-)
+from agentzip.cli.common import Choice, _with_definition_options, _with_target_options, exit_status_help
 from agentzip.validator.reporters import FORMATS
 
 
@@ -92,47 +77,18 @@ def check(
       agentzip check . --format github --output sarif=agentzip.sarif --output junit=report.xml
       NO_COLOR=1 agentzip check . | less
     """
-    from agentzip import api
-    from agentzip.errors import AgentzipError
-    from agentzip.validator import reporters
+    from agentzip.cli.checkrun import run_check
 
-    sel, ign = _split(select), _split(ignore)
-    if sel or ign:  # rule modules load only when a selector needs checking against them
-        _check_selectors(sel + ign)
-    output, extra = parse_outputs(outputs)
-    request = request_from_flags(
-        **settings,
-        select=tuple(sel) or None,
-        ignore=tuple(ign) or None,
+    run_check(
+        paths,
+        select=select,
+        ignore=ignore,
         fail_on=fail_on,
-        with_sha256=any(f != "text" for f in (fmt, *extra)),
-        import_test=import_test or python is not None,
+        fmt=fmt,
+        outputs=outputs,
+        color=color,
+        size_report=size_report,
+        import_test=import_test,
         python=python,
+        settings=settings,
     )
-    reports = []
-    for path in paths or (".",):
-        try:
-            reports += api.check_all(path, request)
-        except AgentzipError as e:
-            _fail(str(e), e.exit_code)
-    _write(reporters.render_all(fmt, reports, color=use_color(color, to_file=output is not None)), output, color)
-    for other, path in extra.items():
-        _write(reporters.render_all(other, reports, color=use_color(color, to_file=True)), path, color)
-    if size_report:
-        # The chart goes where a person reads it: never into a machine-readable stdout.
-        to_stderr = fmt != "text" and output is None
-        _size_charts([r.input.path for r in reports], color=use_color(color, to_file=False), err=to_stderr)
-    sys.exit(EXIT_FINDINGS if any(r.failed for r in reports) else EXIT_OK)
-
-
-def _check_selectors(words: list[str]) -> None:
-    """Exit 2 when a --select/--ignore word names no rule: a typo must not silently select nothing."""
-    from agentzip.api import load_rules
-    from agentzip.cli.common import did_you_mean
-    from agentzip.validator.registry import all_rules, unknown_selectors
-
-    load_rules()
-    bad = unknown_selectors(words)
-    if bad:
-        known = [r.name for r in all_rules()] + [r.code for r in all_rules()]
-        _fail(f"no rule matches {', '.join(bad)}{did_you_mean(bad[0], known)} (see `agentzip rules`)")

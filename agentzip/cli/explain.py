@@ -87,5 +87,5 @@ def explain(
         _fail(str(e), e.exit_code)
     colour = use_color(color, to_file=output is not None)
     text = explaining.render_json(result) if fmt == "json" else explaining.render_text(result, color=colour)
-    _write(text, output, color)
+    _write(text, output)
     sys.exit(EXIT_FINDINGS if result.failed else EXIT_OK)

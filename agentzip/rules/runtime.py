@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from agentzip.importtest import ImportResult, entry_path
 from agentzip.validator.context import Context
 from agentzip.validator.findings import Hit, Severity
 from agentzip.validator.registry import rule
+
+if TYPE_CHECKING:  # the import test (subprocess, tempfile) loads only when it ran
+    from agentzip.importtest import ImportResult
 
 # Traceback lines kept in a finding's message: the raising frames and the error itself.
 SHOWN_TRACEBACK = 6
@@ -47,6 +50,8 @@ def import_failed(ctx: Context) -> Iterator[Hit]:
     test = ctx.import_test
     if test is None or not test.failures:
         return
+    from agentzip.importtest import entry_path
+
     path = entry_path(ctx)
     for failure in test.failures:
         yield Hit(path, _message(failure), _hint(ctx, failure), line=failure.line)

@@ -56,14 +56,22 @@ class Config:
         return name + (" [tool.agentzip]" if self.source.name == PYPROJECT else "")
 
 
-def _toml(path: Path) -> dict[str, Any]:
+def _toml(path: Path, *, mentioning: str | None = None) -> dict[str, Any]:
+    """The TOML document at PATH; {} without parsing when it cannot hold the key `mentioning`.
+
+    A TOML key is spelled out in the text, or written with \\u escapes in a quoted key: a
+    pyproject.toml with neither cannot have a [tool.agentzip] table, and most have neither, so
+    most checks never load the TOML parser.
+    """
+    from agentzip.validator.userfile import read_text
+
+    text = read_text(path, CONFIG_LIMIT, what="config file")
+    if mentioning is not None and mentioning not in text and "\\u" not in text and "\\U" not in text:
+        return {}
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover
         import tomli as tomllib
-    from agentzip.validator.userfile import read_text
-
-    text = read_text(path, CONFIG_LIMIT, what="config file")
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
@@ -91,7 +99,7 @@ def find(start: str | os.PathLike[str]) -> Path | None:
         py = d / PYPROJECT
         if py.is_file():
             try:
-                doc = _toml(py)
+                doc = _toml(py, mentioning="agentzip")
             except UsageError as e:
                 raise UsageError(f"{e} (found looking for [tool.agentzip]; fix it, or pass --no-config)") from None
             if isinstance(doc.get("tool"), Mapping) and "agentzip" in doc["tool"]:

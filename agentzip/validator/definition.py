@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -197,6 +196,8 @@ def read_agent_yaml(path: Path) -> Definition | None:
 def read_metadata_json(path: Path) -> Definition:
     """The REST `metadata` part: {name, definition: {code_configuration, cpu, memory, ...}}."""
     path = resolve_path(path)
+    import json
+
     text = read_text(path, what="agent definition")
     try:
         doc = json.loads(text)

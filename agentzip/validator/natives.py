@@ -18,14 +18,13 @@ from typing import TYPE_CHECKING
 
 from agentzip.errors import ArchiveError
 from agentzip.foundry import PACKAGES
-from agentzip.validator.binaries import HEAD_BYTES, BinaryInfo, classify
 from agentzip.validator.bundle import Bundle, BundleFile
-from agentzip.validator.clrheader import managed_info
-from agentzip.validator.elf import ElfDetails, elf_details, elf_extent
 from agentzip.validator.target import Target
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the header readers load only for a bundle with a file worth reading
+    from agentzip.validator.binaries import BinaryInfo
     from agentzip.validator.distributions import Distribution
+    from agentzip.validator.elf import ElfDetails
 
 # Suffixes that are never native code worth a read (text, sources, data, images, archives).
 SKIP_SUFFIXES = frozenset(
@@ -207,6 +206,11 @@ def find_natives(
 ) -> list[Native]:
     """Every native file among `files`, with its problem on the target; never raises."""
     out: list[Native] = []
+    if not files:
+        return out
+    from agentzip.validator.binaries import HEAD_BYTES, classify
+    from agentzip.validator.clrheader import managed_info
+
     for f in files:
         try:
             head = bundle.head(f, HEAD_BYTES)
@@ -241,6 +245,8 @@ def _vouched(owner: Distribution | None, target: Target) -> bool:
 
 def _deep(bundle: Bundle, f: BundleFile, head: bytes) -> ElfDetails | None:
     """elf_details over as many leading bytes as the dynamic table and its strings need."""
+    from agentzip.validator.elf import elf_details, elf_extent
+
     data = head
     for _ in range(2):  # see elf_extent: the dynamic table says where its strings are
         need = elf_extent(data)
