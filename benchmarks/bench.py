@@ -1,8 +1,11 @@
 """Speed of `agentzip check` and start-up: one table, each case against its floor, CPU time, interleaved.
 
-    python benchmarks/bench.py [--entries 20000] [--repeat 7] [--no-network]
+    python benchmarks/bench.py [--entries 20000] [--repeat 7] [--no-network] [--here]
 
-Every command runs in a fresh interpreter, as a pre-commit hook would. Its cost is the CPU time
+Every command runs in a fresh interpreter, as a pre-commit hook would, from a regular install in
+a fresh virtual environment (`pip install .`, as pre-commit installs a hook): an editable install
+imports its path finder (pathlib, importlib.util) into every interpreter, `python -c pass`
+included, which flatters every ratio. --here (or no network) times the current environment. Its cost is the CPU time
 (user + system) of the child, from getrusage(RUSAGE_CHILDREN), so a machine shared with other work
 moves the numbers less than wall time would. Each repetition runs every case and every floor once,
 in turn, and the table shows medians. Beside each ratio is the ratio to a minimal struct parser of
@@ -23,10 +26,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PY = sys.executable
+PY = sys.executable  # the interpreter every command runs under; main() may swap in a fresh install's
 ROOT = Path(__file__).resolve().parent.parent
-
-PASS = [PY, "-c", "pass"]
 INFOLIST = "import sys, zipfile; zipfile.ZipFile(sys.argv[1]).infolist()"
 HEADS = "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); [z.open(i).read(64) for i in z.infolist()]"
 WALK = "import os, sys; [os.stat(os.path.join(d, f)) for d, _, fs in os.walk(sys.argv[1]) for f in fs]"
@@ -59,6 +60,20 @@ class Case:
     struct_zip: Path | None
     target: float
     times: dict[str, list[float]] = field(default_factory=lambda: {"ours": [], "floor": [], "struct": []})
+
+
+def fresh_install(root: Path) -> str | None:
+    """A new virtual environment with agentzip installed as a user installs it; its python, or None."""
+    venv = root / "venv"
+    try:
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
+        py = venv / "bin" / "python"
+        subprocess.run([str(py), "-m", "pip", "install", "-q", str(ROOT)], check=True, capture_output=True)
+    except (subprocess.CalledProcessError, OSError) as e:
+        detail = e.stderr.decode(errors="replace")[-300:] if isinstance(e, subprocess.CalledProcessError) else e
+        print(f"fresh install failed ({detail}); timing the current environment", file=sys.stderr)
+        return None
+    return str(py)
 
 
 def agentzip(via_module: bool) -> list[str]:
@@ -114,6 +129,7 @@ def real_bundle() -> tuple[Path, Path] | None:
 
 def cases(root: Path, entries: int, network: bool, via_module: bool) -> list[Case]:
     az = agentzip(via_module)
+    PASS = [PY, "-c", "pass"]
     small = ROOT / "examples" / "good-agent"
     small_zip = zip_folder(small, root / "small.zip")
     big = synthetic_zip(root, entries)
@@ -204,8 +220,13 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=7)
     ap.add_argument("--no-network", action="store_true", help="skip the real-wheel bundle (built from PyPI once)")
     ap.add_argument("--via-module", action="store_true", help="time `python -m agentzip` (say, another checkout)")
+    ap.add_argument("--here", action="store_true", help="time the current environment, not a fresh install")
     args = ap.parse_args()
+    global PY
     with tempfile.TemporaryDirectory() as tmp:
+        fresh = None if args.here or args.no_network else fresh_install(Path(tmp))
+        PY = fresh or sys.executable
+        print(f"timing {'a fresh `pip install .`' if fresh else 'the current environment'}: {PY}", file=sys.stderr)
         all_cases = cases(Path(tmp), args.entries, not args.no_network, args.via_module)
         run(all_cases, args.repeat)
         ok = table(all_cases, args.repeat)
