@@ -81,6 +81,10 @@ def test_use_color_on_a_terminal(monkeypatch: pytest.MonkeyPatch, env: dict[str,
         (["explain", ".", "-m", "yaml", "--format", "jason"], "'json'"),
         (["size", ".", "--format", "jsno"], "'json'"),
         (["rules", "windows-binaries"], "'windows-binary'"),
+        (["check", ".", "--fail-on", "warn"], "'warning'"),
+        (["build", ".", "--mode", "bundeld"], "'bundled'"),
+        (["build", ".", "--runtime", "python_3_31"], "'python_3_13'"),
+        (["build", ".", "--installer", "pipx"], "'pip'"),
     ],
 )
 def test_mistyped_values_suggest_the_right_one(args: list[str], meant: str) -> None:

@@ -8,6 +8,7 @@ import click
 
 from agentzip.builder.options import DEFAULT_OUTPUT
 from agentzip.builder.settings import BUILD_DEFAULTS
+from agentzip.cli.common import Choice
 from agentzip.cli.plain import _fail, exit_status_help, request_from_flags
 from agentzip.foundry import DEFAULT_GLIBC, MODES, RUNTIMES
 
@@ -23,12 +24,12 @@ _FLOOR = ".".join(map(str, DEFAULT_GLIBC))
 @click.option("-o", "--output", default=DEFAULT_OUTPUT, show_default=True, type=click.Path(), help="The zip to write.")
 @click.option(
     "--mode",
-    type=click.Choice(MODES),
+    type=Choice(MODES),
     help=f"Dependency resolution (default: from config or the definition file, else {BUILD_DEFAULTS['mode']}).",
 )
 @click.option(
     "--runtime",
-    type=click.Choice(RUNTIMES),
+    type=Choice(RUNTIMES),
     help=f"Target runtime (default: from config or the definition file, else {BUILD_DEFAULTS['runtime']}).",
 )
 @click.option(
@@ -38,7 +39,7 @@ _FLOOR = ".".join(map(str, DEFAULT_GLIBC))
 )
 @click.option(
     "--installer",
-    type=click.Choice(["uv", "pip"]),
+    type=Choice(["uv", "pip"]),
     default="uv",
     show_default=True,
     help="What installs requirements.txt in bundled mode.",

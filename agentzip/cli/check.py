@@ -20,7 +20,7 @@ from agentzip.validator.reporters import FORMATS
 @click.option("--ignore", multiple=True, help="Rules to skip: codes, code prefixes or names.")
 @click.option(
     "--fail-on",
-    type=click.Choice(["error", "warning", "info"]),
+    type=Choice(["error", "warning", "info"]),
     help="Exit 1 when a finding is at least this severe (default: the config's fail-on, else error).",
 )
 @click.option(
