@@ -5,8 +5,8 @@
 Every command runs in a fresh interpreter, as a pre-commit hook would, from a regular install in
 a fresh virtual environment (`pip install .`, as pre-commit installs a hook): an editable install
 imports its path finder (pathlib, importlib.util) into every interpreter, `python -c pass`
-included, which flatters every ratio. --here (or no network) times the current environment. Its cost is the CPU time
-(user + system) of the child, from getrusage(RUSAGE_CHILDREN), so a machine shared with other work
+included, which flatters every ratio. --here times the current environment (so does a failed
+install). A command's cost is the CPU time (user + system) of the child, from getrusage(RUSAGE_CHILDREN), so a machine shared with other work
 moves the numbers less than wall time would. Each repetition runs every case and every floor once,
 in turn, and the table shows medians. Beside each ratio is the ratio to a minimal struct parser of
 the zip's central directory (EOCD, then one unpack_from per record, nothing else): the floor to
@@ -224,7 +224,7 @@ def main() -> None:
     args = ap.parse_args()
     global PY
     with tempfile.TemporaryDirectory() as tmp:
-        fresh = None if args.here or args.no_network else fresh_install(Path(tmp))
+        fresh = None if args.here else fresh_install(Path(tmp))
         PY = fresh or sys.executable
         print(f"timing {'a fresh `pip install .`' if fresh else 'the current environment'}: {PY}", file=sys.stderr)
         all_cases = cases(Path(tmp), args.entries, not args.no_network, args.via_module)
