@@ -52,6 +52,25 @@ def test_a_second_run_parses_nothing_and_agrees(
     assert second.files_parsed == 0 or second.seconds == 0.0  # per-file hits (folder) or the whole result (zip)
 
 
+def test_a_folder_reuses_its_whole_closure_until_a_file_changes(
+    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "agent"
+    for rel, text in FILES.items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_text(text)
+    assert _facts(_closure(folder)) == [("gone", "main.py", 2)]
+    monkeypatch.setattr(names_mod, "_CACHE", {})
+    again = _closure(folder)
+    assert _facts(again) == [("gone", "main.py", 2)] and again.seconds == 0.0  # the whole result, nothing walked
+    lib = folder / "packages/lib/__init__.py"
+    lib.write_text("def hello():\n    pass\n\ngone = 1\n")
+    os.utime(lib, ns=(lib.stat().st_atime_ns, lib.stat().st_mtime_ns + 10**9))  # a coarse clock still moves
+    monkeypatch.setattr(names_mod, "_CACHE", {})
+    changed = _closure(folder)
+    assert _facts(changed) == [] and changed.files_parsed > 0
+
+
 def test_corrupt_entries_are_ignored(
     make_bundle: Callable[[Files], Path], cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -6,7 +6,7 @@ import errno
 import os
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -34,6 +34,8 @@ class BundleFile:
     is_symlink: bool = False
     mode: int | None = None
     compressed_size: int | None = None  # zip members only
+    # a folder file's st_mtime_ns, from the scan's own stat: with the size it keys the disk caches
+    mtime: int | None = field(default=None, compare=False, repr=False)
 
     @property
     def name(self) -> str:
@@ -128,7 +130,7 @@ class Bundle:
                         files.append(BundleFile(path, 0, is_symlink=True, mode=st.st_mode))
                     elif stat.S_ISREG(st.st_mode):
                         total += st.st_size
-                        files.append(BundleFile(path, st.st_size, mode=st.st_mode))
+                        files.append(BundleFile(path, st.st_size, False, False, st.st_mode, None, st.st_mtime_ns))
                     else:  # a FIFO blocks the first open() forever; a device reads without end
                         special.append(path)
         files.sort(key=lambda f: f.path)

@@ -220,14 +220,21 @@ def prune(folder: Path, limit: int) -> None:
 
 
 def closure_key(index: Index, entry: str, *budget: int) -> str | None:
-    """The cache name of a zip's closure: every member's path, size and CRC (what the finder and parse see)."""
-    listing: list[str] = []
-    for path, f in index.by_path.items():
-        if not isinstance(f, ZipEntry):
-            return None  # a folder: its files are cached one by one
-        listing.append(f"{path}\0{f.size}\0{f.crc}")
-    h = hashlib.blake2b("\n".join(listing).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
-    return blob_name("closure", entry, index.source_base, index.target.python_version, budget, h)
+    """The cache name of a bundle's closure: every entry's path and size, and its CRC (a zip member)
+    or modification time (a folder file): what the finder and the parse see."""
+    bundle = index.bundle
+    listing: list[tuple[str, int, int | None, bool]] = []
+    for f in bundle.files:
+        if isinstance(f, ZipEntry):
+            listing.append((f.path, f.size, f.crc, f.is_dir))
+        elif f.mtime is not None or f.is_dir or f.is_symlink:
+            listing.append((f.path, f.size, f.mtime, f.is_dir))
+        else:
+            return None  # a file the scan did not stamp: its content is not fixed
+    # marshal, not text: one C call over plain tuples is a fraction of formatting each entry
+    h = hashlib.blake2b(marshal.dumps(listing), digest_size=16).hexdigest()
+    where = bundle.kind if bundle.kind == "zip" else os.path.abspath(bundle.path)
+    return blob_name("closure", where, entry, index.source_base, index.target.python_version, budget, h)
 
 
 def pack_closure(c: Closure) -> bytes:
