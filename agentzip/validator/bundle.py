@@ -144,7 +144,7 @@ class Bundle:
     def top_level_names(self) -> set[str]:
         """First path segments of every entry: what sits at the zip root."""
         if self._top is None:
-            self._top = {f.top for f in self.files}
+            self._top = {f.path.partition("/")[0] for f in self.files}  # f.top, without a call per entry
         return self._top
 
     def sha256(self) -> str | None:

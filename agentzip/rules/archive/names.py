@@ -182,8 +182,11 @@ def case_collision(ctx: Context) -> Iterator[Hit]:
     Rename or remove one of them.
     """
     paths = {f.path for f in ctx.bundle.files}
-    if len({p.casefold() for p in paths}) == len(paths):
-        return  # the usual case, decided by two sets
+    joined = "\0".join(paths)
+    # casefold maps each character on its own, so names that are all their own casefold cannot
+    # collide: the usual case, decided by one pass over one string
+    if joined.casefold() == joined or len({p.casefold() for p in paths}) == len(paths):
+        return
     groups: dict[str, set[str]] = defaultdict(set)
     for f in ctx.bundle.files:  # in bundle order, so the hits listed before the cap are stable
         groups[f.path.casefold()].add(f.path)
