@@ -34,7 +34,7 @@ class BundleFile:
     is_symlink: bool = False
     mode: int | None = None
     compressed_size: int | None = None  # zip members only
-    # a folder file's st_mtime_ns, from the scan's own stat: with the size it keys the disk caches
+    # a folder entry's st_mtime_ns, from the scan's own lstat: with the size it keys the disk caches
     mtime: int | None = field(default=None, compare=False, repr=False)
 
     @property
@@ -124,10 +124,10 @@ class Bundle:
                         ignored += 1
                         continue
                     if is_dir:
-                        files.append(BundleFile(path, 0, is_dir=True, mode=st.st_mode))
+                        files.append(BundleFile(path, 0, True, False, st.st_mode, None, st.st_mtime_ns))
                         stack.append(path)
                     elif stat.S_ISLNK(st.st_mode):
-                        files.append(BundleFile(path, 0, is_symlink=True, mode=st.st_mode))
+                        files.append(BundleFile(path, 0, False, True, st.st_mode, None, st.st_mtime_ns))
                     elif stat.S_ISREG(st.st_mode):
                         total += st.st_size
                         files.append(BundleFile(path, st.st_size, False, False, st.st_mode, None, st.st_mtime_ns))

@@ -36,6 +36,7 @@ _MODULE_FILE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:\.[^./]+)*\.(?:py|pyc|so
 _METADATA_DIRS = (".dist-info", ".data", ".egg-info")
 # Install-scheme folders an installer writes beside the modules with --target (uv records
 # `bin/x`, pip `../../bin/x`): console scripts and data files, never importable.
+_HEADERS_END = re.compile(rb"\n\r*\n")
 _WANTED = frozenset({"name", "version", "requires-dist", "requires-python"})
 SCHEME_DIRS = frozenset({"bin", "Scripts", "share", "include", "etc"})
 
@@ -258,7 +259,10 @@ def metadata_headers(data: bytes) -> tuple[dict[str, list[str]], bool]:
     out: dict[str, list[str]] = {}
     unreadable = False
     key: str | None = None
-    for raw in data.split(b"\n"):
+    # Only the lines up to the first empty one are read: split no further (the long description
+    # after it is most of the file, and a line made only of CRs is empty once they are stripped).
+    cut = _HEADERS_END.search(data)
+    for raw in (data[: cut.start() + 1] if cut else data).split(b"\n"):
         line = raw.rstrip(b"\r")
         if not line:
             break  # the end of the headers

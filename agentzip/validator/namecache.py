@@ -223,14 +223,13 @@ def closure_key(index: Index, entry: str, *budget: int) -> str | None:
     """The cache name of a bundle's closure: every entry's path and size, and its CRC (a zip member)
     or modification time (a folder file): what the finder and the parse see."""
     bundle = index.bundle
-    listing: list[tuple[str, int, int | None, bool]] = []
-    for f in bundle.files:
-        if isinstance(f, ZipEntry):
-            listing.append((f.path, f.size, f.crc, f.is_dir))
-        elif f.mtime is not None or f.is_dir or f.is_symlink:
-            listing.append((f.path, f.size, f.mtime, f.is_dir))
-        else:
-            return None  # a file the scan did not stamp: its content is not fixed
+    listing: list[tuple[str, int, int | None, bool]]
+    if bundle.kind == "zip":
+        listing = [(f.path, f.size, f.crc, f.is_dir) for f in bundle.files if isinstance(f, ZipEntry)]
+    else:
+        listing = [(f.path, f.size, f.mtime, f.is_dir) for f in bundle.files]
+    if len(listing) != len(bundle.files) or any(t[2] is None for t in listing):
+        return None  # an entry without a CRC or a stamp: its content is not fixed
     # marshal, not text: one C call over plain tuples is a fraction of formatting each entry
     h = hashlib.blake2b(marshal.dumps(listing), digest_size=16).hexdigest()
     where = bundle.kind if bundle.kind == "zip" else os.path.abspath(bundle.path)
