@@ -120,7 +120,7 @@ def editable_install(ctx: Context) -> Iterator[Hit]:
     for d in ctx.index.distributions:
         if not d.editable:
             continue
-        own = sorted(p for p in (d.site_path(r) for r in d.record) if p and _is_editable_file(p))
+        own = sorted(p for p in d.site_paths if p and _is_editable_file(p))
         claimed.update(own)
         where = f" from {d.direct_url}" if d.direct_url else ""
         yield Hit(

@@ -375,8 +375,7 @@ def _missing_files(d: Distribution, have: Mapping[str, object]) -> list[str]:
     from agentzip.validator.distributions import SCHEME_DIRS
 
     missing: list[str] = []
-    for r in d.record:
-        p = d.site_path(r)
+    for r, p in zip(d.record, d.site_paths, strict=True):
         if p is None or "__pycache__/" in p or p.endswith((".pyc", ".pyo")) or "\\" in p:
             continue
         if r.split("/", 1)[0] in SCHEME_DIRS:

@@ -60,6 +60,7 @@ class Bundle:
     ) -> None:
         self.kind = kind
         self.path = path
+        self._root = os.fspath(path)  # joined with each file read, without a Path per read
         self.files = files
         self.size = size
         self.archive = archive
@@ -167,8 +168,10 @@ class Bundle:
             return b""
         if self.archive is not None:
             return self.archive.head(self._member(f), n)
-        with self._open_file(f) as fh:
-            return fh.read(n)
+        if n < 0:
+            with self._open_file(f) as fh:
+                return fh.read(n)
+        return self._read_file(f, n)
 
     def read(self, f: BundleFile, limit: int) -> bytes:
         """The whole file, at most `limit` bytes (ArchiveError beyond: never unbounded memory)."""
@@ -176,8 +179,7 @@ class Bundle:
             return b""
         if self.archive is not None:
             return self.archive.read(self._member(f), limit)
-        with self._open_file(f) as fh:
-            data = fh.read(limit + 1)
+        data = self._read_file(f, limit + 1)
         if len(data) > limit:
             raise ArchiveError(f"{f.path}: larger than {limit} bytes")
         return data
@@ -213,14 +215,46 @@ class Bundle:
 
     def _open_file(self, f: BundleFile) -> BinaryIO:
         """A folder's file opened for reading, if it is still a regular file (never blocks)."""
+        fd, _ = self._open_fd(f)
         try:
-            fd = os.open(self.path / f.path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
+            return os.fdopen(fd, "rb")
+        except BaseException:
+            os.close(fd)
+            raise
+
+    def _read_file(self, f: BundleFile, want: int) -> bytes:
+        """Up to `want` bytes of a folder's file, by os.read alone: sized by fstat, so a small file
+        takes one read and no buffer of `want` bytes (RECORD's limit is 16 MiB) is ever allocated."""
+        fd, size = self._open_fd(f)
+        try:
+            parts: list[bytes] = []
+            got = 0
+            step = size + 1  # one byte past the size shows a file that grew (or the end)
+            while got < want:
+                piece = os.read(fd, min(want - got, step))
+                if not piece:
+                    break
+                parts.append(piece)
+                got += len(piece)
+                step = CHUNK
+            return parts[0] if len(parts) == 1 else b"".join(parts)
+        finally:
+            os.close(fd)
+
+    def _open_fd(self, f: BundleFile) -> tuple[int, int]:
+        """A folder's file as (descriptor, size), if it is still a regular file (never blocks)."""
+        try:
+            fd = os.open(
+                os.path.join(self._root, f.path),
+                os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0),
+            )
         except OSError as e:
             raise ArchiveError(f"{f.path}: {e.strerror}") from None
         try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
                 raise ArchiveError(f"{f.path}: not a regular file")
-            return os.fdopen(fd, "rb")
+            return fd, st.st_size
         except BaseException:
             os.close(fd)
             raise

@@ -9,6 +9,7 @@ import posixpath
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from email.parser import BytesHeaderParser
 from typing import TYPE_CHECKING
 
@@ -79,18 +80,29 @@ class Distribution:
         """A RECORD path as a bundle path; None for paths outside the site (`../../bin/x`).
 
         RECORD paths are relative to the folder holding the dist-info (PEP 376, PEP 627)."""
-        if record_path.startswith("/") or ":" in record_path.split("/", 1)[0]:
+        p = record_path
+        if p.startswith("/") or ":" in p.partition("/")[0]:
             return None
-        norm = posixpath.normpath(record_path)
-        if norm == ".." or norm.startswith("../"):
-            return None
-        return f"{self.site}/{norm}" if self.site else norm
+        # Without an empty, `.` or `..` part normpath changes nothing: most RECORD paths skip it.
+        if not p or p.startswith(".") or p.endswith("/") or "//" in p or "/." in p:
+            p = posixpath.normpath(p)
+            if p == ".." or p.startswith("../"):
+                return None
+        site = self.site
+        return f"{site}/{p}" if site else p
+
+    @cached_property
+    def site_paths(self) -> tuple[str | None, ...]:
+        """site_path() of every RECORD path, in RECORD order (worked out once: several rules walk them)."""
+        return tuple(map(self.site_path, self.record))
 
 
 def find_dist_infos(bundle: Bundle) -> dict[str, dict[str, BundleFile]]:
     """dist-info folder -> {member name: file}, for `packages/*.dist-info` and `*.dist-info`."""
     found: dict[str, dict[str, BundleFile]] = {}
     for f in bundle.files:
+        if ".dist-info" not in f.path:
+            continue  # most entries: one substring test instead of a split
         parts = f.path.split("/")
         depth = 1 if parts[0] == PACKAGES else 0
         if len(parts) <= depth or not parts[depth].endswith(".dist-info"):

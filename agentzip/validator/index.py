@@ -244,8 +244,7 @@ class Index:
         """Bundle path -> the distribution whose RECORD lists it."""
         out: dict[str, Distribution] = {}
         for d in self.distributions:
-            for r in d.record:
-                p = d.site_path(r)
+            for p in d.site_paths:
                 if p is not None:
                     out.setdefault(p, d)
         return out
