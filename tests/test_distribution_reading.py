@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import posixpath
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-import posixpath
 
 from agentzip.validator.distributions import Distribution, metadata_headers
 from tests.fuzz import PROFILE

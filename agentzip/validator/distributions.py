@@ -9,8 +9,8 @@ import posixpath
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
 from email.parser import BytesHeaderParser
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from packaging.requirements import InvalidRequirement, Requirement

@@ -68,32 +68,35 @@ class Index:
         folder alone, so rules work them out once per folder and skip whole folders: a 20,000-file
         zip has a few dozen folders. (The root is None: `/etc/x` sits in the folder "".)
         """
-        out: dict[str | None, list[int]] = {}
-        for n, f in enumerate(self.files):
-            p = f.path
-            i = p.rfind("/")
-            parent = p[:i] if i >= 0 else None
-            at = out.get(parent)
-            if at is None:
-                out[parent] = [n]
-            else:
-                at.append(n)
-        return out
+        return self._grouped[0]
 
     @cached_property
     def extensions(self) -> dict[str, list[int]]:
         """Positions in `files` by the lowercase text after the last dot of the name ("" for none)."""
-        out: dict[str, list[int]] = {}
+        return self._grouped[1]
+
+    @cached_property
+    def _grouped(self) -> tuple[dict[str | None, list[int]], dict[str, list[int]]]:
+        """folders and extensions, from one pass over the files."""
+        folders: dict[str | None, list[int]] = {}
+        extensions: dict[str, list[int]] = {}
         for n, f in enumerate(self.files):
             p = f.path
-            dot = p.rfind(".")
-            ext = p[dot + 1 :].lower() if dot > p.rfind("/") else ""
-            at = out.get(ext)
+            i = p.rfind("/")
+            parent = p[:i] if i >= 0 else None
+            at = folders.get(parent)
             if at is None:
-                out[ext] = [n]
+                folders[parent] = [n]
             else:
                 at.append(n)
-        return out
+            dot = p.rfind(".")
+            ext = p[dot + 1 :].lower() if dot > i else ""
+            at = extensions.get(ext)
+            if at is None:
+                extensions[ext] = [n]
+            else:
+                at.append(n)
+        return folders, extensions
 
     def with_extension(self, *exts: str) -> list[BundleFile]:
         """Files whose name ends in `.EXT` for one of `exts` (lowercase, no dot), in bundle order."""

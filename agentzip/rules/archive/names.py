@@ -233,6 +233,8 @@ def non_utf8_name(ctx: Context) -> Iterator[Hit]:
     a = archive(ctx)
     if a is None:
         return
+    if {e.encoding for e in a.entries} <= {"ascii", "utf-8"}:
+        return  # the usual zip, told by one set
     hint = "rename the file to an ASCII name, or re-create the zip with agentzip build (it marks names UTF-8)"
 
     def hits() -> Iterator[Hit]:
