@@ -15,7 +15,7 @@ from agentzip.validator.bundle import Bundle
 from agentzip.validator.closure import Closure, closure_of
 from agentzip.validator.index import Index
 from agentzip.validator.target import Target
-from tests.conftest import Files
+from tests.conftest import Files, zip_of
 
 FILES = {
     "main.py": "from lib import hello\nfrom lib import gone  # namecache\n",
@@ -69,6 +69,20 @@ def test_a_folder_reuses_its_whole_closure_until_a_file_changes(
     monkeypatch.setattr(names_mod, "_CACHE", {})
     changed = _closure(folder)
     assert _facts(changed) == [] and changed.files_parsed > 0
+
+
+def test_a_zip_is_keyed_by_its_central_directory(tmp_path: Path, cache: Path) -> None:
+    def key(name: str, files: Files) -> str | None:
+        path = tmp_path / name
+        path.write_bytes(zip_of(files))
+        index = Index(Bundle.open(path), Target(runtime="python_3_13", mode="bundled"), 1 << 30)
+        return namecache.closure_key(index, "main.py", 1, 2)
+
+    same = [key(f"same{n}.zip", FILES) for n in range(2)]
+    other = key("other.zip", {**FILES, "packages/lib/__init__.py": "def hello():\n    return 1\n"})
+    renamed = key("renamed.zip", {**FILES, "packages/lib/__init__.py": "", "packages/lib/x.py": "def hello(): ..."})
+    assert same[0] == same[1] and None not in same  # the same members, written twice: one key
+    assert len({same[0], other, renamed}) == 3  # another CRC, another listing: another key
 
 
 def test_corrupt_entries_are_ignored(

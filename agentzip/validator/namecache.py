@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agentzip.validator.names import ImportStmt, ModuleNames
-from agentzip.validator.zip.records import ZipEntry
 
 if TYPE_CHECKING:
     from agentzip.validator.closure import Closure
@@ -220,20 +219,23 @@ def prune(folder: Path, limit: int) -> None:
 
 
 def closure_key(index: Index, entry: str, *budget: int) -> str | None:
-    """The cache name of a bundle's closure: every entry's path and size, and its CRC (a zip member)
-    or modification time (a folder file): what the finder and the parse see."""
+    """The cache name of a bundle's closure: what fixes every entry's path, size and content.
+
+    A zip's central directory holds each member's name, size and CRC, so its digest stands for
+    them all; a folder lists each entry's path, size and modification time."""
     bundle = index.bundle
-    listing: list[tuple[str, int, int | None, bool]]
-    if bundle.kind == "zip":
-        listing = [(f.path, f.size, f.crc, f.is_dir) for f in bundle.files if isinstance(f, ZipEntry)]
+    if bundle.archive is not None:
+        digest = bundle.archive.directory_digest()
+        if digest is None:
+            return None
+        where = "zip"
     else:
         listing = [(f.path, f.size, f.mtime, f.is_dir) for f in bundle.files]
-    if len(listing) != len(bundle.files) or any(t[2] is None for t in listing):
-        return None  # an entry without a CRC or a stamp: its content is not fixed
-    # marshal, not text: one C call over plain tuples is a fraction of formatting each entry
-    h = hashlib.blake2b(marshal.dumps(listing), digest_size=16).hexdigest()
-    where = bundle.kind if bundle.kind == "zip" else os.path.abspath(bundle.path)
-    return blob_name("closure", where, entry, index.source_base, index.target.python_version, budget, h)
+        if any(t[2] is None for t in listing):
+            return None  # an entry the scan did not stamp: its content is not fixed
+        digest = hashlib.blake2b(marshal.dumps(listing, 2), digest_size=16).hexdigest()
+        where = os.path.abspath(bundle.path)
+    return blob_name("closure", where, entry, index.source_base, index.target.python_version, budget, digest)
 
 
 def pack_closure(c: Closure) -> bytes:
