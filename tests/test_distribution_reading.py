@@ -43,3 +43,36 @@ def test_site_path_skips_normpath_only_where_it_changes_nothing(record_path: str
         d = Distribution(location, f"{location}/x-1.dist-info", "x", "x", "1", record=(record_path,))
         assert d.site_path(record_path) == _reference_site_path(d, record_path)
         assert d.site_paths == (_reference_site_path(d, record_path),)
+
+
+_wheel_lines = st.lists(
+    st.sampled_from(
+        [
+            *(b"Tag: py3-none-any", b"tag:cp313-cp313-manylinux_2_17_x86_64", b"TAG :x", b"Wheel-Version: 1.0"),
+            *(b" fold", b"From x", b"no colon", b"Tag:\x1f", b"Tag: a\rb", b"", b"\xff", b"Tag: \t y \x0b"),
+        ]
+    ),
+    max_size=8,
+)
+
+
+@settings(settings.get_profile(PROFILE))
+@given(_wheel_lines.map(b"\n".join))
+def test_wheel_tags_read_as_the_email_parser_reads_them(data: bytes) -> None:
+    from email.parser import BytesHeaderParser
+
+    from agentzip.validator.distributions import wheel_tag_lines
+
+    mine = wheel_tag_lines(data)
+    if mine is not None:
+        theirs = BytesHeaderParser().parsebytes(data).get_all("Tag") or []
+        assert [t.strip() for t in mine] == [str(t).strip() for t in theirs]
+
+
+def test_an_installer_written_wheel_file_takes_the_plain_path() -> None:
+    from agentzip.validator.distributions import wheel_tag_lines
+
+    data = (
+        b"Wheel-Version: 1.0\nGenerator: bdist_wheel (0.45.1)\nRoot-Is-Purelib: false\nTag: cp313-cp313-linux_x86_64\n"
+    )
+    assert wheel_tag_lines(data) == ["cp313-cp313-linux_x86_64"]

@@ -195,7 +195,8 @@ def _wheel_tags(data: bytes | None, problems: list[str]) -> tuple[frozenset[Tag]
         return frozenset(), ()
     tags: set[Tag] = set()
     text: list[str] = []
-    for t in BytesHeaderParser().parsebytes(data).get_all("Tag") or []:
+    plain = wheel_tag_lines(data)
+    for t in plain if plain is not None else BytesHeaderParser().parsebytes(data).get_all("Tag") or []:
         line = str(t).strip()
         text.append(line)
         try:
@@ -203,6 +204,29 @@ def _wheel_tags(data: bytes | None, problems: list[str]) -> tuple[frozenset[Tag]
         except ValueError:
             problems.append(f"WHEEL has an invalid tag {line!r}")
     return frozenset(tags), tuple(text)
+
+
+# A header line as the email parser knows one (email.feedparser.headerRE, less its fold and
+# "From " cases, which send a file to the parser itself).
+_HEADER_LINE = re.compile(rb"[\x21-\x39\x3b-\x7e]+:")
+
+
+def wheel_tag_lines(data: bytes) -> list[str] | None:
+    """WHEEL's `Tag:` values as the email parser gives them, for the plain file every installer
+    writes (ASCII, `\n` line ends, one line a header); None for anything else, which the email
+    parser reads: 72 parsers cost 8 ms of a check."""
+    if not data.isascii() or b"\r" in data:
+        return None
+    out: list[str] = []
+    for line in data.split(b"\n"):
+        if not line:
+            return out
+        if line.startswith(b"From ") or not _HEADER_LINE.match(line):
+            return None
+        key, _, value = line.partition(b":")
+        if key.lower() == b"tag":
+            out.append(value.decode("ascii").lstrip(" \t"))
+    return out
 
 
 def _record(data: bytes | None, problems: list[str]) -> tuple[str, ...]:
