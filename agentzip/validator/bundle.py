@@ -107,10 +107,11 @@ class Bundle:
         ignored = 0
         # Iterative scandir: no recursion limit, never follows a symlink out of the tree.
         stack = [""]
+        base = os.fspath(root)
         while stack:
             rel = stack.pop()
             try:
-                it = os.scandir(root / rel if rel else root)
+                it = os.scandir(os.path.join(base, rel) if rel else base)  # a str join: no Path per folder
             except OSError:
                 continue
             with it:
