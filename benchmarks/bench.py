@@ -1,6 +1,7 @@
 """Speed of `agentzip check` and start-up: one table, each case against its floor, CPU time, interleaved.
 
     python benchmarks/bench.py [--entries 20000] [--repeat 7] [--no-network]
+    python benchmarks/bench.py --profile zip|real-zip|real-folder [--entries 20000]
 
 Every command runs in a fresh interpreter, as a pre-commit hook would. Its cost is the CPU time
 (user + system) of the child, from getrusage(RUSAGE_CHILDREN), so a machine shared with other work
@@ -198,13 +199,36 @@ def table(all_cases: list[Case], repeat: int) -> bool:
     return ok
 
 
+def profile(root: Path, which: str, entries: int) -> None:
+    """cProfile one warm in-process check of a case's input (the per-entry work, without start-up)."""
+    import cProfile
+    import pstats
+
+    sys.path.insert(0, str(ROOT))
+    from agentzip import api
+
+    real = real_bundle() if which != "zip" else None
+    if which != "zip" and real is None:
+        sys.exit("the real bundle is not available")
+    path = synthetic_zip(root, entries) if real is None else real[0] if which == "real-zip" else real[1]
+    api.check(path)  # warm: imports, and the disk caches a repeat check reads
+    prof = cProfile.Profile()
+    prof.runcall(api.check, path)
+    pstats.Stats(prof).sort_stats("tottime").print_stats(25)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--entries", type=int, default=20_000, help="entries in the synthetic zip")
     ap.add_argument("--repeat", type=int, default=7)
     ap.add_argument("--no-network", action="store_true", help="skip the real-wheel bundle (built from PyPI once)")
     ap.add_argument("--via-module", action="store_true", help="time `python -m agentzip` (say, another checkout)")
+    ap.add_argument("--profile", choices=["zip", "real-zip", "real-folder"], help="profile one check in process")
     args = ap.parse_args()
+    if args.profile:
+        with tempfile.TemporaryDirectory() as tmp:
+            profile(Path(tmp), args.profile, args.entries)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         all_cases = cases(Path(tmp), args.entries, not args.no_network, args.via_module)
         run(all_cases, args.repeat)
