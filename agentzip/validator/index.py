@@ -77,25 +77,31 @@ class Index:
 
     @cached_property
     def _grouped(self) -> tuple[dict[str | None, list[int]], dict[str, list[int]]]:
-        """folders and extensions, from one pass over the files."""
+        """folders and extensions, from one pass over the files.
+
+        Neighbours mostly share a folder and an extension (a zip lists a folder's files together),
+        so a string compare with the last one usually saves hashing a new slice for a lookup.
+        """
         folders: dict[str | None, list[int]] = {}
         extensions: dict[str, list[int]] = {}
+        last_parent: object = 0  # neither a folder nor an extension
+        last_ext: object = 0
+        in_folder: list[int] = []
+        with_ext: list[int] = []
         for n, f in enumerate(self.files):
             p = f.path
             i = p.rfind("/")
             parent = p[:i] if i >= 0 else None
-            at = folders.get(parent)
-            if at is None:
-                folders[parent] = [n]
-            else:
-                at.append(n)
+            if parent != last_parent:
+                in_folder = folders.setdefault(parent, [])
+                last_parent = parent
+            in_folder.append(n)
             dot = p.rfind(".")
-            ext = p[dot + 1 :].lower() if dot > i else ""
-            at = extensions.get(ext)
-            if at is None:
-                extensions[ext] = [n]
-            else:
-                at.append(n)
+            ext = p[dot + 1 :] if dot > i else ""
+            if ext != last_ext:
+                with_ext = extensions.setdefault(ext.lower(), [])
+                last_ext = ext
+            with_ext.append(n)
         return folders, extensions
 
     def with_extension(self, *exts: str) -> list[BundleFile]:
