@@ -69,8 +69,9 @@ class Distribution:
         """The folder the distribution is installed into: "packages" or "" (the root)."""
         return PACKAGES if self.location == PACKAGES else ""
 
-    @property
+    @cached_property
     def parsed_version(self) -> Version | None:
+        """The version, parsed once: the dependency check asks for it per requirement naming it."""
         try:
             return Version(self.version) if self.version else None
         except InvalidVersion:
