@@ -1,14 +1,16 @@
 """Speed of `agentzip check` and start-up: one table, each case against its floor, CPU time, interleaved.
 
     python benchmarks/bench.py [--entries 20000] [--repeat 7] [--no-network] [--here]
+    python benchmarks/bench.py --profile zip|real-zip|real-folder [--entries 20000]
 
 Every command runs in a fresh interpreter, as a pre-commit hook would, from a regular install in
 a fresh virtual environment (`pip install .`, as pre-commit installs a hook): an editable install
 imports its path finder (pathlib, importlib.util) into every interpreter, `python -c pass`
 included, which flatters every ratio. --here times the current environment (so does a failed
-install). A command's cost is the CPU time (user + system) of the child, from getrusage(RUSAGE_CHILDREN), so a machine shared with other work
-moves the numbers less than wall time would. Each repetition runs every case and every floor once,
-in turn, and the table shows medians. Beside each ratio is the ratio to a minimal struct parser of
+install). A command's cost is the CPU time (user + system) of the child, from
+getrusage(RUSAGE_CHILDREN), so a machine shared with other work moves the numbers less than wall
+time would. Each repetition runs every case and every floor once, in turn, and the table shows
+medians. Beside each ratio is the ratio to a minimal struct parser of
 the zip's central directory (EOCD, then one unpack_from per record, nothing else): the floor to
 approach next. Exit status 1 when a case is over its target, so CI can hold the line if it wants.
 """
@@ -214,6 +216,24 @@ def table(all_cases: list[Case], repeat: int) -> bool:
     return ok
 
 
+def profile(root: Path, which: str, entries: int) -> None:
+    """cProfile one warm in-process check of a case's input (the per-entry work, without start-up)."""
+    import cProfile
+    import pstats
+
+    sys.path.insert(0, str(ROOT))
+    from agentzip import api
+
+    real = real_bundle() if which != "zip" else None
+    if which != "zip" and real is None:
+        sys.exit("the real bundle is not available")
+    path = synthetic_zip(root, entries) if real is None else real[0] if which == "real-zip" else real[1]
+    api.check(path)  # warm: imports, and the disk caches a repeat check reads
+    prof = cProfile.Profile()
+    prof.runcall(api.check, path)
+    pstats.Stats(prof).sort_stats("tottime").print_stats(25)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--entries", type=int, default=20_000, help="entries in the synthetic zip")
@@ -221,7 +241,12 @@ def main() -> None:
     ap.add_argument("--no-network", action="store_true", help="skip the real-wheel bundle (built from PyPI once)")
     ap.add_argument("--via-module", action="store_true", help="time `python -m agentzip` (say, another checkout)")
     ap.add_argument("--here", action="store_true", help="time the current environment, not a fresh install")
+    ap.add_argument("--profile", choices=["zip", "real-zip", "real-folder"], help="profile one check in process")
     args = ap.parse_args()
+    if args.profile:
+        with tempfile.TemporaryDirectory() as tmp:
+            profile(Path(tmp), args.profile, args.entries)
+        return
     global PY
     with tempfile.TemporaryDirectory() as tmp:
         fresh = None if args.here else fresh_install(Path(tmp))

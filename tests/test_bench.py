@@ -18,3 +18,9 @@ def test_bench_prints_its_table() -> None:
     names = [r.split("  ")[0] for r in rows[1:-1]]
     assert names == ["check small folder", "agentzip --version", "check zip, 50 entries"]
     assert all("python -c pass" in r or "infolist" in r for r in rows[1:-1])
+
+
+def test_bench_profiles_one_case_in_process() -> None:
+    cmd = [sys.executable, str(BENCH), "--profile", "zip", "--entries", "50"]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=300, check=True)
+    assert "Ordered by: internal time" in out.stdout and "directory.py" in out.stdout

@@ -15,7 +15,7 @@ from agentzip.validator.bundle import Bundle
 from agentzip.validator.closure import Closure, closure_of
 from agentzip.validator.index import Index
 from agentzip.validator.target import Target
-from tests.conftest import Files
+from tests.conftest import Files, zip_of
 
 FILES = {
     "main.py": "from lib import hello\nfrom lib import gone  # namecache\n",
@@ -50,6 +50,39 @@ def test_a_second_run_parses_nothing_and_agrees(
     second = _closure(bundle)
     assert _facts(second) == _facts(first)
     assert second.files_parsed == 0 or second.seconds == 0.0  # per-file hits (folder) or the whole result (zip)
+
+
+def test_a_folder_reuses_its_whole_closure_until_a_file_changes(
+    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "agent"
+    for rel, text in FILES.items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_text(text)
+    assert _facts(_closure(folder)) == [("gone", "main.py", 2)]
+    monkeypatch.setattr(names_mod, "_CACHE", {})
+    again = _closure(folder)
+    assert _facts(again) == [("gone", "main.py", 2)] and again.seconds == 0.0  # the whole result, nothing walked
+    lib = folder / "packages/lib/__init__.py"
+    lib.write_text("def hello():\n    pass\n\ngone = 1\n")
+    os.utime(lib, ns=(lib.stat().st_atime_ns, lib.stat().st_mtime_ns + 10**9))  # a coarse clock still moves
+    monkeypatch.setattr(names_mod, "_CACHE", {})
+    changed = _closure(folder)
+    assert _facts(changed) == [] and changed.files_parsed > 0
+
+
+def test_a_zip_is_keyed_by_its_central_directory(tmp_path: Path, cache: Path) -> None:
+    def key(name: str, files: Files) -> str | None:
+        path = tmp_path / name
+        path.write_bytes(zip_of(files))
+        index = Index(Bundle.open(path), Target(runtime="python_3_13", mode="bundled"), 1 << 30)
+        return namecache.closure_key(index, "main.py", 1, 2)
+
+    same = [key(f"same{n}.zip", FILES) for n in range(2)]
+    other = key("other.zip", {**FILES, "packages/lib/__init__.py": "def hello():\n    return 1\n"})
+    renamed = key("renamed.zip", {**FILES, "packages/lib/__init__.py": "", "packages/lib/x.py": "def hello(): ..."})
+    assert same[0] == same[1] and None not in same  # the same members, written twice: one key
+    assert len({same[0], other, renamed}) == 3  # another CRC, another listing: another key
 
 
 def test_corrupt_entries_are_ignored(

@@ -120,7 +120,7 @@ def editable_install(ctx: Context) -> Iterator[Hit]:
     for d in ctx.index.distributions:
         if not d.editable:
             continue
-        own = sorted(p for p in (d.site_path(r) for r in d.record) if p and _is_editable_file(p))
+        own = sorted(p for p in d.site_paths if p and _is_editable_file(p))
         claimed.update(own)
         where = f" from {d.direct_url}" if d.direct_url else ""
         yield Hit(
@@ -129,7 +129,7 @@ def editable_install(ctx: Context) -> Iterator[Hit]:
             f"reinstall it without -e: pip install --target {d.site or '.'} <path to {d.display_name}> (or copy its package into the zip)",
             paths=(d.path, *own),
         )
-    for f in ctx.index.files:
+    for f in ctx.index.with_extension("pth", "egg-link"):  # what _is_editable_file can accept
         if f.path in claimed or not _is_editable_file(f.path) or not _in_site(f.path):
             continue
         yield Hit(
@@ -172,10 +172,8 @@ def sdist_in_bundle(ctx: Context) -> Iterator[Hit]:
     """
     if not bundled(ctx):
         return
-    for f in ctx.index.files:
-        parts = f.path.split("/")
-        if len(parts) != 2 or parts[0] != PACKAGES:
-            continue
+    files = ctx.index.files
+    for f in (files[n] for n in ctx.index.folders.get(PACKAGES, ())):  # the files right in packages/
         lower = f.name.lower()
         if not lower.endswith((".tar.gz", ".tgz", ".tar.bz2", ".zip")):
             continue

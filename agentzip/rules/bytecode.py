@@ -76,7 +76,7 @@ def _foreign_pyc(ctx: Context, version: tuple[int, int]) -> dict[str, list[tuple
     own_tag = f"cpython-{version[0]}{version[1]}"
     found: dict[str, list[tuple[str, int]]] = {}
     heads_read = 0
-    for f in ctx.index.files:
+    for f in ctx.index.with_extension("pyc"):
         if not f.path.endswith(".pyc") or ctx.index.is_junk(f.path) or f.is_symlink:
             continue
         parts = f.path.split("/")

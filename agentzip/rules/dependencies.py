@@ -375,12 +375,12 @@ def _missing_files(d: Distribution, have: Mapping[str, object]) -> list[str]:
     from agentzip.validator.distributions import SCHEME_DIRS
 
     missing: list[str] = []
-    for r in d.record:
-        p = d.site_path(r)
-        if p is None or "__pycache__/" in p or p.endswith((".pyc", ".pyo")) or "\\" in p:
+    for r, p in zip(d.record, d.site_paths, strict=True):
+        if p is None or p in have:
+            continue  # most RECORD lines: present, so no filter below can matter
+        if "__pycache__/" in p or p.endswith((".pyc", ".pyo")) or "\\" in p:
             continue
         if r.split("/", 1)[0] in SCHEME_DIRS:
             continue  # console scripts and data files: azd's default `bin/` ignore drops them harmlessly
-        if p not in have:
-            missing.append(p)
+        missing.append(p)
     return missing

@@ -55,33 +55,37 @@ def junk_file(ctx: Context) -> Iterator[Hit]:
     Leave them out: `zip -r agent-code.zip . -x '.venv/*' '.git/*' '__pycache__/*'`, list them in
     `.agentignore`, or build with `agentzip build`, which always drops them.
     """
-    venvs = {f.path.rsplit("/", 1)[0] for f in ctx.index.files if f.path.endswith("/pyvenv.cfg")}
-    groups: dict[str, list[str]] = defaultdict(list)
-    sizes: dict[str, int] = defaultdict(int)
-    by_parent: dict[str, tuple[str | None, bool, bool]] = {}  # folder -> (junk root, in __pycache__/, dependency)
-    is_dependency = ctx.index.is_dependency
-    for f in ctx.index.files:
-        path = f.path
-        i = path.rfind("/")
-        if i < 0:
-            root, in_cache, dependency = None, False, is_dependency(path)
-        else:
-            known = by_parent.get(parent := path[:i])
-            if known is None:  # all three depend on the file's folder alone
-                known = by_parent[parent] = (
-                    _junk_root(path, venvs),
-                    "__pycache__" in parent.split("/"),
-                    is_dependency(path),
-                )
-            root, in_cache, dependency = known
-        if root is None and not dependency:
+    index = ctx.index
+    files = index.files
+    venvs = {
+        p.rsplit("/", 1)[0] for n in index.extensions.get("cfg", ()) if (p := files[n].path).endswith("/pyvenv.cfg")
+    }
+    at: dict[str, list[int]] = defaultdict(list)  # junk root -> positions in files
+    for parent, members in index.folders.items():
+        if parent is None:
+            root, in_cache, dependency = None, False, False
+        else:  # all three depend on the folder alone
+            path = files[members[0]].path
+            root, in_cache, dependency = (
+                _junk_root(path, venvs),
+                "__pycache__" in parent.split("/"),
+                index.is_dependency(path),
+            )
+            if root is not None:
+                at[root] += members
+                continue
+            if dependency:
+                continue
+        for n in members:
+            path = files[n].path
+            if parent is None and index.is_dependency(path):
+                continue
             if in_cache or path.endswith((".pyc", ".pyo")):
-                root = "__pycache__"
-            elif (name := path[i + 1 :]) in JUNK_FILES:
-                root = name
-        if root is not None:
-            groups[root].append(f.path)
-            sizes[root] += f.size
+                at["__pycache__"].append(n)
+            elif (name := path.rsplit("/", 1)[-1]) in JUNK_FILES:
+                at[name].append(n)
+    groups = {root: [files[n].path for n in sorted(ns)] for root, ns in at.items()}
+    sizes = {root: sum(files[n].size for n in ns) for root, ns in at.items()}
     for root, paths in sorted(groups.items()):
         base = root.rsplit("/", 1)[-1]
         is_dir = root in venvs or base in JUNK_DIRS
@@ -214,8 +218,8 @@ def nested_zip(ctx: Context) -> Iterator[Hit]:
     Delete it, write the zip outside the folder, or add `*.zip` to `.agentignore`.
     """
     index = ctx.index
-    for f in index.files:
-        if not f.path.lower().endswith(".zip") or f.is_symlink or index.is_junk(f.path):
+    for f in index.with_extension("zip"):
+        if f.is_symlink or index.is_junk(f.path):
             continue
         owned = index.is_dependency(f.path) or index.owner_of(f.path) is not None
         if owned and f.size < NESTED_ZIP_IN_DISTRIBUTION:
@@ -256,19 +260,23 @@ def distribution_ships_junk(ctx: Context) -> Iterator[Hit]:
     `agentzip fix IN.zip -o OUT.zip` does the same to a zip built elsewhere.
     """
     index = ctx.index
+    files = index.files
     groups: dict[str, list[int]] = defaultdict(list)
     folders: dict[str, set[str]] = defaultdict(set)
-    for f in index.files:
-        if not index.is_dependency(f.path):
+    for parent, members in index.folders.items():
+        # the cache folder and the dependency test hang on the folder alone: most folders stop here
+        if parent is None or not index.is_dependency(parent):
             continue
-        parts = f.path.split("/")[:-1]
+        parts = parent.split("/")
         hit = next((i for i, p in enumerate(parts) if p in DISTRIBUTION_CACHE_DIRS), None)
         if hit is None:
             continue
-        owner = index.owner_of(f.path)
-        who = f"{owner.display_name} {owner.version}" if owner else "/".join(parts[:2])
-        groups[who].append(f.size)
-        folders[who].add("/".join(parts[: hit + 1]) + "/")
+        for n in members:
+            f = files[n]
+            owner = index.owner_of(f.path)
+            who = f"{owner.display_name} {owner.version}" if owner else "/".join(parts[:2])
+            groups[who].append(f.size)
+            folders[who].add("/".join(parts[: hit + 1]) + "/")
     for who, sizes in sorted(groups.items()):
         where = sorted(folders[who])
         yield Hit(

@@ -6,7 +6,7 @@ import errno
 import os
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -34,6 +34,8 @@ class BundleFile:
     is_symlink: bool = False
     mode: int | None = None
     compressed_size: int | None = None  # zip members only
+    # a folder entry's st_mtime_ns, from the scan's own lstat: with the size it keys the disk caches
+    mtime: int | None = field(default=None, compare=False, repr=False)
 
     @property
     def name(self) -> str:
@@ -58,6 +60,7 @@ class Bundle:
     ) -> None:
         self.kind = kind
         self.path = path
+        self._root = os.fspath(path)  # joined with each file read, without a Path per read
         self.files = files
         self.size = size
         self.archive = archive
@@ -104,10 +107,11 @@ class Bundle:
         ignored = 0
         # Iterative scandir: no recursion limit, never follows a symlink out of the tree.
         stack = [""]
+        base = os.fspath(root)
         while stack:
             rel = stack.pop()
             try:
-                it = os.scandir(root / rel if rel else root)
+                it = os.scandir(os.path.join(base, rel) if rel else base)  # a str join: no Path per folder
             except OSError:
                 continue
             with it:
@@ -122,13 +126,13 @@ class Bundle:
                         ignored += 1
                         continue
                     if is_dir:
-                        files.append(BundleFile(path, 0, is_dir=True, mode=st.st_mode))
+                        files.append(BundleFile(path, 0, True, False, st.st_mode, None, st.st_mtime_ns))
                         stack.append(path)
                     elif stat.S_ISLNK(st.st_mode):
-                        files.append(BundleFile(path, 0, is_symlink=True, mode=st.st_mode))
+                        files.append(BundleFile(path, 0, False, True, st.st_mode, None, st.st_mtime_ns))
                     elif stat.S_ISREG(st.st_mode):
                         total += st.st_size
-                        files.append(BundleFile(path, st.st_size, mode=st.st_mode))
+                        files.append(BundleFile(path, st.st_size, False, False, st.st_mode, None, st.st_mtime_ns))
                     else:  # a FIFO blocks the first open() forever; a device reads without end
                         special.append(path)
         files.sort(key=lambda f: f.path)
@@ -142,7 +146,7 @@ class Bundle:
     def top_level_names(self) -> set[str]:
         """First path segments of every entry: what sits at the zip root."""
         if self._top is None:
-            self._top = {f.top for f in self.files}
+            self._top = {f.path.partition("/")[0] for f in self.files}  # f.top, without a call per entry
         return self._top
 
     def sha256(self) -> str | None:
@@ -165,8 +169,10 @@ class Bundle:
             return b""
         if self.archive is not None:
             return self.archive.head(self._member(f), n)
-        with self._open_file(f) as fh:
-            return fh.read(n)
+        if n < 0:
+            with self._open_file(f) as fh:
+                return fh.read(n)
+        return self._read_file(f, n)
 
     def read(self, f: BundleFile, limit: int) -> bytes:
         """The whole file, at most `limit` bytes (ArchiveError beyond: never unbounded memory)."""
@@ -174,8 +180,7 @@ class Bundle:
             return b""
         if self.archive is not None:
             return self.archive.read(self._member(f), limit)
-        with self._open_file(f) as fh:
-            data = fh.read(limit + 1)
+        data = self._read_file(f, limit + 1)
         if len(data) > limit:
             raise ArchiveError(f"{f.path}: larger than {limit} bytes")
         return data
@@ -211,14 +216,46 @@ class Bundle:
 
     def _open_file(self, f: BundleFile) -> BinaryIO:
         """A folder's file opened for reading, if it is still a regular file (never blocks)."""
+        fd, _ = self._open_fd(f)
         try:
-            fd = os.open(self.path / f.path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
+            return os.fdopen(fd, "rb")
+        except BaseException:
+            os.close(fd)
+            raise
+
+    def _read_file(self, f: BundleFile, want: int) -> bytes:
+        """Up to `want` bytes of a folder's file, by os.read alone: sized by fstat, so a small file
+        takes one read and no buffer of `want` bytes (RECORD's limit is 16 MiB) is ever allocated."""
+        fd, size = self._open_fd(f)
+        try:
+            parts: list[bytes] = []
+            got = 0
+            step = size + 1  # one byte past the size shows a file that grew (or the end)
+            while got < want:
+                piece = os.read(fd, min(want - got, step))
+                if not piece:
+                    break
+                parts.append(piece)
+                got += len(piece)
+                step = CHUNK
+            return parts[0] if len(parts) == 1 else b"".join(parts)
+        finally:
+            os.close(fd)
+
+    def _open_fd(self, f: BundleFile) -> tuple[int, int]:
+        """A folder's file as (descriptor, size), if it is still a regular file (never blocks)."""
+        try:
+            fd = os.open(
+                os.path.join(self._root, f.path),
+                os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0),
+            )
         except OSError as e:
             raise ArchiveError(f"{f.path}: {e.strerror}") from None
         try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
                 raise ArchiveError(f"{f.path}: not a regular file")
-            return os.fdopen(fd, "rb")
+            return fd, st.st_size
         except BaseException:
             os.close(fd)
             raise

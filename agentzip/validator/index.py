@@ -61,6 +61,59 @@ class Index:
         return {f.path: f for f in self.files}
 
     @cached_property
+    def folders(self) -> dict[str | None, list[int]]:
+        """Each folder's files (None for the root) as ascending positions in `files`.
+
+        Most facts about a file (junk, dependency, contributor, dist-info member) hang on its
+        folder alone, so rules work them out once per folder and skip whole folders: a 20,000-file
+        zip has a few dozen folders. (The root is None: `/etc/x` sits in the folder "".)
+        """
+        return self._grouped[0]
+
+    @cached_property
+    def extensions(self) -> dict[str, list[int]]:
+        """Positions in `files` by the lowercase text after the last dot of the name ("" for none)."""
+        return self._grouped[1]
+
+    @cached_property
+    def _grouped(self) -> tuple[dict[str | None, list[int]], dict[str, list[int]]]:
+        """folders and extensions, from one pass over the files.
+
+        Neighbours mostly share a folder and an extension (a zip lists a folder's files together),
+        so a string compare with the last one usually saves hashing a new slice for a lookup.
+        """
+        folders: dict[str | None, list[int]] = {}
+        extensions: dict[str, list[int]] = {}
+        last_parent: object = 0  # neither a folder nor an extension
+        last_ext: object = 0
+        in_folder: list[int] = []
+        with_ext: list[int] = []
+        for n, f in enumerate(self.files):
+            p = f.path
+            i = p.rfind("/")
+            parent = p[:i] if i >= 0 else None
+            if parent != last_parent:
+                in_folder = folders.setdefault(parent, [])
+                last_parent = parent
+            in_folder.append(n)
+            dot = p.rfind(".")
+            ext = p[dot + 1 :] if dot > i else ""
+            if ext != last_ext:
+                with_ext = extensions.setdefault(ext.lower(), [])
+                last_ext = ext
+            with_ext.append(n)
+        return folders, extensions
+
+    def with_extension(self, *exts: str) -> list[BundleFile]:
+        """Files whose name ends in `.EXT` for one of `exts` (lowercase, no dot), in bundle order."""
+        table = self.extensions
+        found = [n for ext in exts for n in table.get(ext, ())]
+        if len(exts) > 1:
+            found.sort()
+        files = self.files
+        return [files[n] for n in found]
+
+    @cached_property
     def dirs(self) -> set[str]:
         """Every folder, whether the zip has an entry for it or only paths under it."""
         out: set[str] = {f.path for f in self.bundle.files if f.is_dir}
@@ -79,11 +132,12 @@ class Index:
     @cached_property
     def _parents(self) -> set[str]:
         """The folder of every file not at the root, each once: per-folder facts are then per folder."""
-        return {p[:i] for p in (f.path for f in self.files) if (i := p.rfind("/")) >= 0}
+        return {p for p in self.folders if p is not None}
 
     @cached_property
     def root_files(self) -> set[str]:
-        return {f.path for f in self.files if "/" not in f.path}
+        files = self.files
+        return {files[n].path for n in self.folders.get(None, ())}
 
     @cached_property
     def wrapper_dir(self) -> str | None:
@@ -126,26 +180,20 @@ class Index:
     @cached_property
     def agent_files(self) -> list[BundleFile]:
         """The agent's own files: not junk, not installed dependencies."""
-        keep: dict[str, bool] = {}  # folder -> its files are the agent's: both tests hang on the folder alone
-        out: list[BundleFile] = []
-        for f in self.files:
-            p = f.path
-            i = p.rfind("/")
-            if i < 0:
-                if not self.is_junk(p) and not self.is_dependency(p):
-                    out.append(f)
-                continue
-            own = keep.get(parent := p[:i])
-            if own is None:
-                own = keep[parent] = not self.is_junk(p) and not self.is_dependency(p)
-            if own:
-                out.append(f)
-        return out
+        files = self.files
+        keep: list[int] = []
+        for parent, at in self.folders.items():
+            if parent is None:  # root files: each its own verdict
+                keep += [n for n in at if not self.is_junk(files[n].path) and not self.is_dependency(files[n].path)]
+            elif not self.is_junk(p := files[at[0]].path) and not self.is_dependency(p):
+                keep += at  # both tests hang on the folder alone
+        keep.sort()
+        return [files[n] for n in keep]
 
     @cached_property
     def zip_size(self) -> ZipSize:
         """The zip's size, or the size of the zip a folder would make (see sizes.measure)."""
-        return measure(self.bundle, self.files, self.size_limit)
+        return measure(self.bundle, self.files, self.size_limit, folders=self.folders)
 
     @cached_property
     def dotnet(self) -> DotnetFacts:
@@ -193,7 +241,7 @@ class Index:
     @cached_property
     def raw_wheels(self) -> list[RawWheel]:
         """Every `.whl` file in the bundle, described (the runtime never installs them)."""
-        wheels = [f for f in self.files if f.path[-4:].lower() == ".whl" and not self.is_junk(f.path)]
+        wheels = [f for f in self.with_extension("whl") if not self.is_junk(f.path)]
         if not wheels:
             return []
         from agentzip.validator.wheelfiles import find_raw_wheels
@@ -205,8 +253,7 @@ class Index:
         """Bundle path -> the distribution whose RECORD lists it."""
         out: dict[str, Distribution] = {}
         for d in self.distributions:
-            for r in d.record:
-                p = d.site_path(r)
+            for p in d.site_paths:
                 if p is not None:
                     out.setdefault(p, d)
         return out
@@ -221,7 +268,7 @@ class Index:
         """Every native file (ELF, PE, Mach-O, found from its header bytes) and why it will not load."""
         from agentzip.validator.natives import candidates, find_natives
 
-        files = candidates(self.files, self.is_junk, self.target)
+        files = candidates(self.files, self.folders, self.is_junk, self.target)
         return find_natives(self.bundle, files, self.target, self.owner_of)
 
     # -- the agent's Python sources (imports.py) -------------------------------------------------

@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agentzip.validator.names import ImportStmt, ModuleNames
-from agentzip.validator.zip.records import ZipEntry
 
 if TYPE_CHECKING:
     from agentzip.validator.closure import Closure
@@ -220,14 +219,23 @@ def prune(folder: Path, limit: int) -> None:
 
 
 def closure_key(index: Index, entry: str, *budget: int) -> str | None:
-    """The cache name of a zip's closure: every member's path, size and CRC (what the finder and parse see)."""
-    listing: list[str] = []
-    for path, f in index.by_path.items():
-        if not isinstance(f, ZipEntry):
-            return None  # a folder: its files are cached one by one
-        listing.append(f"{path}\0{f.size}\0{f.crc}")
-    h = hashlib.blake2b("\n".join(listing).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
-    return blob_name("closure", entry, index.source_base, index.target.python_version, budget, h)
+    """The cache name of a bundle's closure: what fixes every entry's path, size and content.
+
+    A zip's central directory holds each member's name, size and CRC, so its digest stands for
+    them all; a folder lists each entry's path, size and modification time."""
+    bundle = index.bundle
+    if bundle.archive is not None:
+        digest = bundle.archive.directory_digest()
+        if digest is None:
+            return None
+        where = "zip"
+    else:
+        listing = [(f.path, f.size, f.mtime, f.is_dir) for f in bundle.files]
+        if any(t[2] is None for t in listing):
+            return None  # an entry the scan did not stamp: its content is not fixed
+        digest = hashlib.blake2b(marshal.dumps(listing, 2), digest_size=16).hexdigest()
+        where = os.path.abspath(bundle.path)
+    return blob_name("closure", where, entry, index.source_base, index.target.python_version, budget, digest)
 
 
 def pack_closure(c: Closure) -> bytes:

@@ -11,7 +11,7 @@ only when no manylinux wheel tag already vouches for it (see _vouched).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
@@ -22,6 +22,8 @@ from agentzip.validator.bundle import Bundle, BundleFile
 from agentzip.validator.target import Target
 
 if TYPE_CHECKING:  # the header readers load only for a bundle with a file worth reading
+    from collections.abc import Mapping
+
     from agentzip.validator.binaries import BinaryInfo
     from agentzip.validator.distributions import Distribution
     from agentzip.validator.elf import ElfDetails
@@ -177,25 +179,39 @@ def describe(info: BinaryInfo) -> str:
     return f"a {info.bits}-bit {archs} ELF {what}{osabi}"
 
 
-def candidates(files: Iterable[BundleFile], is_junk: Callable[[str], bool], target: Target) -> list[BundleFile]:
-    """The files worth reading a head of."""
-    out = []
-    for f in files:
-        if f.is_symlink or f.size < SMALLEST_NATIVE:
+def candidates(
+    files: list[BundleFile],
+    folders: Mapping[str | None, list[int]],
+    is_junk: Callable[[str], bool],
+    target: Target,
+) -> list[BundleFile]:
+    """The files worth reading a head of; `folders` is `files` grouped by folder (Index.folders)."""
+    keep: list[int] = []
+    for parent, members in folders.items():
+        # a dist-info's members and a junk folder's files are skipped by their folder alone
+        if parent is not None and (parent.endswith(_METADATA) or is_junk(files[members[0]].path)):
             continue
-        path = f.path
-        slash = path.rfind("/")
-        dot = path.rfind(".")
-        if dot > slash + 1 and path[dot + 1 :] in SKIP_SUFFIXES:
-            continue
-        if path[:slash].endswith((".dist-info", ".egg-info")) or is_junk(path):
-            continue
-        if target.is_dotnet:
-            m = _DOTNET_RID.search(f.path)
-            if m and m.group("rid") not in ("linux-x64", "unix", "linux"):
+        for n in members:
+            f = files[n]
+            if f.is_symlink or f.size < SMALLEST_NATIVE:
                 continue
-        out.append(f)
-    return out
+            path = f.path
+            slash = path.rfind("/")
+            dot = path.rfind(".")
+            if dot > slash + 1 and path[dot + 1 :] in SKIP_SUFFIXES:
+                continue
+            if parent is None and (path[:-1].endswith(_METADATA) or is_junk(path)):
+                continue  # path[:slash] of a root file, as it always was read
+            if target.is_dotnet:
+                m = _DOTNET_RID.search(path)
+                if m and m.group("rid") not in ("linux-x64", "unix", "linux"):
+                    continue
+            keep.append(n)
+    keep.sort()
+    return [files[n] for n in keep]
+
+
+_METADATA = (".dist-info", ".egg-info")
 
 
 def find_natives(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zlib
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from agentzip.errors import ArchiveError
@@ -88,33 +89,60 @@ def sampled_deflated_size(bundle: Bundle, f: BundleFile) -> int:
     return min(f.size, -(-packed * f.size // read))
 
 
-def measure(bundle: Bundle, files: list[BundleFile], limit: int, *, compress: bool = False) -> ZipSize:
+def group_by_folder(files: list[BundleFile]) -> dict[str | None, list[int]]:
+    """Positions of each folder's files (None for the root); Index.folders, for callers without an Index."""
+    out: dict[str | None, list[int]] = {}
+    for n, f in enumerate(files):
+        i = f.path.rfind("/")
+        out.setdefault(f.path[:i] if i >= 0 else None, []).append(n)
+    return out
+
+
+def _by_contributor(files: list[BundleFile], folders: Mapping[str | None, list[int]]) -> list[tuple[str, list[int]]]:
+    """Each contributor's files, contributors in the order their first file comes (as Counter keys were)."""
+    named: dict[str, list[int]] = {}
+    for parent, members in folders.items():
+        if parent is None:
+            for n in members:
+                named.setdefault(files[n].path, []).append(n)
+        else:  # contributor() depends on the folder alone
+            named.setdefault(contributor(files[members[0]].path), []).extend(members)
+    return sorted(named.items(), key=lambda item: min(item[1]))
+
+
+def measure(
+    bundle: Bundle,
+    files: list[BundleFile],
+    limit: int,
+    *,
+    compress: bool = False,
+    folders: Mapping[str | None, list[int]] | None = None,
+) -> ZipSize:
     """A zip is its file size. A folder is the zip it would become.
 
     While a folder's raw size plus headers stays under the warning threshold no compression can
     push it over, so only then is each file really compressed (the slow part, on big folders),
-    unless `compress` asks for real numbers anyway (the size report).
+    unless `compress` asks for real numbers anyway (the size report). `folders` is `files`
+    grouped by folder (Index.folders) when the caller has it: sums are then taken per folder.
     """
     per: Counter[str] = Counter()
     raw_per: Counter[str] = Counter()
     count: Counter[str] = Counter()
-    names = _contributors(files)
+    groups = _by_contributor(files, group_by_folder(files) if folders is None else folders)
+    for name, ns in groups:
+        raw_per[name] = sum([files[n].size for n in ns])
+        count[name] = len(ns)
     if bundle.kind == "zip":
-        for f, name in zip(files, names, strict=True):
-            raw_per[name] += f.size
-            count[name] += 1
-            per[name] += f.compressed_size or 0
+        for name, ns in groups:
+            per[name] = sum([files[n].compressed_size or 0 for n in ns])
         return ZipSize(bundle.size, per, True, raw_per, count)
-    for f, name in zip(files, names, strict=True):
-        raw_per[name] += f.size
-        count[name] += 1
     overhead = END_RECORD + sum(LOCAL_HEADER + CENTRAL_HEADER + 2 * len(f.path.encode()) for f in files)
     raw = overhead + sum(f.size for f in files)
     # Deflate can grow incompressible data by a few bytes per 16 KiB block; 1% covers it.
     if not compress and raw * 1.01 < NEAR * limit:
         return ZipSize(raw, Counter(raw_per), False, raw_per, count)
     total = overhead
-    for f, name in zip(files, names, strict=True):
+    for f, name in zip(files, _contributors(files), strict=True):  # file order: the read budget is spent in it
         try:
             n = min(deflated_size(bundle, f), f.size)  # zip tools store what deflate would grow
         except ArchiveError:

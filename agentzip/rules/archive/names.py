@@ -182,8 +182,11 @@ def case_collision(ctx: Context) -> Iterator[Hit]:
     Rename or remove one of them.
     """
     paths = {f.path for f in ctx.bundle.files}
-    if len({p.casefold() for p in paths}) == len(paths):
-        return  # the usual case, decided by two sets
+    joined = "\0".join(paths)
+    # casefold maps each character on its own, so names that are all their own casefold cannot
+    # collide: the usual case, decided by one pass over one string
+    if joined.casefold() == joined or len({p.casefold() for p in paths}) == len(paths):
+        return
     groups: dict[str, set[str]] = defaultdict(set)
     for f in ctx.bundle.files:  # in bundle order, so the hits listed before the cap are stable
         groups[f.path.casefold()].add(f.path)
@@ -230,6 +233,8 @@ def non_utf8_name(ctx: Context) -> Iterator[Hit]:
     a = archive(ctx)
     if a is None:
         return
+    if {e.encoding for e in a.entries} <= {"ascii", "utf-8"}:
+        return  # the usual zip, told by one set
     hint = "rename the file to an ASCII name, or re-create the zip with agentzip build (it marks names UTF-8)"
 
     def hits() -> Iterator[Hit]:

@@ -116,6 +116,10 @@ def encrypted_entry(ctx: Context) -> Iterator[Hit]:
     a = archive(ctx)
     if a is None:
         return
+    from agentzip.validator.zip.records import FLAG_ENCRYPTED
+
+    if not any(e.flags & FLAG_ENCRYPTED for e in a.entries):
+        return  # the usual zip: one pass of plain attribute tests, no property call per entry
     hint = "re-create the zip without a password (no -e / -P): zip -r agent-code.zip ."
     yield from capped(
         (
@@ -173,6 +177,8 @@ def unsupported_compression(ctx: Context) -> Iterator[Hit]:
         return
     from agentzip.validator.zip import DEFLATED, STORED
 
+    if {e.method for e in a.entries} <= {STORED, DEFLATED}:
+        return  # the usual zip, told by one set
     by_method: dict[int, list[ZipEntry]] = defaultdict(list)
     for e in a.entries:
         if e.method not in (STORED, DEFLATED) and not e.is_encrypted:

@@ -50,13 +50,14 @@ _SIG_AND_LENGTHS = struct.Struct("<4s24x3H")  # 4.3.12: signature, 24 bytes on, 
 class Directory:
     """What one pass over the end records, the central directory and the local headers found."""
 
-    __slots__ = ("anomalies", "claimed", "comment", "entries")
+    __slots__ = ("anomalies", "claimed", "comment", "entries", "span")
 
     def __init__(self) -> None:
         self.entries: list[ZipEntry] = []
         self.anomalies: list[Anomaly] = []
         self.comment = b""
         self.claimed = 0  # entries the end record claims
+        self.span = (0, 0)  # where the central directory was read: its bytes fix every entry's facts
 
 
 class _End:
@@ -92,6 +93,7 @@ def parse(buf: Buffer, size: int, max_entries: int, max_cd_bytes: int) -> Direct
     if located is None:
         return d
     start, prefix = located
+    d.span = (start, end.cd_end)
     reader = _Reader(buf, size, start, end.cd_end, prefix, max_entries, max_cd_bytes, end.entries)
     complete = reader.read(d.entries)
     out += reader.close(d.entries)

@@ -51,6 +51,17 @@ class ZipArchive:
         self.claimed_entries = claimed_entries
         self.read_budget = read_budget
         self.bytes_read = 0  # member bytes produced so far, counted against read_budget
+        self.directory_span = (0, 0)  # the central directory's bytes, as parse() read them
+
+    def directory_digest(self) -> str | None:
+        """A digest of the central directory as read: every entry's name, flags, sizes, CRC and
+        attributes in one C call (what a cache of per-entry facts needs); None when there was none."""
+        start, end = self.directory_span
+        if end <= start or not self.entries:
+            return None
+        import hashlib
+
+        return hashlib.blake2b(self._buf[start:end], digest_size=16).hexdigest()
 
     @classmethod
     def open(
@@ -75,7 +86,9 @@ class ZipArchive:
             msg = f"cannot read the file: {exc.strerror or exc}"
             return cls(spath, 0, b"", [], [Anomaly("corrupt", None, msg)])
         d = parse(buf, size, max_entries, max_cd_bytes)
-        return cls(spath, size, buf, d.entries, d.anomalies, d.comment, d.claimed, read_budget)
+        archive = cls(spath, size, buf, d.entries, d.anomalies, d.comment, d.claimed, read_budget)
+        archive.directory_span = d.span
+        return archive
 
     def close(self) -> None:
         if isinstance(self._buf, mmap.mmap):

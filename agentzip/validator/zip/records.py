@@ -153,6 +153,7 @@ class ZipEntry(BundleFile):
         # st_mode bits from the upper half of external_attr, when the writer put them there
         self.mode = hi if create_system == SYSTEM_UNIX or hi else None
         self.compressed_size = compressed_size
+        self.mtime = None  # a folder file's; a member's content is keyed by its CRC
         self.index = index
         self.filename = name  # as stored: directories keep their trailing '/' (path does not)
         self.raw_name = raw_name
