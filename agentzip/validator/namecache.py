@@ -57,8 +57,11 @@ def _stmts(ss: tuple[ImportStmt, ...]) -> tuple[_Stmt, ...]:
 
 
 def blob_name(*parts: object) -> str:
-    """A file name for an entry keyed by its parts (the schema and the host Python are added)."""
-    raw = repr((SCHEMA, sys.version_info[:2], parts))
+    """A file name for an entry keyed by its parts (the schema, agentzip's version and the host Python
+    are added: an upgrade never reads what an older release wrote)."""
+    from agentzip import __version__
+
+    raw = repr((SCHEMA, __version__, sys.version_info[:2], parts))
     return hashlib.blake2b(raw.encode("utf-8", "replace"), digest_size=16).hexdigest()
 
 
