@@ -132,6 +132,7 @@ def real_bundle() -> tuple[Path, Path] | None:
 def cases(root: Path, entries: int, network: bool, via_module: bool) -> list[Case]:
     az = agentzip(via_module)
     PASS = [PY, "-c", "pass"]
+    # Every case is the pre-commit hooks' own command line, `agentzip check PATH` (text report).
     small = ROOT / "examples" / "good-agent"
     small_zip = zip_folder(small, root / "small.zip")
     big = synthetic_zip(root, entries)
@@ -141,7 +142,7 @@ def cases(root: Path, entries: int, network: bool, via_module: bool) -> list[Cas
         Case(
             f"check zip, {entries:,} entries",
             "infolist",
-            [*az, "check", str(big), "--format", "json"],
+            [*az, "check", str(big)],
             [PY, "-c", INFOLIST, str(big)],
             big,
             1.5,
@@ -154,7 +155,7 @@ def cases(root: Path, entries: int, network: bool, via_module: bool) -> list[Cas
             Case(
                 "check real bundle zip (72 dists)",
                 "infolist + 64 B each",
-                [*az, "check", str(rz), "--format", "json"],
+                [*az, "check", str(rz)],
                 [PY, "-c", HEADS, str(rz)],
                 rz,
                 1.5,
@@ -164,7 +165,7 @@ def cases(root: Path, entries: int, network: bool, via_module: bool) -> list[Cas
             Case(
                 "check real bundle folder",
                 "os.walk + stat",
-                [*az, "check", str(rf), "--format", "json"],
+                [*az, "check", str(rf)],
                 [PY, "-c", WALK, str(rf)],
                 rz,
                 3.0,
