@@ -12,7 +12,7 @@ import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from agentzip.validator.conditions import decide
+from agentzip.validator.conditions import decide, module_constants
 
 # Exceptions whose handler makes the imports in its `try` body optional.
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
@@ -105,6 +105,8 @@ def read_imports(data: bytes, path: str, rel: str, version: tuple[int, int] | No
     if tree is None:
         return FileImports(problem=problem or "does not parse")
     visitor = _Visitor(path, module_name(rel), rel.rsplit("/", 1)[-1] == "__init__.py", version)
+    if version is not None:
+        visitor.constants = module_constants(tree, b"global" in data)
     try:
         visitor.visit(tree)
     except (RecursionError, MemoryError):
@@ -205,6 +207,12 @@ def _caught(handlers: list[ast.ExceptHandler]) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _always_raises(body: list[ast.stmt]) -> bool:
+    """True for a block that ends in `raise`: a handler that re-raises catches nothing for good, and the
+    other branch of an `if` whose branch raises runs whenever the module goes on."""
+    return bool(body) and isinstance(body[-1], ast.Raise)
+
+
 def _suppressed(items: list[ast.withitem]) -> tuple[str, ...]:
     """The exception names a `with contextlib.suppress(A, B):` swallows (last dotted part)."""
     out: list[str] = []
@@ -240,6 +248,7 @@ class _Visitor(ast.NodeVisitor):
         self.edits_path = False
         self._guard: str | None = None
         self._type_checking = False
+        self.constants: dict[str, tuple[object, int]] = {}  # with `version`: the module's own constants
 
     def _add(self, name: str, node: ast.AST, **kw: object) -> None:
         self.imports.append(
@@ -288,7 +297,7 @@ class _Visitor(ast.NodeVisitor):
             self._with(None, True, node.body)
             self._with(None, False, node.orelse)
             return
-        taken = decide(node.test, self.version) if self.version is not None else None
+        taken = decide(node.test, self.version, self._known(node)) if self.version is not None else None
         if taken is not None:  # decided for the target: only the branch it takes runs
             self.visit(node.test)
             self._with(None, False, node.body if taken else node.orelse)
@@ -296,10 +305,20 @@ class _Visitor(ast.NodeVisitor):
         guard = _guard_of(node.test)
         self.visit(node.test)
         saved = self._conditional
-        self._conditional = self.version is not None or saved
+        # With the target known, a branch is conditional unless the other one raises: then the module
+        # either stops there or runs this branch (PyYAML's `_yaml` shim re-imports `yaml._yaml` or raises).
+        self._conditional = saved or (self.version is not None and not _always_raises(node.orelse))
         self._with(guard, False, node.body)
+        self._conditional = saved or (self.version is not None and not _always_raises(node.body))
         self._with(guard, False, node.orelse)
         self._conditional = saved
+
+    def _known(self, node: ast.If) -> dict[str, object]:
+        """The module's constants the test reads, bound above it."""
+        if not self.constants:
+            return {}
+        names = (n.id for n in ast.walk(node.test) if isinstance(n, ast.Name))
+        return {n: c[0] for n in names if (c := self.constants.get(n)) is not None and c[1] < node.lineno}
 
     def visit_Try(self, node: ast.Try) -> None:
         self._try(node.body, node.handlers, node.orelse, node.finalbody)
@@ -328,10 +347,12 @@ class _Visitor(ast.NodeVisitor):
         self, body: list[ast.stmt], handlers: list[ast.ExceptHandler], orelse: list[ast.stmt], final: list[ast.stmt]
     ) -> None:
         # Imports in the `try` body are optional when ImportError is caught; the fallback
-        # imports in the handlers are what runs when they fail, so those are required.
-        guard = "try/except ImportError" if _catches_import_error(handlers) else None
+        # imports in the handlers are what runs when they fail, so those are required. With the
+        # target known, a handler that re-raises (numpy's "Error importing numpy") catches nothing.
+        catching = [h for h in handlers if not _always_raises(h.body)] if self.version is not None else handlers
+        guard = "try/except ImportError" if _catches_import_error(catching) else None
         saved = self._catches
-        self._catches = (*saved, *_caught(handlers))
+        self._catches = (*saved, *_caught(catching))
         self._with(guard, False, body)
         self._catches = saved
         in_handler, self._handler = self._handler, True
@@ -380,4 +401,7 @@ class _Visitor(ast.NodeVisitor):
                     self._add(name, node, dynamic=True)
         elif func in ("sys.path.insert", "sys.path.append", "sys.path.extend", "site.addsitedir"):
             self.edits_path = True
+        if self.version is not None and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Call):
+            # `__import__("pkg_resources").declare_namespace(__name__)`: the import is the inner call
+            self.visit_Call(node.func.value)
         self.generic_visit(node)

@@ -14,7 +14,7 @@ ModuleNotFoundError). Sources are parsed once each, within a budget; past it the
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from agentzip.validator.finder import Finder, Spec
@@ -29,6 +29,13 @@ IMPORT_ERROR = "ImportError"
 # `from x import *` and a module `__getattr__` define names nobody can list.
 _DEFINES_ANY = re.compile(rb"import\s*\*|def __getattr__")
 _CATCH_ALL = frozenset({"*", "Exception", "BaseException"})
+
+
+def _keep(into: dict[str, Caught], caught: Iterable[Caught]) -> None:
+    """Add caught failures that left a native file unloaded, the first per file."""
+    for c in caught:
+        if c.outcome.native is not None:
+            into.setdefault(c.outcome.native, c)
 
 
 def catches(names: tuple[str, ...], raised: str) -> bool:
@@ -53,7 +60,9 @@ class Outcome:
     native: str | None = None  # the bundle path of the native file at the bottom of it, if any
     chain: tuple[ImportRef, ...] = ()  # the import statements it went through, outermost first
     unknown: str | None = None  # why the answer is unknown (a budget, a file that does not parse)
-    caught: tuple[Caught, ...] = field(default=(), compare=False)  # failures caught on the way
+    # failures caught on the way that left a native file unloaded: the first per file, so a module's
+    # outcome stays as small as the bundle's broken natives however many paths lead to them
+    caught: tuple[Caught, ...] = field(default=(), compare=False)
 
     @property
     def ok(self) -> bool:
@@ -197,28 +206,29 @@ class ImportRun:
         refs = self.refs(path)
         if isinstance(refs, str):
             return Outcome(unknown=refs)
-        caught: list[Caught] = []
+        caught: dict[str, Caught] = {}
         for ref in refs:
             if ref.function is not None or ref.type_checking or ref.handler or (ref.optional and not ref.catches):
                 continue  # runs later, never, only when another import failed, or on another platform
             out = self._statement(ref)
             if out.ok:
-                caught.extend(out.caught)
+                _keep(caught, out.caught)
                 continue
             if out.raises and catches(ref.catches, out.raises):
-                caught.append(Caught(ref, out))
+                _keep(caught, (Caught(ref, out),))
                 continue
             if ref.conditional or (out.unknown and catches(ref.catches, IMPORT_ERROR)):
                 continue  # under a test not known before it runs: it may not run at all
             return out.through(ref)
-        return Outcome(caught=tuple(caught))
+        return Outcome(caught=tuple(caught.values()))
 
     def _statement(self, ref: ImportRef) -> Outcome:
         """One `import a.b` or `from a import b, c`."""
         out = self.run(ref.name)
         if not out.ok or not ref.names:
             return out
-        caught = list(out.caught)
+        caught: dict[str, Caught] = {}
+        _keep(caught, out.caught)
         spec = self.finder.find(ref.name).spec
         for n in ref.names:
             if n == "*":
@@ -228,7 +238,7 @@ class ImportRun:
                 o = self.run(sub)
                 if not o.ok:
                     return o
-                caught.extend(o.caught)
+                _keep(caught, o.caught)
             elif spec is not None and spec.search:
                 # A namespace package has no attributes but its submodules; a regular one may define
                 # the name, but not when the name is a native file the target passes over.
@@ -236,4 +246,4 @@ class ImportRun:
                 if spec.kind == "namespace" or native is not None or not self._may_define(spec, n):
                     where = "unknown location" if spec.kind == "namespace" else spec.path
                     return Outcome(IMPORT_ERROR, f"cannot import name '{n}' from '{ref.name}' ({where})", native)
-        return Outcome(caught=tuple(caught))
+        return Outcome(caught=tuple(caught.values()))
