@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from agentzip.explain import Diagnosis
-from agentzip.validator.conditions import decide, module_constants
+from agentzip.validator.conditions import added_path, decide, module_constants
 from agentzip.validator.finder import Finder
 from agentzip.validator.importrun import ImportRun
 from tests.elves import shared_object
@@ -157,3 +157,68 @@ def test_caught_failures_stay_few_however_many_paths_lead_to_them() -> None:
     out = run.run("pkg.m35")
     assert out.ok and [c.outcome.native for c in out.caught] == ["pkg/_core" + BAD_SO]
     assert time.process_time() - started < 2
+
+
+# pkg_resources and setuptools put their vendored folder on sys.path before importing from it.
+VENDOR = (
+    "import os, sys\n"
+    "sys.path.extend(((vendor_path := os.path.join(os.path.dirname(os.path.dirname(__file__)), 'tool', '_vendor'))"
+    " not in sys.path) * [vendor_path])\n"
+    "from vendored.markers import Marker\n"
+)
+
+
+@pytest.mark.parametrize("shipped", [True, False])
+def test_a_folder_added_to_sys_path_is_searched_after_it_is_added(make_bundle, shipped: bool) -> None:  # type: ignore[no-untyped-def]
+    files: dict[str, Any] = {"main.py": "import tool\n", "requirements.txt": "", "packages/tool/__init__.py": VENDOR}
+    if shipped:
+        files["packages/tool/_vendor/vendored/__init__.py"] = ""
+        files["packages/tool/_vendor/vendored/markers.py"] = "from ._parser import x\nMarker = 1\n"
+        files["packages/tool/_vendor/vendored/_parser.py"] = "x = 1\n"
+    d = one(make_bundle(files), "tool")
+    assert d.verdict == ("imports" if shipped else "fails"), d.message
+    # the folder is searched only once the module that adds it has run
+    assert one(make_bundle(files), "vendored").verdict == "fails"
+
+
+def test_setuptools_serves_distutils_once_its_hack_ran(make_bundle) -> None:  # type: ignore[no-untyped-def]
+    files: dict[str, Any] = {
+        "main.py": "import setuptools\n",
+        "requirements.txt": "",
+        "packages/_distutils_hack/__init__.py": "def do_override(): pass\n",
+        "packages/_distutils_hack/override.py": "__import__('_distutils_hack').do_override()\n",
+        "packages/setuptools/__init__.py": "import _distutils_hack.override\nimport distutils.core\n",
+        "packages/setuptools/_distutils/__init__.py": "",
+        "packages/setuptools/_distutils/core.py": "",
+    }
+    path = make_bundle(files)
+    assert one(path, "setuptools").verdict == "imports"
+    without = {**files, "packages/setuptools/__init__.py": "import distutils.core\n"}
+    assert one(make_bundle(without), "setuptools").verdict == "fails"
+
+
+@pytest.mark.parametrize("hooked", [True, False])
+def test_an_importer_on_meta_path_serves_its_modules_submodules(make_bundle, hooked: bool) -> None:  # type: ignore[no-untyped-def]
+    six = "import sys\nclass _Importer: pass\n" + ("sys.meta_path.append(_Importer())\n" if hooked else "")
+    files = {
+        "main.py": "",
+        "requirements.txt": "",
+        "packages/six.py": six,
+        "packages/user.py": "from six.moves import urllib\n",
+    }
+    assert one(make_bundle(files), "user").verdict == ("imports" if hooked else "fails")
+
+
+@pytest.mark.parametrize(
+    ("source", "folder"),
+    [
+        ("sys.path.append(os.path.join(os.path.dirname(__file__), 'lib'))", "packages/tool/lib"),
+        ("sys.path.insert(0, str(Path(__file__).parent / 'lib'))", "packages/tool/lib"),
+        ("sys.path.append(os.path.abspath(os.path.join(os.path.dirname(__file__), '..', 'x')))", "packages/x"),
+        ("sys.path.append(os.environ['HOME'])", None),
+        ("sys.path.append(__file__)", None),
+    ],
+)
+def test_added_path_reads_paths_built_from_file(source: str, folder: str | None) -> None:
+    call = ast.parse(source).body[0].value  # type: ignore[attr-defined]
+    assert added_path(call, "packages/tool/__init__.py") == folder

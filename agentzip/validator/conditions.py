@@ -1,9 +1,12 @@
-"""Platform and version checks decided for the target (Linux, one CPython version) without running them."""
+"""Checks decided for the target (Linux, one CPython version) without running them: platform and version
+tests, the module's own constants, and the folders it adds to sys.path."""
 
 from __future__ import annotations
 
 import ast
+import itertools
 import operator
+import posixpath
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -161,3 +164,53 @@ def _bound_names(node: ast.AST, with_globals: bool) -> list[str]:
     elif isinstance(node, ast.Delete):
         targets = node.targets
     return [n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)]
+
+
+_PATH_NODES = 64
+_PATH_FUNCS = {"dirname", "join", "abspath", "realpath", "normpath", "Path", "PurePath", "str", "fspath"}
+
+
+def added_path(call: ast.Call, file: str) -> str | None:
+    """The bundle folder a `sys.path.append/extend/insert(...)` adds, when the argument is built from
+    `__file__` (`os.path.join(os.path.dirname(__file__), "_vendor")`, `Path(__file__).parent / "lib"`);
+    `file` is the bundle path of the source. None when it is anything else."""
+    # a few nodes of each argument: a path expression is small, a hostile one is not walked whole
+    for node in (n for arg in call.args for n in itertools.islice(ast.walk(arg), _PATH_NODES)):
+        if not isinstance(node, ast.expr) or isinstance(node, (ast.Name, ast.Constant)):
+            continue
+        if any(isinstance(n, ast.Name) and n.id == "__file__" for n in itertools.islice(ast.walk(node), _PATH_NODES)):
+            value = _path_value(node, file, 0)
+            if value is not None and value != file:
+                folder = posixpath.normpath(value)
+                return "" if folder == "." else folder
+    return None
+
+
+def _path_value(node: ast.expr, file: str, depth: int) -> str | None:
+    """A path expression over `__file__` evaluated for the bundle (posix, relative to its root)."""
+    if depth > 32:
+        return None
+    if isinstance(node, ast.Name) and node.id == "__file__":
+        return file
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.NamedExpr):
+        return _path_value(node.value, file, depth + 1)
+    if isinstance(node, ast.Attribute) and node.attr == "parent":
+        inner = _path_value(node.value, file, depth + 1)
+        return posixpath.dirname(inner) if inner is not None else None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+        left, right = _path_value(node.left, file, depth + 1), _path_value(node.right, file, depth + 1)
+        return posixpath.join(left, right) if left is not None and right is not None else None
+    if not isinstance(node, ast.Call) or node.keywords:
+        return None
+    func = _dotted(node.func).rsplit(".", 1)[-1]
+    args = [_path_value(a, file, depth + 1) for a in node.args]
+    if func not in _PATH_FUNCS or not args or any(a is None for a in args):
+        return None
+    values = [a for a in args if a is not None]
+    if func == "join":
+        return posixpath.join(*values)
+    if len(values) != 1:
+        return None
+    return posixpath.dirname(values[0]) if func == "dirname" else values[0]

@@ -12,7 +12,7 @@ import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from agentzip.validator.conditions import decide, module_constants
+from agentzip.validator.conditions import added_path, decide, module_constants
 
 # Exceptions whose handler makes the imports in its `try` body optional.
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
@@ -92,6 +92,8 @@ class FileImports:
     broken: list[BrokenRelative] = field(default_factory=list)
     edits_path: bool = False
     problem: str | None = None
+    path_edits: list[tuple[int, str]] = field(default_factory=list)  # with `version`: (line, folder added)
+    adds_finder: bool = False  # with `version`: appends an importer to sys.meta_path (six serves six.moves)
 
 
 def read_imports(data: bytes, path: str, rel: str, version: tuple[int, int] | None = None) -> FileImports:
@@ -111,7 +113,13 @@ def read_imports(data: bytes, path: str, rel: str, version: tuple[int, int] | No
         visitor.visit(tree)
     except (RecursionError, MemoryError):
         return FileImports(problem="does not parse (nested too deeply)")
-    return FileImports(visitor.imports, visitor.broken, visitor.edits_path)
+    return FileImports(
+        visitor.imports,
+        visitor.broken,
+        visitor.edits_path,
+        path_edits=visitor.path_edits,
+        adds_finder=visitor.adds_finder,
+    )
 
 
 def imports_in(data: bytes, path: str, rel: str) -> list[ImportRef]:
@@ -249,6 +257,8 @@ class _Visitor(ast.NodeVisitor):
         self._guard: str | None = None
         self._type_checking = False
         self.constants: dict[str, tuple[object, int]] = {}  # with `version`: the module's own constants
+        self.path_edits: list[tuple[int, str]] = []
+        self.adds_finder = False
 
     def _add(self, name: str, node: ast.AST, **kw: object) -> None:
         self.imports.append(
@@ -401,6 +411,11 @@ class _Visitor(ast.NodeVisitor):
                     self._add(name, node, dynamic=True)
         elif func in ("sys.path.insert", "sys.path.append", "sys.path.extend", "site.addsitedir"):
             self.edits_path = True
+            folder = added_path(node, self.path) if self.version is not None and func != "site.addsitedir" else None
+            if folder is not None:
+                self.path_edits.append((node.lineno, folder))
+        elif func in ("sys.meta_path.append", "sys.meta_path.insert"):
+            self.adds_finder = True
         if self.version is not None and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Call):
             # `__import__("pkg_resources").declare_namespace(__name__)`: the import is the inner call
             self.visit_Call(node.func.value)

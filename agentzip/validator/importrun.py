@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from agentzip.validator.finder import Finder, Spec
+from agentzip.validator.finder import Finder, Resolution, Spec
 from agentzip.validator.importparse import ImportRef, read_imports
 
 MAX_FILES = 4000  # sources parsed for one bundle, across every module asked about
@@ -29,6 +29,8 @@ IMPORT_ERROR = "ImportError"
 # `from x import *` and a module `__getattr__` define names nobody can list.
 _DEFINES_ANY = re.compile(rb"import\s*\*|def __getattr__")
 _CATCH_ALL = frozenset({"*", "Exception", "BaseException"})
+# setuptools imports this first; from then on `import distutils` gets setuptools._distutils.
+_DISTUTILS_HACK = "_distutils_hack.override"
 
 
 def _keep(into: dict[str, Caught], caught: Iterable[Caught]) -> None:
@@ -96,6 +98,36 @@ class ImportRun:
         self._done: dict[str, Outcome] = {}
         self._running: set[str] = set()
         self._refs: dict[str, list[ImportRef] | str] = {}
+        self._edits: dict[str, list[tuple[int, str]]] = {}  # source -> (line, folder it adds to sys.path)
+        self._added: list[Finder] = []  # one per folder a module run so far appended to sys.path
+        self._serving: set[str] = set()  # sources that put an importer on sys.meta_path
+
+    def _find(self, name: str) -> Resolution:
+        """The finder's walk, then the folders modules added to sys.path (after the standard library)."""
+        w = self.finder.find(name)
+        for extra in self._added if not w.found else ():
+            found = extra.find(name)
+            if found.found:
+                return found
+        return w
+
+    def _served(self, name: str) -> bool:
+        """A submodule of a module whose source put an importer on sys.meta_path and imported."""
+        parts = name.split(".")
+        for i in range(1, len(parts)):
+            spec = self.finder.spec_of(".".join(parts[:i]))
+            source = self.finder.source_file(spec) if spec is not None else None
+            if source in self._serving and self._done.get(".".join(parts[:i]), Outcome(NOT_FOUND)).ok:
+                return True
+        return False
+
+    def _add_path(self, folder: str) -> None:
+        if (
+            folder in self.finder.dirs
+            and folder not in self.finder.entries
+            and all(f.entries[0] != folder for f in self._added)
+        ):
+            self._added.append(Finder(self.finder.files, self.finder.dirs, folder, self.finder.version, packages=False))
 
     def run(self, name: str) -> Outcome:
         """What `import name` does on the target."""
@@ -117,7 +149,13 @@ class ImportRun:
             above = self.run(parent)
             if not above.ok:
                 return above
-        w = self.finder.find(name)
+        if (name == "distutils" or name.startswith("distutils.")) and self._done.get(
+            _DISTUTILS_HACK, Outcome(NOT_FOUND)
+        ).ok:
+            return self.run("setuptools._" + name)  # setuptools' meta path finder serves its own copy
+        w = self._find(name)
+        if not w.found and self._served(name):
+            return Outcome()  # the importer its package put on sys.meta_path serves it (six.moves)
         if not w.found:
             return self._not_found(name, w.last if parent else None, leaf)
         spec = w.specs[-1]
@@ -173,7 +211,7 @@ class ImportRun:
 
     def _beside(self, name: str) -> str | None:
         """A native file named like a namespace package that the target passed over for the folder."""
-        w = self.finder.find(name)
+        w = self._find(name)
         if not w.found or w.specs[-1].kind != "namespace":
             return None
         parent = w.specs[-2] if len(w.specs) > 1 else None
@@ -191,13 +229,20 @@ class ImportRun:
         else:
             self.files_parsed += 1
             self.bytes_parsed += len(data)
-            entry = self.finder.entry_of(path) or ""
+            entry = max(
+                (e for e in (*self.finder.entries, *(f.entries[0] for f in self._added)) if path.startswith(e + "/")),
+                key=len,
+                default="",
+            )
             rel = path[len(entry) + 1 :] if entry else path
             if b"import" not in data:
                 out = []  # nothing to follow: no need to parse it
             else:
                 parsed = read_imports(data, path, rel, self.finder.version)
                 out = f"{path} {parsed.problem}" if parsed.problem else parsed.imports
+                self._edits[path] = parsed.path_edits
+                if parsed.adds_finder:
+                    self._serving.add(path)
         self._refs[path] = out
         return out
 
@@ -207,7 +252,10 @@ class ImportRun:
         if isinstance(refs, str):
             return Outcome(unknown=refs)
         caught: dict[str, Caught] = {}
+        edits = list(self._edits.get(path, ()))
         for ref in refs:
+            while edits and edits[0][0] < ref.line:
+                self._add_path(edits.pop(0)[1])
             if ref.function is not None or ref.type_checking or ref.handler or (ref.optional and not ref.catches):
                 continue  # runs later, never, only when another import failed, or on another platform
             out = self._statement(ref)
@@ -220,6 +268,8 @@ class ImportRun:
             if ref.conditional or (out.unknown and catches(ref.catches, IMPORT_ERROR)):
                 continue  # under a test not known before it runs: it may not run at all
             return out.through(ref)
+        for _, folder in edits:
+            self._add_path(folder)
         return Outcome(caught=tuple(caught.values()))
 
     def _statement(self, ref: ImportRef) -> Outcome:
@@ -229,12 +279,12 @@ class ImportRun:
             return out
         caught: dict[str, Caught] = {}
         _keep(caught, out.caught)
-        spec = self.finder.find(ref.name).spec
+        spec = self._find(ref.name).spec
         for n in ref.names:
             if n == "*":
                 continue
             sub = f"{ref.name}.{n}"
-            if self.finder.find(sub).found:
+            if self._find(sub).found:
                 o = self.run(sub)
                 if not o.ok:
                     return o
