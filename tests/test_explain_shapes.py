@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from agentzip.explain import Diagnosis
-from agentzip.validator.conditions import added_path, decide, module_constants
+from agentzip.validator.conditions import added_path, decide, global_names, module_constants
 from agentzip.validator.finder import Finder
 from agentzip.validator.importrun import ImportRun
 from tests.elves import shared_object
@@ -99,8 +99,10 @@ def test_module_constants_are_names_bound_once_to_a_constant() -> None:
         "A = False\nB = 1\nB = 2\nC = compute()\nimport D\nD = True\nfor E in x: pass\nE = 1\n"
         "def f():\n    global G\n    G = 1\nG = 'x'\ntry:\n    H\nexcept NameError:\n    H = None\n"
     )
-    assert module_constants(tree) == {"A": (False, 1), "H": (None, 16)}
-    assert "G" in module_constants(tree, with_globals=False)  # the def is only searched when asked
+    source = ast.unparse(tree).encode()
+    assert global_names(source) == {"G"}
+    assert module_constants(tree, global_names(source)) == {"A": (False, 1), "H": (None, 16)}
+    assert "G" in module_constants(tree)  # function bodies are not parsed: `global` is found by text
     test = ast.parse("not A and B == 'x'", mode="eval").body
     assert decide(test, (3, 13), {"A": False, "B": "x"}) is True
     assert decide(test, (3, 13), {"A": True}) is False

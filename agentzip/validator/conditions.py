@@ -120,13 +120,25 @@ _BLOCKS = (ast.If, ast.Try, ast.With, ast.AsyncWith, ast.For, ast.AsyncFor, ast.
 _CONSTANT_TYPES = (bool, int, str, type(None))
 
 
-def module_constants(tree: ast.Module, with_globals: bool = True) -> dict[str, tuple[object, int]]:
+_GLOBAL = re.compile(rb"^[ \t]+global[ \t]+(\w+(?:[ \t]*,[ \t]*\w+)*)", re.MULTILINE)
+
+
+def global_names(source: bytes) -> frozenset[str]:
+    """Names a `global` statement in a function rebinds (found by text: function bodies are not parsed)."""
+    if b"global" not in source:
+        return frozenset()
+    return frozenset(
+        n.strip().decode("ascii", "replace") for m in _GLOBAL.finditer(source) for n in m.group(1).split(b",")
+    )
+
+
+def module_constants(tree: ast.Module, rebound: frozenset[str] = frozenset()) -> dict[str, tuple[object, int]]:
     """Names the module binds exactly once, to a constant, at its own top level: name -> (value, line).
 
     `try: __NUMPY_SETUP__ except NameError: __NUMPY_SETUP__ = False` leaves it False (builtins do not
     carry it). A name bound anywhere else too (an import, a def, a loop, a second assignment, an
-    `except ... as`, a `global` in a function: looked for only when `with_globals`) is no constant."""
-    seen: dict[str, int] = {}
+    `except ... as`, `rebound`: a `global` in a function) is no constant."""
+    seen: dict[str, int] = dict.fromkeys(rebound, 2)
     values: dict[str, tuple[object, int]] = {}
     stack: list[ast.AST] = list(reversed(tree.body))
     while stack:
@@ -137,7 +149,7 @@ def module_constants(tree: ast.Module, with_globals: bool = True) -> dict[str, t
             if isinstance(node.value, ast.Constant) and isinstance(node.value.value, _CONSTANT_TYPES):
                 values[name] = (node.value.value, node.lineno)
             continue
-        for bound in _bound_names(node, with_globals):
+        for bound in _bound_names(node):
             seen[bound] = seen.get(bound, 0) + 2  # bound some other way: never a constant
         if isinstance(node, (*_BLOCKS, ast.ExceptHandler)):
             for field in ("handlers", "finalbody", "orelse", "body"):
@@ -145,13 +157,12 @@ def module_constants(tree: ast.Module, with_globals: bool = True) -> dict[str, t
     return {n: v for n, v in values.items() if seen.get(n) == 1}
 
 
-def _bound_names(node: ast.AST, with_globals: bool) -> list[str]:
+def _bound_names(node: ast.AST) -> list[str]:
     """Names a statement binds other than by `name = constant` (targets of loops, imports, defs...)."""
     if isinstance(node, (ast.Import, ast.ImportFrom)):
         return [(a.asname or a.name).split(".", 1)[0] for a in node.names]
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        inner = [n for s in ast.walk(node) if isinstance(s, ast.Global) for n in s.names] if with_globals else []
-        return [node.name, *inner]
+        return [node.name]
     if isinstance(node, ast.ExceptHandler):
         return [node.name] if node.name else []
     targets: list[ast.expr] = []

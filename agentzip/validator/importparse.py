@@ -7,12 +7,13 @@ visitor can follow (thousands of binary operators), has unknown imports, never a
 from __future__ import annotations
 
 import ast
+import gc
 import re
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from agentzip.validator.conditions import added_path, decide, module_constants
+from agentzip.validator.conditions import added_path, decide, global_names, module_constants
 
 # Exceptions whose handler makes the imports in its `try` body optional.
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
@@ -103,12 +104,11 @@ def read_imports(data: bytes, path: str, rel: str, version: tuple[int, int] | No
     not taken is left out and the one taken is not optional. Never raises on the file's contents:
     a tree too deep for the visitor (RecursionError) or too big (MemoryError) is reported like a
     file that does not parse."""
-    tree, problem = _parse(data)
+    tree, problem = _parse(data) if version is None else _parse_load(data)
     if tree is None:
         return FileImports(problem=problem or "does not parse")
     visitor = _Visitor(path, module_name(rel), rel.rsplit("/", 1)[-1] == "__init__.py", version)
-    if version is not None:
-        visitor.constants = module_constants(tree, b"global" in data)
+    visitor.tree, visitor.source = tree, data
     try:
         visitor.visit(tree)
     except (RecursionError, MemoryError):
@@ -133,6 +133,21 @@ def module_name(rel: str) -> str:
     if parts[-1] == "__init__":
         parts.pop()
     return ".".join(parts)
+
+
+def _parse_load(data: bytes) -> tuple[ast.Module | None, str | None]:
+    """What runs at load: the tree with def and class bodies cut first (names.strip_bodies, lines kept),
+    the whole file when the cut does not parse; the collector paused while the tree is built."""
+    from agentzip.validator.names import strip_bodies
+
+    enabled = gc.isenabled()
+    gc.disable()  # an AST is thousands of small objects: collections while it grows cost a third of the parse
+    try:
+        tree, _ = _parse(strip_bodies(data))
+        return (tree, None) if tree is not None else _parse(data)
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _parse(data: bytes) -> tuple[ast.Module | None, str | None]:
@@ -256,7 +271,9 @@ class _Visitor(ast.NodeVisitor):
         self.edits_path = False
         self._guard: str | None = None
         self._type_checking = False
-        self.constants: dict[str, tuple[object, int]] = {}  # with `version`: the module's own constants
+        self.tree: ast.Module | None = None
+        self.source = b""
+        self._constants: dict[str, tuple[object, int]] | None = None  # the module's own, when first asked
         self.path_edits: list[tuple[int, str]] = []
         self.adds_finder = False
 
@@ -325,10 +342,13 @@ class _Visitor(ast.NodeVisitor):
 
     def _known(self, node: ast.If) -> dict[str, object]:
         """The module's constants the test reads, bound above it."""
-        if not self.constants:
+        names = [n.id for n in ast.walk(node.test) if isinstance(n, ast.Name)]
+        if not names or self.tree is None:
             return {}
-        names = (n.id for n in ast.walk(node.test) if isinstance(n, ast.Name))
-        return {n: c[0] for n in names if (c := self.constants.get(n)) is not None and c[1] < node.lineno}
+        if self._constants is None:
+            self._constants = module_constants(self.tree, global_names(self.source))
+        known = self._constants
+        return {n: c[0] for n in names if (c := known.get(n)) is not None and c[1] < node.lineno}
 
     def visit_Try(self, node: ast.Try) -> None:
         self._try(node.body, node.handlers, node.orelse, node.finalbody)

@@ -111,6 +111,15 @@ class ImportRun:
                 return found
         return w
 
+    def _spec(self, name: str) -> Spec | None:
+        """`_find(name).spec`, from the finders' memo: statements ask about the same names again and again."""
+        spec = self.finder.spec_of(name)
+        for extra in self._added if spec is None else ():
+            spec = extra.spec_of(name)
+            if spec is not None:
+                break
+        return spec
+
     def _served(self, name: str) -> bool:
         """A submodule of a module whose source put an importer on sys.meta_path and imported."""
         parts = name.split(".")
@@ -153,12 +162,11 @@ class ImportRun:
             _DISTUTILS_HACK, Outcome(NOT_FOUND)
         ).ok:
             return self.run("setuptools._" + name)  # setuptools' meta path finder serves its own copy
-        w = self._find(name)
-        if not w.found and self._served(name):
+        spec = self._spec(name)
+        if spec is None and self._served(name):
             return Outcome()  # the importer its package put on sys.meta_path serves it (six.moves)
-        if not w.found:
-            return self._not_found(name, w.last if parent else None, leaf)
-        spec = w.specs[-1]
+        if spec is None:
+            return self._not_found(name, self._spec(parent) if parent else None, leaf)
         if spec.kind == "extension":
             why = self.broken.get(spec.path or "")
             return Outcome(IMPORT_ERROR, f"{spec.path}: {why}", spec.path) if why else self._loads(spec.path or "")
@@ -279,12 +287,12 @@ class ImportRun:
             return out
         caught: dict[str, Caught] = {}
         _keep(caught, out.caught)
-        spec = self._find(ref.name).spec
+        spec = self._spec(ref.name)
         for n in ref.names:
             if n == "*":
                 continue
             sub = f"{ref.name}.{n}"
-            if self._find(sub).found:
+            if self._spec(sub) is not None:
                 o = self.run(sub)
                 if not o.ok:
                     return o
