@@ -5,7 +5,13 @@ importing `a.b` imports `a` first; a package or module runs its top-level import
 order (not those inside a function, under `if TYPE_CHECKING`, or in a platform or version branch
 the target does not take); an import that raises ends the module unless an enclosing `try`
 catches that exception type (`except ModuleNotFoundError` does not catch the ImportError a native
-file that will not load raises; `except ImportError` and `except Exception` do). Native files
+file that will not load raises; `except ImportError` and `except Exception` do; a handler that
+ends in `raise` catches nothing for good). A branch beside one that raises runs whenever the module
+goes on (PyYAML's `_yaml` shim); a name the module binds once to a constant decides an `if`
+(numpy's `__NUMPY_SETUP__`). A folder a module appends to sys.path, built from `__file__`, is
+searched after the standard library once that module ran (setuptools' `_vendor`); setuptools
+serves `distutils` once `_distutils_hack.override` ran, and a module that puts an importer on
+sys.meta_path serves its own submodules (six.moves). Native files
 that will not load raise ImportError when picked; one the target's suffixes do not match is not
 an extension at all, so the name is whatever else is there (a namespace folder, or nothing:
 ModuleNotFoundError). Sources are parsed once each, within a budget; past it the answer is unknown.
