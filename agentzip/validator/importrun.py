@@ -34,6 +34,7 @@ NOT_FOUND = "ModuleNotFoundError"
 IMPORT_ERROR = "ImportError"
 # `from x import *` and a module `__getattr__` define names nobody can list.
 _DEFINES_ANY = re.compile(rb"import\s*\*|def __getattr__")
+_WORD = re.compile(rb"\w+")
 _CATCH_ALL = frozenset({"*", "Exception", "BaseException"})
 # setuptools imports this first; from then on `import distutils` gets setuptools._distutils.
 _DISTUTILS_HACK = "_distutils_hack.override"
@@ -106,6 +107,7 @@ class ImportRun:
         self._refs: dict[str, list[ImportRef] | str] = {}
         self._edits: dict[str, list[tuple[int, str]]] = {}  # source -> (line, folder it adds to sys.path)
         self._added: list[Finder] = []  # one per folder a module run so far appended to sys.path
+        self._words: dict[str, frozenset[bytes] | None] = {}  # None: the source may define any name
         self._serving: set[str] = set()  # sources that put an importer on sys.meta_path
 
     def _find(self, name: str) -> Resolution:
@@ -216,12 +218,11 @@ class ImportRun:
         path = self.finder.source_file(spec)
         if path is None:
             return True
-        data = self.read(path)
-        if data is None:
-            return True
-        if _DEFINES_ANY.search(data):
-            return True
-        return re.search(rb"\b" + re.escape(name.encode()) + rb"\b", data) is not None
+        if path not in self._words:  # the words of each __init__, read once: many statements ask of one
+            data = self.read(path)
+            self._words[path] = None if data is None or _DEFINES_ANY.search(data) else frozenset(_WORD.findall(data))
+        words = self._words[path]
+        return words is None or name.encode() in words
 
     def _beside(self, name: str) -> str | None:
         """A native file named like a namespace package that the target passed over for the folder."""
