@@ -40,6 +40,10 @@ class FoundCauses(RuntimeCauses):
         # azure.identity.aio): a broken native anywhere in it breaks the modules that use it.
         package = next((s for s in w.specs if s.kind != "namespace"), spec)
         if package.kind == "namespace" or (len(w.specs) == 1 and self._declared_namespace(spec)):
+            # a declaration runs code all the same: `__import__("pkg_resources")` needs a setuptools before 82
+            out = self.runner.run(module)
+            if out.raises is not None:
+                return self._raised(module, out, steps, provider)
             where = ", ".join(p + "/" for p in spec.search) or spec.path
             return Diagnosis(
                 module,

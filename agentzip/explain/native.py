@@ -67,25 +67,27 @@ class NativeCauses(Session):
             return False
         return any(base + s in self.files for s in (*self.suffixes, ".py"))
 
-    def _uses(self, top: Spec, broken: list[Native]) -> tuple[list[ImportRef], list[ImportRef]]:
-        """Where the package's own code imports its broken natives: (plain imports, guarded ones)."""
-        from agentzip.validator.imports import imports_in
+    def _first_lazy_use(self, top: Spec, broken: list[Native]) -> ImportRef | None:
+        """The first place (in path order) where the package's own code imports one of its broken natives
+        inside a function: the call that loads it. Test code is left out (it never runs in the container);
+        only sources that name a broken native are parsed, and the search stops at the first hit."""
+        from agentzip.validator.imports import imports_in, is_test_path
 
         folder = top.path if top.path and top.path.endswith("/") else None
         entry = self.finder.entry_of(top.path or "") if top.path else None
         if folder is None or entry is None:
-            return [], []
+            return None
         prefix = entry + "/" if entry else ""
         # dotted name of each broken native -> its path
         wanted = {name: n.path for n in broken if (name := self.finder.module_name(n.path)) is not None}
         leaves = {name.rsplit(".", 1)[-1].encode() for name in wanted}
-        fatal: list[ImportRef] = []
-        optional: list[ImportRef] = []
         spent = 0
         for path in sorted(p for p in self.files if p.startswith(folder) and p.endswith(".py")):
+            if is_test_path(path[len(prefix) :]):
+                continue
             f = self.index.by_path[path]
             if spent + f.size > SOURCE_BUDGET or self._spent + f.size > TOTAL_SOURCE_BUDGET:
-                break  # what is left unread counts as not importing them: the verdict becomes "unknown"
+                break  # what is left unread is not searched: the message names no call
             try:
                 data = self.ctx.bundle.read(f, SOURCE_LIMIT)
             except ArchiveError:
@@ -96,9 +98,9 @@ class NativeCauses(Session):
                 continue  # names none of them: no need to parse it
             for ref in imports_in(data, path, path[len(prefix) :]):
                 hit = ref.name in wanted or any(f"{ref.name}.{n}" in wanted for n in ref.names)
-                if hit and not ref.type_checking:
-                    (optional if ref.optional else fatal).append(ref)
-        return fatal, optional
+                if hit and ref.function and not ref.type_checking:
+                    return ref
+        return None
 
     def _native_diagnosis(
         self,

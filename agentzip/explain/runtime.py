@@ -121,16 +121,29 @@ class RuntimeCauses(NativeCauses):
                 steps=steps,
                 provider=provider,
             )
+        note, fix = self._missing_fix(out)
         return Diagnosis(
             module,
             "fails",
             "dependency-missing",
-            f"`{module}` will not import: {raised}: {missing}{via}{_uncaught(out.chain, raised)}",
-            f"add the distribution that provides it to requirements.txt and rebuild packages/: "
-            f"{self._install('-r requirements.txt')}",
+            f"`{module}` will not import: {raised}: {missing}{via}{_uncaught(out.chain, raised)}{note}",
+            fix,
             steps=steps,
             provider=provider,
         )
+
+    def _missing_fix(self, out: Outcome) -> tuple[str, str]:
+        """A note on the missing module and the fix: pkg_resources left setuptools in version 82."""
+        rebuild = f"rebuild packages/: {self._install('-r requirements.txt')}"
+        if not out.chain or out.chain[-1].name != "pkg_resources":
+            return "", f"add the distribution that provides it to requirements.txt and {rebuild}"
+        bundled = next((d for d in self.index.distributions if d.name == "setuptools"), None)
+        note = (
+            f"; setuptools {bundled.version} is bundled, but setuptools 82 and later no longer ship pkg_resources"
+            if bundled is not None
+            else "; pkg_resources comes with setuptools before 82"
+        )
+        return note, f'add "setuptools<82" to requirements.txt and {rebuild}'
 
     def _imports_with_natives(
         self,
@@ -178,12 +191,9 @@ class RuntimeCauses(NativeCauses):
         steps: tuple[Step, ...],
         provider: dict[str, str],
     ) -> Diagnosis:
-        fatal, optional = self._uses(package, broken)
-        lazy = [r for r in (*fatal, *optional) if r.function]
+        lazy = self._first_lazy_use(package, broken)
         first = (
-            f"; the first call that loads it: `{lazy[0].function}()` ({lazy[0].where} imports `{lazy[0].name}`)"
-            if lazy
-            else ""
+            f"; the first call that loads it: `{lazy.function}()` ({lazy.where} imports `{lazy.name}`)" if lazy else ""
         )
         d = self._native_diagnosis(module, broken, steps, provider)
         shown = ", ".join(n.path for n in broken[:SHOWN]) + (

@@ -1,12 +1,17 @@
-"""Platform and version checks decided for the target (Linux, one CPython version) without running them."""
+"""Checks decided for the target (Linux, one CPython version) without running them: platform and version
+tests, the module's own constants, and the folders it adds to sys.path."""
 
 from __future__ import annotations
 
 import ast
+import itertools
 import operator
+import posixpath
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
+
+_NO_NAMES: Mapping[str, object] = {}
 
 
 def _dotted(node: ast.expr) -> str:
@@ -38,26 +43,28 @@ _COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], Any]] = {
 }
 
 
-def decide(test: ast.expr, version: tuple[int, int]) -> bool | None:
-    """A platform or version check decided for Linux and `version`; None when it depends on anything else."""
+def decide(test: ast.expr, version: tuple[int, int], known: Mapping[str, object] = _NO_NAMES) -> bool | None:
+    """A platform or version check decided for Linux and `version`; None when it depends on anything else.
+
+    `known`: the module's own constants at that point (`DEBUG = False`, numpy's `__NUMPY_SETUP__`)."""
     if isinstance(test, ast.BoolOp):
-        values = [decide(v, version) for v in test.values]
+        values = [decide(v, version, known) for v in test.values]
         if isinstance(test.op, ast.And):
             return False if False in values else (True if all(v is True for v in values) else None)
         return True if True in values else (False if all(v is False for v in values) else None)
     if isinstance(test, ast.Name):
-        return _decide_flag(test.id, version)
+        return bool(known[test.id]) if test.id in known else _decide_flag(test.id, version)
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        inner = decide(test.operand, version)
+        inner = decide(test.operand, version, known)
         return None if inner is None else not inner
     if isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) and test.args:
-        target = _value(test.func.value, version)
-        arg = _value(test.args[0], version)
+        target = _value(test.func.value, version, known)
+        arg = _value(test.args[0], version, known)
         if isinstance(target, str) and isinstance(arg, (str, tuple)) and test.func.attr == "startswith":
             return target.startswith(arg)
         return None
     if isinstance(test, ast.Compare) and len(test.ops) == 1:
-        left, right = _value(test.left, version), _value(test.comparators[0], version)
+        left, right = _value(test.left, version, known), _value(test.comparators[0], version, known)
         op = _COMPARE.get(type(test.ops[0]))
         if left is None or right is None or op is None:
             return None
@@ -86,12 +93,14 @@ def _decide_flag(name: str, version: tuple[int, int]) -> bool | None:
     return None
 
 
-def _value(node: ast.expr, version: tuple[int, int]) -> object:
+def _value(node: ast.expr, version: tuple[int, int], known: Mapping[str, object] = _NO_NAMES) -> object:
     """A constant, or what the target's sys.platform / os.name / sys.version_info is; None if unknown."""
     if isinstance(node, ast.Constant) and isinstance(node.value, (str, int)):
         return node.value
+    if isinstance(node, ast.Name) and isinstance(known.get(node.id), (str, int)):
+        return known[node.id]
     if isinstance(node, ast.Tuple):
-        items = [_value(e, version) for e in node.elts]
+        items = [_value(e, version, known) for e in node.elts]
         return None if any(i is None for i in items) else tuple(items)
     if isinstance(node, ast.Call) and not node.args:
         node = node.func
@@ -104,3 +113,115 @@ def _value(node: ast.expr, version: tuple[int, int]) -> object:
             return version[index.value]
         return None
     return _TARGET_VALUES.get(name)
+
+
+# Statements whose bodies run at module level (a def's or a class's body is not the module's).
+_BLOCKS = (ast.If, ast.Try, ast.With, ast.AsyncWith, ast.For, ast.AsyncFor, ast.While)
+_CONSTANT_TYPES = (bool, int, str, type(None))
+
+
+_GLOBAL = re.compile(rb"^[ \t]+global[ \t]+(\w+(?:[ \t]*,[ \t]*\w+)*)", re.MULTILINE)
+
+
+def global_names(source: bytes) -> frozenset[str]:
+    """Names a `global` statement in a function rebinds (found by text: function bodies are not parsed)."""
+    if b"global" not in source:
+        return frozenset()
+    return frozenset(
+        n.strip().decode("ascii", "replace") for m in _GLOBAL.finditer(source) for n in m.group(1).split(b",")
+    )
+
+
+def module_constants(tree: ast.Module, rebound: frozenset[str] = frozenset()) -> dict[str, tuple[object, int]]:
+    """Names the module binds exactly once, to a constant, at its own top level: name -> (value, line).
+
+    `try: __NUMPY_SETUP__ except NameError: __NUMPY_SETUP__ = False` leaves it False (builtins do not
+    carry it). A name bound anywhere else too (an import, a def, a loop, a second assignment, an
+    `except ... as`, `rebound`: a `global` in a function) is no constant."""
+    seen: dict[str, int] = dict.fromkeys(rebound, 2)
+    values: dict[str, tuple[object, int]] = {}
+    stack: list[ast.AST] = list(reversed(tree.body))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            name = node.targets[0].id
+            seen[name] = seen.get(name, 0) + 1
+            if isinstance(node.value, ast.Constant) and isinstance(node.value.value, _CONSTANT_TYPES):
+                values[name] = (node.value.value, node.lineno)
+            continue
+        for bound in _bound_names(node):
+            seen[bound] = seen.get(bound, 0) + 2  # bound some other way: never a constant
+        if isinstance(node, (*_BLOCKS, ast.ExceptHandler)):
+            for field in ("handlers", "finalbody", "orelse", "body"):
+                stack.extend(reversed(getattr(node, field, None) or []))
+    return {n: v for n, v in values.items() if seen.get(n) == 1}
+
+
+def _bound_names(node: ast.AST) -> list[str]:
+    """Names a statement binds other than by `name = constant` (targets of loops, imports, defs...)."""
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return [(a.asname or a.name).split(".", 1)[0] for a in node.names]
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return [node.name]
+    if isinstance(node, ast.ExceptHandler):
+        return [node.name] if node.name else []
+    targets: list[ast.expr] = []
+    if isinstance(node, ast.Assign):
+        targets = node.targets
+    elif isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor)):
+        targets = [node.target]
+    elif isinstance(node, (ast.With, ast.AsyncWith)):
+        targets = [i.optional_vars for i in node.items if i.optional_vars is not None]
+    elif isinstance(node, ast.Delete):
+        targets = node.targets
+    return [n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)]
+
+
+_PATH_NODES = 64
+_PATH_FUNCS = {"dirname", "join", "abspath", "realpath", "normpath", "Path", "PurePath", "str", "fspath"}
+
+
+def added_path(call: ast.Call, file: str) -> str | None:
+    """The bundle folder a `sys.path.append/extend/insert(...)` adds, when the argument is built from
+    `__file__` (`os.path.join(os.path.dirname(__file__), "_vendor")`, `Path(__file__).parent / "lib"`);
+    `file` is the bundle path of the source. None when it is anything else."""
+    # a few nodes of each argument: a path expression is small, a hostile one is not walked whole
+    for node in (n for arg in call.args for n in itertools.islice(ast.walk(arg), _PATH_NODES)):
+        if not isinstance(node, ast.expr) or isinstance(node, (ast.Name, ast.Constant)):
+            continue
+        if any(isinstance(n, ast.Name) and n.id == "__file__" for n in itertools.islice(ast.walk(node), _PATH_NODES)):
+            value = _path_value(node, file, 0)
+            if value is not None and value != file:
+                folder = posixpath.normpath(value)
+                return "" if folder == "." else folder
+    return None
+
+
+def _path_value(node: ast.expr, file: str, depth: int) -> str | None:
+    """A path expression over `__file__` evaluated for the bundle (posix, relative to its root)."""
+    if depth > 32:
+        return None
+    if isinstance(node, ast.Name) and node.id == "__file__":
+        return file
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.NamedExpr):
+        return _path_value(node.value, file, depth + 1)
+    if isinstance(node, ast.Attribute) and node.attr == "parent":
+        inner = _path_value(node.value, file, depth + 1)
+        return posixpath.dirname(inner) if inner is not None else None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+        left, right = _path_value(node.left, file, depth + 1), _path_value(node.right, file, depth + 1)
+        return posixpath.join(left, right) if left is not None and right is not None else None
+    if not isinstance(node, ast.Call) or node.keywords:
+        return None
+    func = _dotted(node.func).rsplit(".", 1)[-1]
+    args = [_path_value(a, file, depth + 1) for a in node.args]
+    if func not in _PATH_FUNCS or not args or any(a is None for a in args):
+        return None
+    values = [a for a in args if a is not None]
+    if func == "join":
+        return posixpath.join(*values)
+    if len(values) != 1:
+        return None
+    return posixpath.dirname(values[0]) if func == "dirname" else values[0]

@@ -7,12 +7,13 @@ visitor can follow (thousands of binary operators), has unknown imports, never a
 from __future__ import annotations
 
 import ast
+import gc
 import re
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from agentzip.validator.conditions import decide
+from agentzip.validator.conditions import added_path, decide, global_names, module_constants
 
 # Exceptions whose handler makes the imports in its `try` body optional.
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
@@ -92,6 +93,8 @@ class FileImports:
     broken: list[BrokenRelative] = field(default_factory=list)
     edits_path: bool = False
     problem: str | None = None
+    path_edits: list[tuple[int, str]] = field(default_factory=list)  # with `version`: (line, folder added)
+    adds_finder: bool = False  # with `version`: appends an importer to sys.meta_path (six serves six.moves)
 
 
 def read_imports(data: bytes, path: str, rel: str, version: tuple[int, int] | None = None) -> FileImports:
@@ -101,15 +104,22 @@ def read_imports(data: bytes, path: str, rel: str, version: tuple[int, int] | No
     not taken is left out and the one taken is not optional. Never raises on the file's contents:
     a tree too deep for the visitor (RecursionError) or too big (MemoryError) is reported like a
     file that does not parse."""
-    tree, problem = _parse(data)
+    tree, problem = _parse(data) if version is None else _parse_load(data)
     if tree is None:
         return FileImports(problem=problem or "does not parse")
     visitor = _Visitor(path, module_name(rel), rel.rsplit("/", 1)[-1] == "__init__.py", version)
+    visitor.tree, visitor.source = tree, data
     try:
         visitor.visit(tree)
     except (RecursionError, MemoryError):
         return FileImports(problem="does not parse (nested too deeply)")
-    return FileImports(visitor.imports, visitor.broken, visitor.edits_path)
+    return FileImports(
+        visitor.imports,
+        visitor.broken,
+        visitor.edits_path,
+        path_edits=visitor.path_edits,
+        adds_finder=visitor.adds_finder,
+    )
 
 
 def imports_in(data: bytes, path: str, rel: str) -> list[ImportRef]:
@@ -123,6 +133,21 @@ def module_name(rel: str) -> str:
     if parts[-1] == "__init__":
         parts.pop()
     return ".".join(parts)
+
+
+def _parse_load(data: bytes) -> tuple[ast.Module | None, str | None]:
+    """What runs at load: the tree with def and class bodies cut first (names.strip_bodies, lines kept),
+    the whole file when the cut does not parse; the collector paused while the tree is built."""
+    from agentzip.validator.names import strip_bodies
+
+    enabled = gc.isenabled()
+    gc.disable()  # an AST is thousands of small objects: collections while it grows cost a third of the parse
+    try:
+        tree, _ = _parse(strip_bodies(data))
+        return (tree, None) if tree is not None else _parse(data)
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _parse(data: bytes) -> tuple[ast.Module | None, str | None]:
@@ -205,6 +230,12 @@ def _caught(handlers: list[ast.ExceptHandler]) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _always_raises(body: list[ast.stmt]) -> bool:
+    """True for a block that ends in `raise`: a handler that re-raises catches nothing for good, and the
+    other branch of an `if` whose branch raises runs whenever the module goes on."""
+    return bool(body) and isinstance(body[-1], ast.Raise)
+
+
 def _suppressed(items: list[ast.withitem]) -> tuple[str, ...]:
     """The exception names a `with contextlib.suppress(A, B):` swallows (last dotted part)."""
     out: list[str] = []
@@ -240,6 +271,11 @@ class _Visitor(ast.NodeVisitor):
         self.edits_path = False
         self._guard: str | None = None
         self._type_checking = False
+        self.tree: ast.Module | None = None
+        self.source = b""
+        self._constants: dict[str, tuple[object, int]] | None = None  # the module's own, when first asked
+        self.path_edits: list[tuple[int, str]] = []
+        self.adds_finder = False
 
     def _add(self, name: str, node: ast.AST, **kw: object) -> None:
         self.imports.append(
@@ -288,7 +324,7 @@ class _Visitor(ast.NodeVisitor):
             self._with(None, True, node.body)
             self._with(None, False, node.orelse)
             return
-        taken = decide(node.test, self.version) if self.version is not None else None
+        taken = decide(node.test, self.version, self._known(node)) if self.version is not None else None
         if taken is not None:  # decided for the target: only the branch it takes runs
             self.visit(node.test)
             self._with(None, False, node.body if taken else node.orelse)
@@ -296,10 +332,23 @@ class _Visitor(ast.NodeVisitor):
         guard = _guard_of(node.test)
         self.visit(node.test)
         saved = self._conditional
-        self._conditional = self.version is not None or saved
+        # With the target known, a branch is conditional unless the other one raises: then the module
+        # either stops there or runs this branch (PyYAML's `_yaml` shim re-imports `yaml._yaml` or raises).
+        self._conditional = saved or (self.version is not None and not _always_raises(node.orelse))
         self._with(guard, False, node.body)
+        self._conditional = saved or (self.version is not None and not _always_raises(node.body))
         self._with(guard, False, node.orelse)
         self._conditional = saved
+
+    def _known(self, node: ast.If) -> dict[str, object]:
+        """The module's constants the test reads, bound above it."""
+        names = [n.id for n in ast.walk(node.test) if isinstance(n, ast.Name)]
+        if not names or self.tree is None:
+            return {}
+        if self._constants is None:
+            self._constants = module_constants(self.tree, global_names(self.source))
+        known = self._constants
+        return {n: c[0] for n in names if (c := known.get(n)) is not None and c[1] < node.lineno}
 
     def visit_Try(self, node: ast.Try) -> None:
         self._try(node.body, node.handlers, node.orelse, node.finalbody)
@@ -328,10 +377,12 @@ class _Visitor(ast.NodeVisitor):
         self, body: list[ast.stmt], handlers: list[ast.ExceptHandler], orelse: list[ast.stmt], final: list[ast.stmt]
     ) -> None:
         # Imports in the `try` body are optional when ImportError is caught; the fallback
-        # imports in the handlers are what runs when they fail, so those are required.
-        guard = "try/except ImportError" if _catches_import_error(handlers) else None
+        # imports in the handlers are what runs when they fail, so those are required. With the
+        # target known, a handler that re-raises (numpy's "Error importing numpy") catches nothing.
+        catching = [h for h in handlers if not _always_raises(h.body)] if self.version is not None else handlers
+        guard = "try/except ImportError" if _catches_import_error(catching) else None
         saved = self._catches
-        self._catches = (*saved, *_caught(handlers))
+        self._catches = (*saved, *_caught(catching))
         self._with(guard, False, body)
         self._catches = saved
         in_handler, self._handler = self._handler, True
@@ -380,4 +431,12 @@ class _Visitor(ast.NodeVisitor):
                     self._add(name, node, dynamic=True)
         elif func in ("sys.path.insert", "sys.path.append", "sys.path.extend", "site.addsitedir"):
             self.edits_path = True
+            folder = added_path(node, self.path) if self.version is not None and func != "site.addsitedir" else None
+            if folder is not None:
+                self.path_edits.append((node.lineno, folder))
+        elif func in ("sys.meta_path.append", "sys.meta_path.insert"):
+            self.adds_finder = True
+        if self.version is not None and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Call):
+            # `__import__("pkg_resources").declare_namespace(__name__)`: the import is the inner call
+            self.visit_Call(node.func.value)
         self.generic_visit(node)
