@@ -14,28 +14,21 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import statistics
-import subprocess
 import sys
 from pathlib import Path
+
+import bench  # benchmarks/bench.py, beside this file (the script's folder is on sys.path)
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 TARGET = 2.0
 MODULES = ("numpy", "pandas", "yaml", "_yaml", "lxml.etree", "PIL.Image", "orjson", "pydantic")
-ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def cpu(cmd: list[str], cold: bool) -> float:
-    """CPU seconds (user + system) of one run of the command."""
-    env = {**ENV, "AGENTZIP_NO_CACHE": "1"} if cold else ENV
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False, env=env)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if proc.returncode not in (0, 1):
-        sys.exit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr.decode(errors='replace')}")
-    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    """CPU seconds (user + system) of one run of the command (bench.cpu), cold or warm."""
+    return bench.cpu(cmd, {**bench.ENV, "AGENTZIP_NO_CACHE": "1"} if cold else bench.ENV)
 
 
 def main(argv: list[str] | None = None) -> int:
