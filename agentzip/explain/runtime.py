@@ -208,17 +208,29 @@ class RuntimeCauses(NativeCauses):
         )
 
     def _namespace_not_extension(
-        self, module: str, spec: Spec, beside: list[Native], steps: tuple[Step, ...], provider: dict[str, str]
+        self,
+        module: str,
+        spec: Spec,
+        beside: list[Native],
+        steps: tuple[Step, ...],
+        provider: dict[str, str],
+        name: str | None = None,
     ) -> Diagnosis:
-        """A folder found as a namespace where the native code of the same name is not an extension here."""
+        """A folder found as a namespace where the native code of the same name is not an extension here;
+        `from module import name` (`name` given) fails, and for the native's own cause."""
         d = self._native_diagnosis(module, beside, steps, provider)
+        found = (
+            f"`{module}` imports as an empty namespace package ({', '.join(p + '/' for p in spec.search)}), "
+            f"not as the native code beside it: {beside[0].path} is {beside[0].reason}, which Python {self._v} on "
+            "Linux does not load as an extension"
+        )
+        if name is not None:
+            return with_(d, message=f"`from {module} import {name}` fails: {found}, so the namespace has no `{name}`")
         return with_(
             d,
             verdict="fails-when-used",
             cause=as_cause("namespace-not-extension"),
-            message=f"`{module}` imports as an empty namespace package ({', '.join(p + '/' for p in spec.search)}), "
-            f"not as the native code beside it: {beside[0].path} is {beside[0].reason}, which Python {self._v} on "
-            f"Linux does not load as an extension; `from {module} import <name>` fails",
+            message=f"{found}; `from {module} import <name>` fails",
         )
 
     # -- loader errors read from a log -----------------------------------------------------------
