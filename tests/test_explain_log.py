@@ -169,3 +169,28 @@ def test_pkg_resources_from_a_setuptools_that_dropped_it(make_bundle, setuptools
         return
     assert (d.verdict, d.cause) == ("fails", "dependency-missing") == (d.verdict, module(path, "fs").cause)
     assert "setuptools 84.2.1 is bundled" in d.message and '"setuptools<82"' in d.fix
+
+
+# -- a dependency's import of a module the agent's own folder hides ------------------------------
+
+
+@pytest.mark.parametrize("shadowing", [True, False])
+def test_a_dependency_importing_a_shadowed_namespace_names_the_agents_folder(make_bundle, shadowing: bool) -> None:  # type: ignore[no-untyped-def]
+    files: dict[str, Any] = {
+        "main.py": "import restish\n",
+        **dist("restish", "0.7.1", modules=["restish/__init__.py"]),
+        "packages/restish/__init__.py": "from azure.core.exceptions import AzureError\n",
+        **dist("azure-core", "1.30.0", modules=["azure/core/__init__.py", "azure/core/exceptions.py"]),
+        "packages/azure/core/exceptions.py": "class AzureError(Exception): ...\n",
+    }
+    if shadowing:
+        files["azure/__init__.py"] = ""
+    path = make_bundle(files)
+    d = module(path, "restish")
+    if not shadowing:
+        assert d.verdict == "imports", d.message
+        return
+    assert (d.verdict, d.cause, d.code) == ("fails", "shadowed", "AZ403"), d.message
+    assert "agent's own `azure/`" in d.message and "packages/restish/__init__.py:1" in d.message
+    (logged_d,) = logged(path, "ModuleNotFoundError: No module named 'azure.core'\n")
+    assert logged_d.cause == d.cause

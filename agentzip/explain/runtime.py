@@ -121,6 +121,15 @@ class RuntimeCauses(NativeCauses):
                 steps=steps,
                 provider=provider,
             )
+        shadow = self._shadowed_import(out)
+        if shadow is not None:  # the agent's own folder hides what the dependency imports
+            return with_(
+                shadow,
+                module=module,
+                steps=steps,
+                provider=provider,
+                message=f"`{module}` will not import: {raised}: {missing}{via}: {shadow.message}",
+            )
         note, fix = self._missing_fix(out)
         return Diagnosis(
             module,
@@ -131,6 +140,14 @@ class RuntimeCauses(NativeCauses):
             steps=steps,
             provider=provider,
         )
+
+    def _shadowed_import(self, out: Outcome) -> Diagnosis | None:
+        """The missing module's own diagnosis when the agent's code shadows it (`azure/` hiding azure.core)."""
+        name = out.chain[-1].name if out.chain else None
+        if name is None or self.walk(name).found:
+            return None
+        d = self.diagnose(name, None)
+        return d if d.cause == "shadowed" else None
 
     def _missing_fix(self, out: Outcome) -> tuple[str, str]:
         """A note on the missing module and the fix: pkg_resources left setuptools in version 82."""
