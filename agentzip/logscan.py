@@ -27,13 +27,17 @@ _REQUIRED_DEPS = re.compile(r"Unable to import required dependencies:")
 _DEPENDENCY_LINE = re.compile(r"^([A-Za-z_][\w.]*): (.+)$")
 # delvewheel's patch in a Windows wheel's __init__ calls os.add_dll_directory, which Linux lacks.
 _ADD_DLL = re.compile(r"""AttributeError: module ['"]os['"] has no attribute ['"]add_dll_directory['"]""")
-_FRAME = re.compile(r"""File ["']([^"']+)["'], line \d+""")
+_FRAME = re.compile(r"""File ["']([^"']+)["'], line \d+(, in <module>)?""")
+_TRACEBACK = "Traceback (most recent call last):"
+# The exception line that ends a traceback: `ImportError: Error importing numpy: ...`.
+_EXCEPTION = re.compile(r"^([A-Za-z_][\w.]*(?:Error|Exception|Exit)): \S")
 _GLIBC = re.compile(r"""version [`'](GLIBC_[\d.]+)' not found \(required by ([^)\n]+)\)""")
 
 
 # A log can name any number of modules; explain reads each, so only the first ones are explained.
 MAX_FAILURES = 200
 MAX_COUNTED = 100_000  # distinct failures counted past the cap, so memory stays bounded too
+MAX_FRAMES = 64  # module-level frames kept of one traceback (the innermost matter)
 
 
 class Failures(list["ImportFailure"]):
@@ -58,11 +62,13 @@ class ImportFailure:
 
     module: str
     # "not-found" | "cannot-import-name" | "shared-library" | "glibc" | "bad-binary" (a file the
-    # loader rejects, `detail` its absolute path) | "windows-wheel" (`detail`: the frame's file)
+    # loader rejects, `detail` its absolute path) | "windows-wheel" (`detail`: the frame's file) |
+    # "raised" (an error none of these, raised while a module ran at import; `frames` says which)
     kind: str
     line: str  # the log line, as written
     name: str | None = None  # the name `cannot import name` could not find
     detail: str | None = None  # the file the runtime loaded, the missing library, the glibc version
+    frames: tuple[str, ...] = ()  # "raised": the files of the traceback's module-level frames, outermost first
 
 
 def scan(text: str | Iterable[str], limit: int = MAX_FAILURES) -> Failures:
@@ -71,12 +77,23 @@ def scan(text: str | Iterable[str], limit: int = MAX_FAILURES) -> Failures:
     seen: set[tuple[str, str, str | None]] = set()
     out = Failures()
     frame: str | None = None  # the file of the last traceback frame seen
+    at_load: list[str] = []  # the module-level frames of the traceback being read
+    last_at_load = False  # the last frame seen runs at module level
     dependencies = False  # inside pandas' "Unable to import required dependencies:" list
     for raw in text.splitlines() if isinstance(text, str) else text:
         line = raw.strip()
+        if line.startswith(_TRACEBACK):
+            at_load, last_at_load = [], False
         if m := _FRAME.search(line):
             frame = m.group(1)
+            last_at_load = m.group(2) is not None
+            if last_at_load:
+                at_load = [*at_load[-MAX_FRAMES + 1 :], frame]
         found = _failure(line, frame)
+        if m := _EXCEPTION.match(line):  # the traceback ends here
+            if found is None and at_load and not _REQUIRED_DEPS.search(line):
+                found = _raised(line, m.group(1), at_load, last_at_load)
+            at_load = []
         if dependencies and (m := _DEPENDENCY_LINE.match(line)) and found is None:
             found = ImportFailure(m.group(1), "not-found", line, detail=m.group(2))
         dependencies = bool(_REQUIRED_DEPS.search(line)) or (dependencies and _DEPENDENCY_LINE.match(line) is not None)
@@ -113,3 +130,11 @@ def _failure(line: str, frame: str | None = None) -> ImportFailure | None:
     elif m := _OLD_STYLE.search(line):
         found = ImportFailure(m.group(1), "not-found", line)
     return found
+
+
+def _raised(line: str, kind: str, at_load: list[str], last_at_load: bool) -> ImportFailure | None:
+    """An error the patterns above do not know, raised while a module ran at import: an ImportError of
+    the package's own words (numpy's "Error importing numpy"), or any error of module-level code."""
+    if not (kind.rsplit(".", 1)[-1].endswith("ImportError") or last_at_load):
+        return None
+    return ImportFailure(at_load[-1], "raised", line, detail=kind, frames=tuple(at_load))

@@ -1,7 +1,8 @@
 """explain against the real interpreter: every top-level module and native extension of real bundles.
 
 A CPython 3.13 for Linux x86_64 imports each module (fixtures/oracle.py: one batched isolated
-child per bundle, disagreements re-run alone); explain must give the same answer for each.
+child per bundle, disagreements re-run alone); explain must give the same answer for each, and
+`explain --log`, fed each distinct traceback of that run, the cause `explain -m` gives its module.
 """
 
 from __future__ import annotations
@@ -40,11 +41,14 @@ def interpreter() -> importtest.Interpreter:
 def _agree(folder: Path, interpreter: importtest.Interpreter, extra: list[str] | None = None, least: int = 11) -> None:
     started = time.perf_counter()
     modules = list(dict.fromkeys([*oracle.modules_of(folder), *(extra or [])]))
-    answers = oracle.compare(folder, interpreter=interpreter, modules=modules)
+    answers, logs = oracle.compare_logs(folder, interpreter=interpreter, modules=modules)
     _spent.append(time.perf_counter() - started)
     wrong = [a.describe() for a in answers if not a.agrees]
     assert len(answers) == len(modules) and len(modules) >= least
     assert wrong == [], "\n".join(wrong)
+    # explain --log on each distinct traceback names the cause explain -m names for that module
+    gaps = [a.describe() for a in logs if not a.agrees]
+    assert gaps == [], "\n".join(gaps)
 
 
 @pytest.mark.parametrize("recipe", RECIPES)

@@ -20,6 +20,8 @@ class Explainer(MissingCauses):
             return self._bad_binary(failure)
         if failure is not None and failure.kind == "windows-wheel":
             return self._windows_wheel(failure)
+        if failure is not None and failure.kind == "raised":
+            return self._raised_at_load(failure)
         if not DOTTED.match(module):
             raise UsageError(f"{module!r} is not a module name (expected a dotted name like yaml or azure.identity)")
         d = self.diagnose(module, failure.name if failure else None)
@@ -38,6 +40,32 @@ class Explainer(MissingCauses):
                     "or from another runtime or mode than the one explained here (see target)",
                 )
         return d
+
+    def _raised_at_load(self, failure: ImportFailure) -> Diagnosis:
+        """An error the log's patterns do not know: the module whose load raised it (the innermost
+        module-level frame in the bundle) is explained as `explain -m` explains it."""
+        path = next((p for f in reversed(failure.frames) if (p := self._bundle_path(f)) is not None), None)
+        module = self.finder.module_name(path) if path else None
+        if path is None or module is None:
+            return Diagnosis(
+                failure.module,
+                "unknown",
+                "not-followed",
+                f"the log's `{failure.line}` is raised while {failure.module} loads, which is not a module of "
+                "this bundle: is the log from another build of it?",
+                log=failure.line,
+            )
+        d = self.diagnose(module, None)
+        if d.verdict != "fails":
+            return with_(
+                d,
+                verdict="unknown",
+                cause="not-followed",
+                message=f"{d.message}, as far as agentzip follows it; the log's `{failure.line}` is raised by the "
+                f"code of {path} as it loads (the traceback's lines there say why)",
+                log=failure.line,
+            )
+        return with_(d, log=failure.line)
 
     def diagnose(self, module: str, name: str | None) -> Diagnosis:
         key = (module, name)

@@ -35,7 +35,7 @@ class FoundCauses(RuntimeCauses):
         if spec.kind == "namespace":
             beside = self._unloadable(module)
             if beside:
-                return self._namespace_not_extension(module, spec, beside, steps, provider)
+                return self._namespace_not_extension(module, spec, beside, steps, provider, name)
         # The package the module belongs to (its first regular component: `azure/identity/` for
         # azure.identity.aio): a broken native anywhere in it breaks the modules that use it.
         package = next((s for s in w.specs if s.kind != "namespace"), spec)
@@ -234,6 +234,10 @@ class FoundCauses(RuntimeCauses):
         sub = self.walk(f"{module}.{name}")
         if len(sub.specs) == len(module.split(".")) + 1:
             return None
+        natives = self._unloadable(f"{module}.{name}", spec.search) if spec.search else []
+        if natives:  # `from lxml import etree` where etree is an extension for another Python or platform
+            lead = self._only_native(f"{module}.{name}", natives)
+            return with_(self._native_diagnosis(module, natives, steps, provider, lead=lead), name=name)
         if spec.kind == "stdlib":
             return Diagnosis(
                 module,

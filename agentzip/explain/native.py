@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from agentzip.errors import ArchiveError
-from agentzip.explain.model import Diagnosis, Step, as_cause, by
+from agentzip.explain.model import Diagnosis, Step, as_cause, by, with_
 from agentzip.explain.session import Session
 from agentzip.logscan import ImportFailure
 from agentzip.validator.finder import Spec
@@ -20,6 +20,9 @@ SOURCE_LIMIT = 4 << 20  # bytes of one source file read (a name's definition, a 
 SOURCE_BUDGET = 32 << 20  # bytes of a package's sources read to find who imports its natives
 TOTAL_SOURCE_BUDGET = 128 << 20  # and of all packages' sources, for one explain run
 ELF_LIMIT = 64 << 20  # bytes of one shared library read for its DT_NEEDED list
+
+# musl's loader and C library: only binaries built for musllinux (Alpine) ask for them.
+MUSL_LIBRARIES = ("libc.musl-", "ld-musl-")
 
 # Shared libraries the runtime image may lack, and the usual way out.
 SYSTEM_LIBRARY_FIXES: dict[str, str] = {
@@ -197,6 +200,13 @@ class NativeCauses(Session):
 
     def _library_failure(self, failure: ImportFailure, library: str) -> Diagnosis:
         """`libGL.so.1: cannot open shared object file`: a library the image lacks."""
+        if library.startswith(MUSL_LIBRARIES):
+            musl = [n for n in self.index.natives if n.problem == "musl"]
+            if musl:  # not a library to add: the binaries that need it are built for Alpine
+                d = self._native_diagnosis(
+                    library, musl, (), {}, lead=f"`{library}` is musl's C library, which the runtime (glibc) lacks:"
+                )
+                return with_(d, log=failure.line)
         vendored = sorted(p for p in self.files if p.rsplit("/", 1)[-1] == library)
         needers = self._needing(library)
         who = ", ".join(

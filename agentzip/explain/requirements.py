@@ -60,6 +60,9 @@ class RequirementCauses(FoundCauses):
                 paths=(d.path,),
             )
         requirers = self._requirers(module)
+        dropped = self._dropped(module, key, requirers, steps)
+        if dropped is not None:
+            return dropped
         if requirers:
             d, req_text = requirers[0]
             others = f" (and {len(requirers) - 1} more)" if len(requirers) > 1 else ""
@@ -78,6 +81,36 @@ class RequirementCauses(FoundCauses):
                 paths=(d.path,),
             )
         return self._unknown_module(module, key, steps)
+
+    def _dropped(
+        self, module: str, key: str, requirers: list[tuple[Distribution, str]], steps: tuple[Step, ...]
+    ) -> Diagnosis | None:
+        """A bundled dependency that is installed but no longer ships the module: setuptools 82 and later
+        have no pkg_resources, which the requirer imports all the same."""
+        if not requirers:
+            return None
+        wanted = set(candidate_projects(module))
+        installed = next((d for d in self.index.distributions if d.name in wanted), None)
+        if installed is None:
+            return None
+        d, req_text = requirers[0]
+        rebuild = f"rebuild packages/: {self._install('-r requirements.txt')}"
+        if key.split(".", 1)[0] == "pkg_resources" and installed.name == "setuptools":
+            why = "setuptools 82 and later no longer ship pkg_resources"
+            fix = f'add "setuptools<82" to requirements.txt and {rebuild}'
+        else:
+            why = f"this version of {installed.display_name} does not ship it"
+            fix = f"require the version of {installed.display_name} that provides `{key}` and {rebuild}"
+        return Diagnosis(
+            module,
+            "fails",
+            "dependency-missing",
+            f"{d.display_name} {d.version} requires {req_text}, which provides `{key}`; {installed.display_name} "
+            f"{installed.version} is bundled, but {why}",
+            fix,
+            steps=steps,
+            paths=(installed.path,),
+        )
 
     def _listed_not_bundled(
         self, module: str, key: str, ln: RequirementLine, steps: tuple[Step, ...], site: str

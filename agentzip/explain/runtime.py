@@ -121,6 +121,15 @@ class RuntimeCauses(NativeCauses):
                 steps=steps,
                 provider=provider,
             )
+        shadow = self._shadowed_import(out)
+        if shadow is not None:  # the agent's own folder hides what the dependency imports
+            return with_(
+                shadow,
+                module=module,
+                steps=steps,
+                provider=provider,
+                message=f"`{module}` will not import: {raised}: {missing}{via}: {shadow.message}",
+            )
         note, fix = self._missing_fix(out)
         return Diagnosis(
             module,
@@ -131,6 +140,14 @@ class RuntimeCauses(NativeCauses):
             steps=steps,
             provider=provider,
         )
+
+    def _shadowed_import(self, out: Outcome) -> Diagnosis | None:
+        """The missing module's own diagnosis when the agent's code shadows it (`azure/` hiding azure.core)."""
+        name = out.chain[-1].name if out.chain else None
+        if name is None or self.walk(name).found:
+            return None
+        d = self.diagnose(name, None)
+        return d if d.cause == "shadowed" else None
 
     def _missing_fix(self, out: Outcome) -> tuple[str, str]:
         """A note on the missing module and the fix: pkg_resources left setuptools in version 82."""
@@ -208,17 +225,29 @@ class RuntimeCauses(NativeCauses):
         )
 
     def _namespace_not_extension(
-        self, module: str, spec: Spec, beside: list[Native], steps: tuple[Step, ...], provider: dict[str, str]
+        self,
+        module: str,
+        spec: Spec,
+        beside: list[Native],
+        steps: tuple[Step, ...],
+        provider: dict[str, str],
+        name: str | None = None,
     ) -> Diagnosis:
-        """A folder found as a namespace where the native code of the same name is not an extension here."""
+        """A folder found as a namespace where the native code of the same name is not an extension here;
+        `from module import name` (`name` given) fails, and for the native's own cause."""
         d = self._native_diagnosis(module, beside, steps, provider)
+        found = (
+            f"`{module}` imports as an empty namespace package ({', '.join(p + '/' for p in spec.search)}), "
+            f"not as the native code beside it: {beside[0].path} is {beside[0].reason}, which Python {self._v} on "
+            "Linux does not load as an extension"
+        )
+        if name is not None:
+            return with_(d, message=f"`from {module} import {name}` fails: {found}, so the namespace has no `{name}`")
         return with_(
             d,
             verdict="fails-when-used",
             cause=as_cause("namespace-not-extension"),
-            message=f"`{module}` imports as an empty namespace package ({', '.join(p + '/' for p in spec.search)}), "
-            f"not as the native code beside it: {beside[0].path} is {beside[0].reason}, which Python {self._v} on "
-            f"Linux does not load as an extension; `from {module} import <name>` fails",
+            message=f"{found}; `from {module} import <name>` fails",
         )
 
     # -- loader errors read from a log -----------------------------------------------------------
