@@ -157,8 +157,18 @@ def test_remote_build_trusts_requirements_but_says_so(make_bundle) -> None:  # t
     assert (d.verdict, d.cause) == ("unknown", "remote-build") and "requirements.txt:1" in d.message
     # not listed, but a listed project may depend on it: the remote build decides
     d = one(make_bundle(MAIN), "httpx", **R)
-    assert (d.verdict, d.cause) == ("unknown", "remote-build") and "add it to requirements.txt" in d.fix
+    assert (d.verdict, d.cause) == ("unknown", "remote-build") and "add `httpx` to requirements.txt" in d.fix
     assert "installed by the remote build if" in d.message
+
+
+@pytest.mark.parametrize("files", [MAIN, {"main.py": "import azure\n"}], ids=["requirements", "none"])
+def test_a_bare_namespace_is_not_a_project_to_add(make_bundle, files) -> None:  # type: ignore[no-untyped-def]
+    """The PyPI project `azure` is a retired meta-package: `import azure` asks for the project of a submodule."""
+    d = one(make_bundle(files), "azure", **R)
+    assert "add `azure`" not in d.fix and "with `azure`" not in d.fix, d.fix
+    assert "the project of the `azure.*` module" in d.fix
+    d = one(make_bundle(files), "azure.identity", **R)
+    assert "`azure-identity`" in d.fix, d.fix
 
 
 def test_module_in_a_venv_is_not_on_sys_path(make_bundle) -> None:  # type: ignore[no-untyped-def]

@@ -193,7 +193,7 @@ class RequirementCauses(FoundCauses):
                 "fails",
                 "no-requirements",
                 f"`{key}` is not in the zip, and there is no requirements.txt for the remote build to install it from",
-                f"add requirements.txt with {self._project_for(module)[0]}",
+                f"add requirements.txt with {self._to_add(module)}",
                 code="AZ103",
                 rule="requirements-missing",
                 steps=steps,
@@ -207,13 +207,19 @@ class RequirementCauses(FoundCauses):
                 "remote-build",
                 f"`{key}` is not in the zip and no requirement names it: it is installed by the remote build if "
                 f"{some} depends on it (requirements.txt lists {len(listed)} project(s))",
-                f"if the agent's own code imports `{key}`, add it to requirements.txt "
-                f"(`{self._project_for(module)[0]}`); "
+                f"if the agent's own code imports `{key}`, add {self._to_add(module)} to requirements.txt; "
                 "predict the remote build locally: agentzip build --mode remote_build --dry-run",
                 steps=steps,
                 paths=(self.index.requirements.path,) if self.index.requirements.path else (),
             )
         return self._unknown_module(module, key, steps)
+
+    def _to_add(self, module: str) -> str:
+        """What to add to requirements.txt for MODULE: its project, or for a bare shared namespace
+        (`azure`, `google`) how to find one, since the project named after it is never the right one."""
+        if module in NAMESPACE_ROOTS:
+            return f"the project of the `{module}.*` module it imports (`{module}` is a namespace many projects share)"
+        return f"`{self._project_for(module)[0]}`"
 
     def _project_for(self, module: str) -> tuple[str, bool]:
         """The project to add for a module, and whether agentzip knows it (curated or namespaced)."""
