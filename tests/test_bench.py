@@ -16,7 +16,12 @@ def test_bench_prints_its_table() -> None:
     rows = out.stdout.splitlines()
     assert rows[0].startswith("case")
     names = [r.split("  ")[0] for r in rows[1:-1]]
-    assert names == ["check small folder", "agentzip --version", "check zip, 50 entries"]
+    assert names == [
+        "check small folder",
+        "agentzip --version",
+        "(ref) the imports a check needs",
+        "check zip, 50 entries",
+    ]
     assert all("python -c pass" in r or "infolist" in r for r in rows[1:-1])
 
 
