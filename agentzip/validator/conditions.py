@@ -14,12 +14,12 @@ from typing import Any
 _NO_NAMES: Mapping[str, object] = {}
 
 
-def _dotted(node: ast.expr) -> str:
+def dotted(node: ast.expr) -> str:
     """`sys.platform` -> 'sys.platform'; '' for anything but names and attributes."""
     if isinstance(node, ast.Name):
         return node.id
     if isinstance(node, ast.Attribute):
-        inner = _dotted(node.value)
+        inner = dotted(node.value)
         return f"{inner}.{node.attr}" if inner else node.attr
     return ""
 
@@ -104,10 +104,10 @@ def _value(node: ast.expr, version: tuple[int, int], known: Mapping[str, object]
         return None if any(i is None for i in items) else tuple(items)
     if isinstance(node, ast.Call) and not node.args:
         node = node.func
-    name = _dotted(node)
+    name = dotted(node)
     if name in ("sys.version_info", "version_info"):
         return (*version, 99)  # any micro release
-    if isinstance(node, ast.Subscript) and _dotted(node.value) in ("sys.version_info", "version_info"):
+    if isinstance(node, ast.Subscript) and dotted(node.value) in ("sys.version_info", "version_info"):
         index = node.slice
         if isinstance(index, ast.Constant) and isinstance(index.value, int) and index.value in (0, 1):
             return version[index.value]
@@ -215,7 +215,7 @@ def _path_value(node: ast.expr, file: str, depth: int) -> str | None:
         return posixpath.join(left, right) if left is not None and right is not None else None
     if not isinstance(node, ast.Call) or node.keywords:
         return None
-    func = _dotted(node.func).rsplit(".", 1)[-1]
+    func = dotted(node.func).rsplit(".", 1)[-1]
     args = [_path_value(a, file, depth + 1) for a in node.args]
     if func not in _PATH_FUNCS or not args or any(a is None for a in args):
         return None

@@ -13,7 +13,7 @@ import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from agentzip.validator.conditions import added_path, decide, global_names, module_constants
+from agentzip.validator.conditions import added_path, decide, dotted, global_names, module_constants
 
 # Exceptions whose handler makes the imports in its `try` body optional.
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
@@ -204,16 +204,6 @@ def _resolve(package: str, level: int, name: str | None) -> str | None:
     return f"{base}.{name}" if name else base
 
 
-def _dotted(node: ast.expr) -> str:
-    """`typing.TYPE_CHECKING` -> 'typing.TYPE_CHECKING'; '' for anything but names and attributes."""
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        inner = _dotted(node.value)
-        return f"{inner}.{node.attr}" if inner else node.attr
-    return ""
-
-
 def _catches_import_error(handlers: list[ast.ExceptHandler]) -> bool:
     return any(c == "*" or c in _IMPORT_ERRORS for c in _caught(handlers))
 
@@ -226,7 +216,7 @@ def _caught(handlers: list[ast.ExceptHandler]) -> tuple[str, ...]:
             out.append("*")
             continue
         types = h.type.elts if isinstance(h.type, ast.Tuple) else [h.type]
-        out.extend(_dotted(t).rsplit(".", 1)[-1] or "*" for t in types)
+        out.extend(dotted(t).rsplit(".", 1)[-1] or "*" for t in types)
     return tuple(out)
 
 
@@ -241,15 +231,15 @@ def _suppressed(items: list[ast.withitem]) -> tuple[str, ...]:
     out: list[str] = []
     for item in items:
         call = item.context_expr
-        if isinstance(call, ast.Call) and _dotted(call.func).rsplit(".", 1)[-1] == "suppress":
-            out.extend(_dotted(a).rsplit(".", 1)[-1] or "*" for a in call.args)
+        if isinstance(call, ast.Call) and dotted(call.func).rsplit(".", 1)[-1] == "suppress":
+            out.extend(dotted(a).rsplit(".", 1)[-1] or "*" for a in call.args)
     return tuple(out)
 
 
 def _guard_of(test: ast.expr) -> str | None:
     """'platform check' for `sys.platform == "win32"`, 'version check' for `sys.version_info < (3, 11)`."""
     for node in ast.walk(test):
-        name = _dotted(node) if isinstance(node, (ast.Attribute, ast.Name)) else ""
+        name = dotted(node) if isinstance(node, (ast.Attribute, ast.Name)) else ""
         if name in ("sys.platform", "os.name", "platform.system", "sys.version_info", "platform", "version_info"):
             return _GUARDS[name.rsplit(".", 1)[-1]]
     return None
@@ -320,7 +310,7 @@ class _Visitor(ast.NodeVisitor):
         self._add(resolved, node, names=names, level=node.level)
 
     def visit_If(self, node: ast.If) -> None:
-        if _dotted(node.test).rsplit(".", 1)[-1] == "TYPE_CHECKING":
+        if dotted(node.test).rsplit(".", 1)[-1] == "TYPE_CHECKING":
             self._with(None, True, node.body)
             self._with(None, False, node.orelse)
             return
@@ -415,7 +405,7 @@ class _Visitor(ast.NodeVisitor):
     visit_AsyncFunctionDef = visit_FunctionDef
 
     def visit_Call(self, node: ast.Call) -> None:
-        func = _dotted(node.func)
+        func = dotted(node.func)
         if func in ("importlib.import_module", "import_module", "__import__", "builtins.__import__"):
             arg = node.args[0] if node.args else None
             if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value:
