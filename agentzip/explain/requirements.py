@@ -14,6 +14,7 @@ from agentzip.validator.importnames import (
     IMPORT_TO_PROJECTS,
     NAMESPACE_ROOTS,
     candidate_projects,
+    dropped_from,
     import_names_for_project,
 )
 from agentzip.validator.requirements import RequirementLine
@@ -85,8 +86,8 @@ class RequirementCauses(FoundCauses):
     def _dropped(
         self, module: str, key: str, requirers: list[tuple[Distribution, str]], steps: tuple[Step, ...]
     ) -> Diagnosis | None:
-        """A bundled dependency that is installed but no longer ships the module: setuptools 82 and later
-        have no pkg_resources, which the requirer imports all the same."""
+        """A bundled dependency that is installed but no longer ships the module (importnames.DROPPED_MODULES:
+        setuptools 82 and later have no pkg_resources, which requirers import all the same)."""
         if not requirers:
             return None
         wanted = set(candidate_projects(module))
@@ -95,9 +96,11 @@ class RequirementCauses(FoundCauses):
             return None
         d, req_text = requirers[0]
         rebuild = f"rebuild packages/: {self._install('-r requirements.txt')}"
-        if key.split(".", 1)[0] == "pkg_resources" and installed.name == "setuptools":
-            why = "setuptools 82 and later no longer ship pkg_resources"
-            fix = f'add "setuptools<82" to requirements.txt and {rebuild}'
+        gone = dropped_from(key)
+        if gone is not None and installed.name == gone[0]:
+            project, first = gone
+            why = f"{project} {first} and later no longer ship {key.partition('.')[0]}"
+            fix = f'add "{project}<{first}" to requirements.txt and {rebuild}'
         else:
             why = f"this version of {installed.display_name} does not ship it"
             fix = f"require the version of {installed.display_name} that provides `{key}` and {rebuild}"

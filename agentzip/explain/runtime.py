@@ -150,17 +150,23 @@ class RuntimeCauses(NativeCauses):
         return d if d.cause == "shadowed" else None
 
     def _missing_fix(self, out: Outcome) -> tuple[str, str]:
-        """A note on the missing module and the fix: pkg_resources left setuptools in version 82."""
+        """A note on the missing module and the fix, for a module its project stopped shipping too
+        (importnames.DROPPED_MODULES: pkg_resources left setuptools in version 82)."""
+        from agentzip.validator.importnames import dropped_from
+
         rebuild = f"rebuild packages/: {self._install('-r requirements.txt')}"
-        if not out.chain or out.chain[-1].name != "pkg_resources":
+        gone = dropped_from(out.chain[-1].name) if out.chain else None
+        if gone is None:
             return "", f"add the distribution that provides it to requirements.txt and {rebuild}"
-        bundled = next((d for d in self.index.distributions if d.name == "setuptools"), None)
+        project, first = gone
+        top = out.chain[-1].name.partition(".")[0]
+        bundled = next((d for d in self.index.distributions if d.name == project), None)
         note = (
-            f"; setuptools {bundled.version} is bundled, but setuptools 82 and later no longer ship pkg_resources"
+            f"; {project} {bundled.version} is bundled, but {project} {first} and later no longer ship {top}"
             if bundled is not None
-            else "; pkg_resources comes with setuptools before 82"
+            else f"; {top} comes with {project} before {first}"
         )
-        return note, f'add "setuptools<82" to requirements.txt and {rebuild}'
+        return note, f'add "{project}<{first}" to requirements.txt and {rebuild}'
 
     def _imports_with_natives(
         self,

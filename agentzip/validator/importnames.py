@@ -38,6 +38,16 @@ NAMESPACES: frozenset[str] = frozenset(
 )
 NAMESPACE_ROOTS: frozenset[str] = frozenset(n for n in NAMESPACES if "." not in n)
 
+# Top-level modules a project stopped shipping: module -> (project, the first version without it).
+# setuptools 82 removed pkg_resources (checked in its wheels); packages still import it.
+DROPPED_MODULES: dict[str, tuple[str, str]] = {"pkg_resources": ("setuptools", "82")}
+
+
+def dropped_from(module: str) -> tuple[str, str] | None:
+    """(project, first version without it) when MODULE's top level is one a project stopped shipping."""
+    return DROPPED_MODULES.get(module.partition(".")[0])
+
+
 # Import names that are not their project's name. Keys may be dotted (the longest prefix wins);
 # values are every project commonly installed for that name, the usual one first.
 IMPORT_TO_PROJECTS: dict[str, tuple[str, ...]] = {
