@@ -53,10 +53,21 @@ def use_color(flag: bool | None, *, stream: TextIO | None = None, to_file: bool 
 
 
 def width() -> int:
-    """Columns to wrap to: COLUMNS, else the terminal's, else DEFAULT_WIDTH (never below MIN_WIDTH)."""
-    import shutil  # its archive helpers import zlib, bz2 and lzma: only a report to wrap pays
+    """Columns to wrap to: COLUMNS, else the terminal's, else DEFAULT_WIDTH (never below MIN_WIDTH).
 
-    return max(MIN_WIDTH, shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns)
+    shutil.get_terminal_size's rule for the columns, without importing shutil (its archive
+    helpers pull zlib, bz2 and lzma into every check that prints a report).
+    """
+    try:
+        cols = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        cols = 0
+    if cols <= 0:
+        try:
+            cols = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):  # no terminal, a closed or replaced stream
+            cols = 0
+    return max(MIN_WIDTH, cols or DEFAULT_WIDTH)
 
 
 def fill(text: str, cols: int, first: str, rest: str) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from agentzip.foundry import INJECTED_ENV as INJECTED
 from agentzip.foundry import RESERVED_ENV_PREFIXES as RESERVED_PREFIXES
@@ -14,14 +14,18 @@ from agentzip.validator.findings import Hit, Severity
 from agentzip.validator.registry import rule
 from agentzip.validator.target import MODES, RUNTIMES
 
+if TYPE_CHECKING:
+    from decimal import Decimal
+
 # CPU range: 0.5-3.5 is accepted by every source; 0.25 and 3.75-4.0 only by some (FOUNDRY.md).
-CPU_STEP = Decimal("0.25")
+# Decimal strings: the decimal module loads only for a definition that sets cpu or memory.
+CPU_STEP = "0.25"
 # Beyond these a value is not a tier but a typo or a hostile file; Decimal arithmetic on 1e999
 # or NaN raises instead of comparing, so such values are refused before any arithmetic.
-MAGNITUDE = Decimal(10**6)
+MAGNITUDE = 10**6
 MAX_NUMBER = 40
-CPU_MIN, CPU_MAX = Decimal("0.25"), Decimal("4")
-CPU_SAFE_MIN, CPU_SAFE_MAX = Decimal("0.5"), Decimal("3.5")
+CPU_MIN, CPU_MAX = "0.25", "4"
+CPU_SAFE_MIN, CPU_SAFE_MAX = "0.5", "3.5"
 _MEMORY = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(Gi|Mi)\s*$")
 _NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$")
 NAME_MAX = 63
@@ -92,6 +96,8 @@ def _sane(n: Decimal) -> Decimal | None:
 
 
 def _cpu(text: str) -> Decimal | None:
+    from decimal import Decimal, InvalidOperation
+
     t = text.strip()
     if len(t) > MAX_NUMBER:
         return None
@@ -107,6 +113,8 @@ def _memory_gi(text: str) -> Decimal | None:
     m = _MEMORY.match(text) if len(text) <= MAX_NUMBER else None
     if not m:
         return None
+    from decimal import Decimal
+
     n = Decimal(m.group(1))
     return _sane(n if m.group(2) == "Gi" else n / 1024)
 
@@ -146,6 +154,8 @@ def invalid_resource_tier(ctx: Context) -> Iterator[Hit]:
             line=d.origin(given).line,
         )
         return
+    from decimal import Decimal
+
     cpu, mem = _cpu(d.cpu), _memory_gi(d.memory)
     if cpu is None or cpu <= 0:
         yield Hit(
@@ -163,7 +173,7 @@ def invalid_resource_tier(ctx: Context) -> Iterator[Hit]:
             line=d.origin("memory").line,
         )
         return
-    if cpu % CPU_STEP:
+    if cpu % Decimal(CPU_STEP):
         yield Hit(
             d.display,
             f"cpu {d.cpu} is not a multiple of 0.25 cores",
@@ -179,14 +189,14 @@ def invalid_resource_tier(ctx: Context) -> Iterator[Hit]:
             line=d.origin("memory").line,
         )
         return
-    if cpu < CPU_MIN or cpu > CPU_MAX:
+    if cpu < Decimal(CPU_MIN) or cpu > Decimal(CPU_MAX):
         yield Hit(
             d.display,
             f"cpu {d.cpu} is outside every documented range (at most 0.25-4 cores)",
             "use cpu: '0.5' with memory: 1Gi up to cpu: '3.5' with memory: 7Gi",
             line=d.origin("cpu").line,
         )
-    elif cpu < CPU_SAFE_MIN or cpu > CPU_SAFE_MAX:
+    elif cpu < Decimal(CPU_SAFE_MIN) or cpu > Decimal(CPU_SAFE_MAX):
         yield Hit(
             d.display,
             f"cpu {d.cpu} / memory {d.memory} is accepted by some sources only (0.25-4 in one table, 0.5-3.5 in another)",

@@ -59,14 +59,13 @@ class Config:
 def _toml(path: Path, *, mentioning: str | None = None) -> dict[str, Any]:
     """The TOML document at PATH; {} without parsing when it cannot hold the key `mentioning`.
 
-    A TOML key is spelled out in the text, or written with \\u escapes in a quoted key: a
-    pyproject.toml with neither cannot have a [tool.agentzip] table, and most have neither, so
-    most checks never load the TOML parser.
+    Most pyproject.toml files cannot hold a [tool.agentzip] table (could_hold_tool_table), so most
+    checks never load the TOML parser.
     """
     from agentzip.validator.userfile import read_text
 
     text = read_text(path, CONFIG_LIMIT, what="config file")
-    if mentioning is not None and mentioning not in text and "\\u" not in text and "\\U" not in text:
+    if mentioning is not None and not could_hold_tool_table(text, mentioning):
         return {}
     if sys.version_info >= (3, 11):
         import tomllib
@@ -80,13 +79,36 @@ def _toml(path: Path, *, mentioning: str | None = None) -> dict[str, Any]:
         raise UsageError(f"{path}: not valid TOML: nested too deeply") from None
 
 
+def could_hold_tool_table(text: str, name: str) -> bool:
+    """False only when TEXT surely has no `tool.NAME` key, so the TOML parser need not load.
+
+    Most pyproject.toml files never name agentzip; an agent's may, as its project name or a dev
+    dependency (`"agentzip>=1"`), which is no table. TOML spells a [tool.NAME] table as
+    `tool.NAME` (quotes and blanks allowed around the dot: headers, dotted keys), as NAME under a
+    `[tool]` header, as an inline `tool = {NAME = ...}`, or with \\u escapes in a quoted key;
+    any of those, and the file is parsed. Blanks are [ \\t] (TOML's), never \\s: a run of empty
+    lines must not make a multiline pattern quadratic.
+    """
+    if "\\u" in text or "\\U" in text:
+        return True
+    if name not in text:
+        return False
+    q, blank = r"[\"']?", r"[ \t]*"
+    return bool(
+        re.search(rf"tool{q}{blank}\.{blank}{q}{re.escape(name)}", text)
+        or re.search(rf"(?m)^{blank}\[{blank}{q}tool{q}{blank}\]", text)
+        or re.search(rf"(?m)^{blank}{q}tool{q}{blank}=", text)
+    )
+
+
 def find(start: str | os.PathLike[str]) -> Path | None:
     """The nearest agentzip.toml, or pyproject.toml with a [tool.agentzip] table, from START upward.
 
     In one folder agentzip.toml wins, as ruff.toml wins over pyproject.toml for ruff; a
-    pyproject.toml without the table does not stop the walk. One that cannot be read (not TOML,
-    not UTF-8, too large, not a file) is a UsageError, as a broken agentzip.toml is: whether it
-    holds settings for this check cannot be known, and ignoring them silently would be worse.
+    pyproject.toml without the table does not stop the walk. One that may hold it but cannot be
+    read (not TOML, not UTF-8, too large, not a file) is a UsageError, as a broken agentzip.toml
+    is: whether it holds settings for this check cannot be known, and ignoring them silently
+    would be worse.
     """
     from agentzip.validator.userfile import resolve
 
