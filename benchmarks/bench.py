@@ -1,6 +1,6 @@
 """Speed of `agentzip check` and start-up: one table, each case against its floor, CPU time, interleaved.
 
-    python benchmarks/bench.py [--entries 20000] [--repeat 7] [--no-network] [--here]
+    python benchmarks/bench.py [--entries 20000] [--repeat 7] [--no-network] [--here] [--python PY]
     python benchmarks/bench.py --profile zip|real-zip|real-folder [--entries 20000]
 
 Every command runs in a fresh interpreter, as a pre-commit hook would, from a regular install in
@@ -33,8 +33,20 @@ ROOT = Path(__file__).resolve().parent.parent
 INFOLIST = "import sys, zipfile; zipfile.ZipFile(sys.argv[1]).infolist()"
 HEADS = "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); [z.open(i).read(64) for i in z.infolist()]"
 WALK = "import os, sys; [os.stat(os.path.join(d, f)) for d, _, fs in os.walk(sys.argv[1]) for f in fs]"
-# The libraries every check imports (packaging.requirements pulls packaging.tags, logging, subprocess).
-NEEDED = "import packaging.requirements, dataclasses, pathlib, ast"
+# The modules outside agentzip that a check of the small folder loads, found by running it once:
+# the floor under start-up that agentzip's own modules sit on (the table's reference row).
+LOADED = """
+import sys
+before = set(sys.modules)
+sys.argv = ["agentzip", "check", sys.argv[1]]
+from agentzip.entry import run
+try:
+    run()
+except SystemExit:
+    pass
+new = {m for m in set(sys.modules) - before if not m.startswith("agentzip") and not m.startswith("_")}
+print(" ".join(sorted(m for m in new if m.rpartition(".")[0] not in new)))
+"""
 # The floor under every zip reader: find the end record, walk the central directory, keep the names.
 STRUCT = """
 import struct, sys
@@ -66,11 +78,11 @@ class Case:
     times: dict[str, list[float]] = field(default_factory=lambda: {"ours": [], "floor": [], "struct": []})
 
 
-def fresh_install(root: Path) -> str | None:
-    """A new virtual environment with agentzip installed as a user installs it; its python, or None."""
+def fresh_install(root: Path, base: str) -> str | None:
+    """A new virtual environment of `base` with agentzip installed as a user installs it; its python, or None."""
     venv = root / "venv"
     try:
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
+        subprocess.run([base, "-m", "venv", str(venv)], check=True, capture_output=True)
         py = venv / "bin" / "python"
         subprocess.run([str(py), "-m", "pip", "install", "-q", str(ROOT)], check=True, capture_output=True)
     except (subprocess.CalledProcessError, OSError) as e:
@@ -131,6 +143,14 @@ def real_bundle() -> tuple[Path, Path] | None:
         return None
 
 
+def needed(folder: Path) -> str:
+    """`import ...` of what a check of FOLDER loads from outside agentzip (its output discarded)."""
+    out = subprocess.run([PY, "-c", LOADED, str(folder)], capture_output=True, text=True).stdout.splitlines()
+    names = out[-1].split() if out else []
+    print(f"a check of {folder.name} imports, outside agentzip: {' '.join(names)}", file=sys.stderr)
+    return f"import {', '.join(names)}" if names else "pass"
+
+
 def cases(root: Path, entries: int, network: bool, via_module: bool) -> list[Case]:
     az = agentzip(via_module)
     PASS = [PY, "-c", "pass"]
@@ -142,7 +162,7 @@ def cases(root: Path, entries: int, network: bool, via_module: bool) -> list[Cas
         Case("check small folder", "python -c pass", [*az, "check", str(small)], PASS, small_zip, 4.0),
         Case("agentzip --version", "python -c pass", [*az, "--version"], PASS, small_zip, 2.0),
         # What no check can avoid: the interpreter and the imports every check needs, agentzip's excluded.
-        Case("(ref) the imports a check needs", "python -c pass", [PY, "-c", NEEDED], PASS, None, None),
+        Case("(ref) the imports a check needs", "python -c pass", [PY, "-c", needed(small)], PASS, None, None),
         Case(
             f"check zip, {entries:,} entries",
             "infolist",
@@ -218,7 +238,8 @@ def table(all_cases: list[Case], repeat: int) -> bool:
             f"{c.name:34} {ours * 1000:7.0f}  {c.floor_name:22} {floor * 1000:6.0f} {ratio:6.2f} "
             f"{bound:>5} {mark:4} {struct * 1000:6.0f} {sratio}"
         )
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, CPU time (user+sys), median of {repeat}")
+    version = subprocess.run([PY, "-c", "import sys; print(sys.version.split()[0])"], capture_output=True, text=True)
+    print(f"python {version.stdout.strip()}, {os.cpu_count()} CPUs, CPU time (user+sys), median of {repeat}")
     return ok
 
 
@@ -247,6 +268,9 @@ def main() -> None:
     ap.add_argument("--no-network", action="store_true", help="skip the real-wheel bundle (built from PyPI once)")
     ap.add_argument("--via-module", action="store_true", help="time `python -m agentzip` (say, another checkout)")
     ap.add_argument("--here", action="store_true", help="time the current environment, not a fresh install")
+    ap.add_argument(
+        "--python", default=sys.executable, help="the interpreter the fresh install is made with (say, a 3.13)"
+    )
     ap.add_argument("--profile", choices=["zip", "real-zip", "real-folder"], help="profile one check in process")
     args = ap.parse_args()
     if args.profile:
@@ -255,7 +279,7 @@ def main() -> None:
         return
     global PY
     with tempfile.TemporaryDirectory() as tmp:
-        fresh = None if args.here else fresh_install(Path(tmp))
+        fresh = None if args.here else fresh_install(Path(tmp), args.python)
         PY = fresh or sys.executable
         print(f"timing {'a fresh `pip install .`' if fresh else 'the current environment'}: {PY}", file=sys.stderr)
         all_cases = cases(Path(tmp), args.entries, not args.no_network, args.via_module)
