@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -93,3 +94,26 @@ def test_every_rule_docstring_reads_as_inspect_reads_it() -> None:
     for r in rules:
         doc = inspect.cleandoc(r.func.__doc__ or "")
         assert (r.summary, r.docs) == (doc.partition("\n")[0].strip(), doc.partition("\n")[2].strip()), r.code
+
+
+def test_records_keep_the_value_semantics_callers_rely_on(tmp_path: Path) -> None:
+    from agentzip import api
+    from agentzip.validator.bundle import BundleFile
+    from agentzip.validator.target import Target
+
+    # a folder file's stamp keys the caches, never equality; a ZipEntry compares by identity (records.py)
+    a, b = BundleFile("m.py", 3, mtime=1), BundleFile("m.py", 3, mtime=2)
+    assert a == b and hash(a) == hash(b) and len({a, b}) == 1
+    assert a != BundleFile("m.py", 4) and "mtime" not in repr(a) and "'m.py'" in repr(a)
+    # inferred settings do not make another target; replace makes a changed copy and keeps the original
+    t = Target(inferred=("runtime",))
+    assert t == Target() and hash(t) == hash(Target())
+    relaxed = t.replace(glibc_floor=(2, 99))
+    assert relaxed.glibc_floor == (2, 99) and t.glibc_floor != (2, 99) and relaxed.inferred == ("runtime",)
+    with pytest.raises(TypeError, match="glibc"):
+        t.replace(glibc=(2, 99))
+    # contexts() still unpacks as the (context, config) pairs it used to yield
+    (tmp_path / "main.py").write_text("print('hi')\n")
+    (tmp_path / "requirements.txt").write_text("")
+    for ctx, cfg in api.contexts(tmp_path):
+        assert ctx.target.entry_point == ("python", "main.py") and type(cfg).__name__ == "Config"
