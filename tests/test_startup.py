@@ -1,4 +1,4 @@
-"""What `agentzip check FOLDER` (the pre-commit hook) loads: no dataclass is built and no `dataclasses` import."""
+"""What `agentzip check PATH` (the pre-commit hook) loads: no dataclass is built and no `dataclasses` import."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import inspect
 import json
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -66,8 +67,16 @@ def _probe(path: Path) -> dict[str, object]:
     return result
 
 
-def test_a_folder_check_builds_no_dataclass_and_never_imports_dataclasses() -> None:
-    found = _probe(GOOD)
+@pytest.mark.parametrize("as_zip", [False, True], ids=["folder", "zip"])
+def test_a_check_builds_no_dataclass_and_never_imports_dataclasses(as_zip: bool, tmp_path: Path) -> None:
+    path = GOOD
+    if as_zip:
+        path = tmp_path / "good-agent.zip"
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+            for f in sorted(GOOD.rglob("*")):
+                if f.is_file():
+                    zf.write(f, f.relative_to(GOOD).as_posix())
+    found = _probe(path)
     assert found["code"] == 0, found["output"]
     assert "no problems found" in str(found["output"])
     offenders = found["offenders"]
