@@ -298,7 +298,7 @@ def test_a_zip_that_fails_check_is_kept_and_exits_1(tmp_path: Path, monkeypatch:
     seen: dict[str, Any] = {}
 
     def fake_check(path: Path, request: CheckRequest) -> Report:
-        seen.update(vars(request), path=path)
+        seen.update(request._asdict(), path=path)
         bad = Finding("AZ104", "requirements-missing", Severity.ERROR, None, "no requirements.txt", "add one")
         return Report.build(InputInfo(str(path), "zip", 0, None), {}, [bad])
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from packaging.tags import Tag
@@ -219,7 +218,7 @@ def incompatible_wheel_tag(ctx: Context) -> Iterator[Hit]:
         if not d.tags or d.tags & supported:
             continue
         if relaxed is None:
-            relaxed = replace(t, glibc_floor=(2, 99)).supported_tags
+            relaxed = t.replace(glibc_floor=(2, 99)).supported_tags
         built = ", ".join(d.tag_text) or ", ".join(sorted(map(str, d.tags)))
         if d.tags & relaxed:
             need = min(g for g in (glibc_of(tag.platform) for tag in d.tags & relaxed) if g is not None)

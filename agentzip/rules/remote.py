@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 
 from packaging.utils import canonicalize_name
 
@@ -43,7 +42,7 @@ def remote_requirement_unbuildable(ctx: Context) -> Iterator[Hit]:
     for ln in ctx.index.requirements.lines:
         hit = _unbuildable(ctx, ln)
         if hit is not None:
-            yield replace(hit, line=ln.line)
+            yield hit._replace(line=ln.line)
 
 
 _BUNDLED_HINT = "or deploy in bundled mode with everything installed: agentzip build --mode bundled"

@@ -6,9 +6,9 @@ import os
 import re
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from agentzip.errors import UsageError
 
@@ -34,8 +34,7 @@ MAX_SIZE = 1 << 50
 CONFIG_LIMIT = 4 << 20
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     """Settings from a config file; None means "not set here" (flags and definitions fill in)."""
 
     source: Path | None = None
@@ -45,7 +44,8 @@ class Config:
     glibc_floor: tuple[int, int] | None = None
     select: list[str] | None = None
     ignore: list[str] | None = None
-    per_path_ignores: dict[str, list[str]] = field(default_factory=dict)
+    # read-only: a named tuple's default is one object shared by every Config
+    per_path_ignores: Mapping[str, list[str]] = MappingProxyType({})
     fail_on: str | None = None
     size_limit: int | None = None
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from agentzip.foundry import SIZE_LIMIT
 
@@ -18,17 +17,12 @@ if TYPE_CHECKING:
     from agentzip.validator.target import Target
 
 
-def _no_ignores() -> Mapping[str, tuple[str, ...]]:
-    return MappingProxyType({})
-
-
-@dataclass(frozen=True)
-class Options:
+class Options(NamedTuple):
     """Settings rules read besides the target (from flags or config); never changed once made."""
 
     size_limit: int = SIZE_LIMIT
-    # path globs -> selectors ignored there (config `per-path-ignores`)
-    per_path_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=_no_ignores)
+    # path globs -> selectors ignored there (config `per-path-ignores`); read-only, so one shared default
+    per_path_ignores: Mapping[str, tuple[str, ...]] = MappingProxyType({})
     import_test: bool = False  # run the bundle under a real interpreter (AZ406, importtest.py)
     python: str | None = None  # that interpreter (--python); None: found as importtest finds one
 
@@ -47,15 +41,28 @@ class Options:
         return cls(size_limit=limit, per_path_ignores=ppi, import_test=import_test, python=python)
 
 
-@dataclass(frozen=True)
 class Context:
-    """Everything a rule may read. Rules never open files themselves: they ask the bundle."""
+    """Everything a rule may read. Rules never open files themselves: they ask the bundle.
 
-    bundle: Bundle
-    target: Target
-    options: Options = field(default_factory=Options)
-    # azure.yaml / agent.yaml / metadata JSON; None when the user has none (AZ7xx rules then stay quiet)
-    definition: Definition | None = None
+    Never changed once made (by convention). A plain class: its cached properties need an
+    instance __dict__, and a dataclass costs ~1 ms to define at every start-up.
+    """
+
+    def __init__(
+        self,
+        bundle: Bundle,
+        target: Target,
+        options: Options | None = None,
+        definition: Definition | None = None,
+    ) -> None:
+        self.bundle = bundle
+        self.target = target
+        self.options = Options() if options is None else options
+        # azure.yaml / agent.yaml / metadata JSON; None when the user has none (AZ7xx rules then stay quiet)
+        self.definition = definition
+
+    def __repr__(self) -> str:
+        return f"Context(bundle={self.bundle!r}, target={self.target!r}, options={self.options!r})"
 
     @cached_property
     def index(self) -> Index:

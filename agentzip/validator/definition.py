@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from agentzip.errors import UsageError
 from agentzip.validator.definition_doc import (
@@ -37,16 +37,14 @@ RETIRED_RUNTIMES = {
 }
 
 
-@dataclass(frozen=True)
-class Origin:
+class Origin(NamedTuple):
     """Where a value was written: its key path in the file (for messages) and its line (for annotations)."""
 
     key: str
     line: int | None = None
 
 
-@dataclass(frozen=True)
-class Definition:
+class Definition(NamedTuple):
     """What a definition file says about one agent, values as written (never normalized here)."""
 
     kind: str  # "azure.yaml" | "agent.yaml" | "metadata"
@@ -60,9 +58,10 @@ class Definition:
     dependency_resolution: str | None = None
     cpu: str | None = None
     memory: str | None = None
-    env: dict[str, str] = field(default_factory=dict)
+    # read-only mappings: a named tuple's default is one object shared by every Definition
+    env: Mapping[str, str] = MappingProxyType({})
     protocols: tuple[str, ...] = ()
-    origins: dict[str, Origin] = field(default_factory=dict)  # "runtime", "cpu", "env.NAME", ...
+    origins: Mapping[str, Origin] = MappingProxyType({})  # "runtime", "cpu", "env.NAME", ...
 
     def origin(self, what: str) -> Origin:
         """Where `what` was set; else its code configuration block; else the file's top."""
@@ -80,9 +79,13 @@ def _build(
     lines: KeyLines | None,
     base: Key,
     places: dict[str, list[Key]],
+    name_origin: Origin | None = None,
     **extra: Any,
 ) -> Definition:
-    """A Definition from the first place each field is written (paths relative to `base`)."""
+    """A Definition from the first place each field is written (paths relative to `base`).
+
+    `name_origin`: where the agent's name was written, when that is outside `places`.
+    """
     values: dict[str, Any] = {}
     origins: dict[str, Origin] = {}
     for what, candidates in places.items():
@@ -96,6 +99,8 @@ def _build(
     for name, val, key in env_pairs(env_value, (*base, *env_where)):
         env[name] = val
         origins[f"env.{name}"] = Origin(keyname(key), lines.line(key) if lines else None)
+    if name_origin is not None:
+        origins["name"] = name_origin
     return Definition(
         kind=kind,
         source=source,
@@ -153,11 +158,11 @@ def read_azure_yaml(path: Path) -> list[Definition]:
             lines,
             ("services", str(key)),
             _AZURE_PLACES,
+            Origin(f"services.{key}", lines.line(("services", str(key)))),
             name=str(key),
             service=str(key),
             project=resolve_path(path.parent / project),
         )
-        d.origins["name"] = Origin(f"services.{key}", lines.line(("services", str(key))))
         out.append(d)
     return out
 
@@ -187,10 +192,7 @@ def read_agent_yaml(path: Path) -> Definition | None:
     }
     name = text_of(doc.get("name"))
     origins_name = Origin("name", lines.line(("name",))) if name else None
-    d = _build(AGENT_YAML, path, body, lines, base, places, name=name)
-    if origins_name:
-        d.origins["name"] = origins_name
-    return d
+    return _build(AGENT_YAML, path, body, lines, base, places, origins_name, name=name)
 
 
 def read_metadata_json(path: Path) -> Definition:
@@ -222,10 +224,7 @@ def read_metadata_json(path: Path) -> Definition:
         "protocols": [("protocol_versions",), ("protocols",)],
     }
     name = text_of(doc.get("name")) or text_of(value_at(body, "name"))
-    d = _build("metadata", path, body, None, base, places, name=name)
-    if name:
-        d.origins["name"] = Origin("name", None)
-    return d
+    return _build("metadata", path, body, None, base, places, Origin("name", None) if name else None, name=name)
 
 
 def read(path: Path) -> list[Definition]:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from packaging.markers import Marker, UndefinedComparison, UndefinedEnvironmentName
 from packaging.requirements import Requirement
@@ -72,8 +71,7 @@ def active_extras(
     return {k: frozenset(v) for k, v in extras.items()}
 
 
-@dataclass(frozen=True)
-class Unmet:
+class Unmet(NamedTuple):
     """A Requires-Dist of a bundled distribution that the bundle does not meet."""
 
     requirer: Distribution

@@ -14,9 +14,8 @@ package only when nothing else is found. Submodules are looked for only in their
 from __future__ import annotations
 
 from collections.abc import Mapping, Set
-from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from agentzip.foundry import DEFAULT_RUNTIME, PACKAGES, PYTHON_RUNTIMES
 from agentzip.validator.stdlib import UNSHADOWABLE, is_windows_only, stdlib_modules, stdlib_top_level
@@ -38,8 +37,7 @@ def entry_label(entry: str) -> str:
     return f"{entry}/" if entry else "./"
 
 
-@dataclass(frozen=True)
-class Spec:
+class Spec(NamedTuple):
     """What the finder found for one dotted name (a ModuleSpec without the loader)."""
 
     kind: Kind
@@ -48,8 +46,7 @@ class Spec:
     entry: str | None = None  # the sys.path entry it was found in ("" = the root); None: merged namespace
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     """One place the runtime looks, and what it finds there (explain's "looked:" chain)."""
 
     where: str  # "./" (the entry point's folder), "packages/", "stdlib", "builtin"
@@ -60,8 +57,7 @@ class Step:
         return {"where": self.where, "found": self.found, "kind": self.kind}
 
 
-@dataclass(frozen=True)
-class Resolution:
+class Resolution(NamedTuple):
     """The finder's answer for a dotted name: a spec per component found, and the steps it took.
 
     `found` is true when every component resolved; otherwise `specs` stops at the last parent

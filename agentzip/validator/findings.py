@@ -1,11 +1,10 @@
-"""Severity, Finding and Report: frozen values in a stable order."""
+"""Severity, Finding and Report: frozen values (named tuples: cheap to define at start-up) in a stable order."""
 
 from __future__ import annotations
 
 import enum
 from collections import Counter
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 # Paths a message names before "and N more"; every path is in the finding's `paths`.
 SHOWN = 3
@@ -30,8 +29,7 @@ class Severity(enum.IntEnum):
             raise ValueError(f"unknown severity {text!r} (error, warning or info)") from None
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     """What a rule yields: where, what is wrong (with the facts), and the one-line fix."""
 
     path: str | None
@@ -43,8 +41,7 @@ class Hit:
     line: int | None = None  # 1-based line in the file at `path` (definition files), when known
 
 
-@dataclass(frozen=True, order=False)
-class Finding:
+class Finding(NamedTuple):
     """A hit turned into a report line by the engine."""
 
     code: str
@@ -75,8 +72,7 @@ class Finding:
         return data
 
 
-@dataclass(frozen=True)
-class InputInfo:
+class InputInfo(NamedTuple):
     """What was checked: a zip or a folder, its size and (for a zip) its SHA-256."""
 
     path: str
@@ -88,14 +84,13 @@ class InputInfo:
         return {"path": self.path, "kind": self.kind, "bytes": self.bytes, "sha256": self.sha256}
 
 
-@dataclass(frozen=True)
-class Report:
+class Report(NamedTuple):
     """The findings of one check, sorted, plus what was checked and against which target."""
 
     input: InputInfo
     target: dict[str, Any]
     findings: tuple[Finding, ...]
-    notes: tuple[str, ...] = field(default=())  # e.g. what was inferred about the target
+    notes: tuple[str, ...] = ()  # e.g. what was inferred about the target
     fail_on: Severity = Severity.ERROR  # from --fail-on or the config file: what `failed` means
 
     @classmethod

@@ -11,7 +11,7 @@ import gc
 import re
 import warnings
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from agentzip.validator.conditions import added_path, decide, dotted, global_names, module_constants
 
@@ -29,8 +29,7 @@ IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _TEST_FILE = re.compile(r"(^|/)(tests?/|test_[^/]*\.py$|[^/]*_test\.py$|conftest\.py$)")
 
 
-@dataclass(frozen=True)
-class ImportRef:
+class ImportRef(NamedTuple):
     """One import statement (or literal dynamic import) of the agent, with where it was written."""
 
     name: str  # absolute dotted module name; relative imports resolved against their package
@@ -72,8 +71,7 @@ def is_test_path(path: str) -> bool:
     return _TEST_FILE.search(path) is not None
 
 
-@dataclass(frozen=True)
-class BrokenRelative:
+class BrokenRelative(NamedTuple):
     """A relative import that cannot work: it climbs above the top-level package (or has none)."""
 
     file: str
@@ -85,16 +83,31 @@ class BrokenRelative:
         return f"{self.file}:{self.line}"
 
 
-@dataclass
 class FileImports:
     """What one parsed file imports, or why its imports are unknown (`problem`)."""
 
-    imports: list[ImportRef] = field(default_factory=list)
-    broken: list[BrokenRelative] = field(default_factory=list)
-    edits_path: bool = False
-    problem: str | None = None
-    path_edits: list[tuple[int, str]] = field(default_factory=list)  # with `version`: (line, folder added)
-    adds_finder: bool = False  # with `version`: appends an importer to sys.meta_path (six serves six.moves)
+    __slots__ = ("adds_finder", "broken", "edits_path", "imports", "path_edits", "problem")
+
+    def __init__(
+        self,
+        imports: list[ImportRef] | None = None,
+        broken: list[BrokenRelative] | None = None,
+        edits_path: bool = False,
+        problem: str | None = None,
+        path_edits: list[tuple[int, str]] | None = None,
+        adds_finder: bool = False,
+    ) -> None:
+        self.imports: list[ImportRef] = [] if imports is None else imports
+        self.broken: list[BrokenRelative] = [] if broken is None else broken
+        self.edits_path = edits_path
+        self.problem = problem
+        # with `version`: (line, folder added)
+        self.path_edits: list[tuple[int, str]] = [] if path_edits is None else path_edits
+        # with `version`: appends an importer to sys.meta_path (six serves six.moves)
+        self.adds_finder = adds_finder
+
+    def __repr__(self) -> str:
+        return f"FileImports(imports={self.imports!r}, problem={self.problem!r})"
 
 
 def read_imports(data: bytes, path: str, rel: str, version: tuple[int, int] | None = None) -> FileImports:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import posixpath
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from agentzip.errors import ArchiveError
 from agentzip.validator.finder import extension_suffixes
@@ -46,16 +45,14 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class SkippedFile:
+class SkippedFile(NamedTuple):
     """A source file whose imports are unknown, and why."""
 
     path: str
     reason: str
 
 
-@dataclass(frozen=True)
-class LocalModule:
+class LocalModule(NamedTuple):
     """A top-level module the agent's own root provides."""
 
     name: str
@@ -63,8 +60,7 @@ class LocalModule:
     kind: str  # "module", "package" (with __init__.py), "namespace" (folder without), "extension"
 
 
-@dataclass(frozen=True)
-class ImportScan:
+class ImportScan(NamedTuple):
     """Every import found, the files read, and the files whose imports are not known exactly."""
 
     imports: tuple[ImportRef, ...] = ()
@@ -221,22 +217,39 @@ def _sources_by_top(
     return by_top
 
 
-@dataclass
 class _Scan:
     """The scan's budget and what it found so far."""
 
-    bundle: Bundle
-    prefix: str
-    file_limit: int
-    budget: int
-    target_version: tuple[int, int] | None
-    imports: list[ImportRef] = field(default_factory=list)
-    broken: list[BrokenRelative] = field(default_factory=list)
-    skipped: list[SkippedFile] = field(default_factory=list)
-    approximate: list[str] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)
-    edits_path: bool = False
-    spent: int = 0
+    __slots__ = (
+        "approximate",
+        "broken",
+        "budget",
+        "bundle",
+        "edits_path",
+        "file_limit",
+        "files",
+        "imports",
+        "prefix",
+        "skipped",
+        "spent",
+        "target_version",
+    )
+
+    def __init__(
+        self, bundle: Bundle, prefix: str, file_limit: int, budget: int, target_version: tuple[int, int] | None
+    ) -> None:
+        self.bundle = bundle
+        self.prefix = prefix
+        self.file_limit = file_limit
+        self.budget = budget
+        self.target_version = target_version
+        self.imports: list[ImportRef] = []
+        self.broken: list[BrokenRelative] = []
+        self.skipped: list[SkippedFile] = []
+        self.approximate: list[str] = []
+        self.files: list[str] = []
+        self.edits_path = False
+        self.spent = 0
 
     def read(self, f: BundleFile) -> list[ImportRef]:
         """Read one file within the budget; its imports ([] when unread or unknown)."""

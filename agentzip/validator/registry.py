@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import inspect
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from agentzip.validator.findings import Hit, Severity
 
@@ -19,8 +17,7 @@ _CODE = re.compile(r"^AZ\d{3}$")
 _NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     """A registered check: stable code and name, default severity, docs, and the function."""
 
     code: str
@@ -52,6 +49,20 @@ FAMILIES: dict[str, str] = {
 }
 
 
+def cleandoc(doc: str) -> str:
+    """inspect.cleandoc for docstrings indented with spaces: every rule module runs it at import,
+    and importing inspect (with dis and tokenize) costs more than the whole registry."""
+    lines = doc.expandtabs().split("\n")
+    indents = [len(line) - len(line.lstrip(" ")) for line in lines[1:] if line.lstrip(" ")]
+    margin = min(indents, default=0)
+    lines = [lines[0].lstrip(" "), *(line[margin:] for line in lines[1:])]
+    while lines and not lines[-1]:
+        lines.pop()
+    while lines and not lines[0]:
+        lines.pop(0)
+    return "\n".join(lines)
+
+
 def rule(code: str, name: str, severity: Severity) -> Callable[[RuleFunc], RuleFunc]:
     """Register a rule. The docstring's first line is the summary; the rest is its docs page.
 
@@ -64,7 +75,7 @@ def rule(code: str, name: str, severity: Severity) -> Callable[[RuleFunc], RuleF
             raise ValueError(f"bad rule id {code} {name}")
         if code in _REGISTRY or any(r.name == name for r in _REGISTRY.values()):
             raise ValueError(f"rule {code} {name} registered twice")
-        doc = inspect.cleandoc(func.__doc__ or "")
+        doc = cleandoc(func.__doc__ or "")
         summary, _, body = doc.partition("\n")
         family = FAMILIES[code[2]]
         _REGISTRY[code] = Rule(code, name, severity, family, summary.strip(), body.strip(), func)

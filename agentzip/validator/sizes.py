@@ -5,7 +5,7 @@ from __future__ import annotations
 import zlib
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from agentzip.errors import ArchiveError
 from agentzip.foundry import PACKAGES
@@ -20,16 +20,15 @@ SAMPLE_BYTES = 256 << 10
 LOCAL_HEADER, CENTRAL_HEADER, END_RECORD = 30, 46, 22
 
 
-@dataclass(frozen=True)
-class ZipSize:
+class ZipSize(NamedTuple):
     """Bytes of the zip, compressed bytes per contributor, and whether it was measured."""
 
     total: int
     per_contributor: Counter[str]
     measured: bool
     # bytes once extracted, and file counts, per contributor (the size report draws both)
-    uncompressed: Counter[str] = field(default_factory=Counter)
-    files: Counter[str] = field(default_factory=Counter)
+    uncompressed: Counter[str]
+    files: Counter[str]
 
 
 def contributor(path: str) -> str:

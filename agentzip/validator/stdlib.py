@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 # stdlib-list ships one list per minor version. 0.12 knows 3.13 and 3.14; when a runtime newer
 # than the installed lists appears, use the newest list it has: the standard library only grows
@@ -11,8 +11,7 @@ from functools import lru_cache
 # rather than inferred from the difference between two lists.
 
 
-@dataclass(frozen=True)
-class Removal:
+class Removal(NamedTuple):
     """A module the standard library dropped, and what to use instead."""
 
     module: str

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -53,15 +52,56 @@ def parse_glibc(text: str) -> tuple[int, int]:
     return int(major), int(minor)
 
 
-@dataclass(frozen=True)
 class Target:
-    """What the bundle is checked against; `inferred` says which settings were guessed."""
+    """What the bundle is checked against; `inferred` says which settings were guessed.
 
-    runtime: str = DEFAULT_RUNTIME
-    mode: str | None = None
-    entry_point: tuple[str, ...] = ("python", "main.py")
-    glibc_floor: tuple[int, int] = DEFAULT_GLIBC
-    inferred: tuple[str, ...] = field(default=(), compare=False)
+    Never changed once made (`replace` makes a changed copy). A plain class, not a dataclass:
+    every check defines it at start-up, and its cached properties need an instance __dict__.
+    """
+
+    def __init__(
+        self,
+        runtime: str = DEFAULT_RUNTIME,
+        mode: str | None = None,
+        entry_point: tuple[str, ...] = ("python", "main.py"),
+        glibc_floor: tuple[int, int] = DEFAULT_GLIBC,
+        inferred: tuple[str, ...] = (),
+    ) -> None:
+        self.runtime = runtime
+        self.mode = mode
+        self.entry_point = entry_point
+        self.glibc_floor = glibc_floor
+        self.inferred = inferred  # not part of equality: a guessed setting is the same target
+
+    def _key(self) -> tuple[str, str | None, tuple[str, ...], tuple[int, int]]:
+        return (self.runtime, self.mode, self.entry_point, self.glibc_floor)
+
+    def __eq__(self, other: object) -> bool:
+        return self._key() == other._key() if isinstance(other, Target) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (
+            f"Target(runtime={self.runtime!r}, mode={self.mode!r}, entry_point={self.entry_point!r}, "
+            f"glibc_floor={self.glibc_floor!r}, inferred={self.inferred!r})"
+        )
+
+    def replace(self, **changes: Any) -> Target:
+        """A copy with these settings changed (TypeError for a name that is not one)."""
+        values: dict[str, Any] = {
+            "runtime": self.runtime,
+            "mode": self.mode,
+            "entry_point": self.entry_point,
+            "glibc_floor": self.glibc_floor,
+            "inferred": self.inferred,
+        }
+        unknown = sorted(set(changes) - set(values))
+        if unknown:
+            raise TypeError(f"Target has no setting(s) {', '.join(unknown)}")
+        values.update(changes)
+        return Target(**values)
 
     @property
     def is_python(self) -> bool:

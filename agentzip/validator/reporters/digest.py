@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from agentzip.validator.findings import Finding, Severity
 
@@ -37,8 +37,7 @@ NBSP_MARK = "\x00"
 _DIST_INFO = re.compile(r"(?:^|/)([^/]+)-([^/-]+)\.dist-info/?$")
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """One finding as the text shows it, with the rules folded into it ("AZ205 incompatible-wheel-tag")."""
 
     finding: Finding
@@ -59,8 +58,7 @@ class Entry:
         return f"{name} {version}"
 
 
-@dataclass(frozen=True)
-class Group:
+class Group(NamedTuple):
     """Findings of one rule that share one fix: shown together, the fix once."""
 
     entries: tuple[Entry, ...]
@@ -84,8 +82,7 @@ class Group:
         return text[: -len(self.why) - 2] if self.why else text
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     """One rule's findings, as groups; `also` when every one of them stands for another rule too."""
 
     code: str

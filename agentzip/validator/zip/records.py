@@ -6,7 +6,7 @@ import mmap
 import stat
 import struct
 import zlib
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from agentzip.validator.bundle import BundleFile
 
@@ -93,8 +93,7 @@ INVALID = "invalid"  # flagged, but not UTF-8
 Buffer = mmap.mmap | bytes
 
 
-@dataclass(frozen=True, slots=True)
-class Anomaly:
+class Anomaly(NamedTuple):
     """Something wrong with the archive itself: kind is corrupt, differential, overlap or limit."""
 
     kind: str
