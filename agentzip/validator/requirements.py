@@ -5,15 +5,13 @@ from __future__ import annotations
 import enum
 import posixpath
 import re
-import shlex
 from dataclasses import dataclass, field, replace
 from ipaddress import ip_address
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from packaging.requirements import InvalidRequirement, Requirement
-
 from agentzip.errors import ArchiveError
+from agentzip.validator.plainrequirement import RequirementLike, read_plain
 
 if TYPE_CHECKING:
     from agentzip.validator.bundle import Bundle, BundleFile
@@ -25,6 +23,9 @@ READ_LIMIT = 1 << 20
 # time for nothing (shlex on a 1 MB line took 25 s), so it is reported unread.
 LINE_LIMIT = 64 << 10
 _SHLEX_LIMIT = 4 << 10
+# A quote, a backslash, or whitespace other than a space or a tab: only then can shlex split a line
+# differently from str.split (a property test holds the two equal on every other line).
+_SHLEX_NEEDED = re.compile(r"['\"\\]|[^\S \t]")
 MAX_INCLUDES = 32  # -r chains deeper than this are a loop in all but name
 
 # Short and long spellings pip accepts, mapped to the long one.
@@ -97,7 +98,7 @@ class RequirementLine:
     file: str  # the requirements file in the bundle
     line: int  # where the logical line starts, 1-based
     text: str
-    requirement: Requirement | None = None  # a PEP 508 requirement (a name, maybe `@ url`)
+    requirement: RequirementLike | None = None  # a PEP 508 requirement (a name, maybe `@ url`)
     location: str | None = None  # a URL or local path that is not a PEP 508 name
     editable: bool = False
     option: str | None = None  # a global option, long spelling: "--index-url", "--requirement"
@@ -240,11 +241,7 @@ def parse_line(file: str, lineno: int, text: str, constraint: bool = False) -> R
 
 
 def _parse_words(file: str, lineno: int, text: str, constraint: bool) -> RequirementLine:
-    try:
-        # shlex handles quoted option values, but builds tokens a character at a time
-        words = shlex.split(text, posix=True) if len(text) <= _SHLEX_LIMIT else text.split()
-    except ValueError:
-        words = text.split()
+    words = split_words(text)
     first = words[0] if words else ""
     key: str | None = None
     value = ""
@@ -280,6 +277,19 @@ def _parse_words(file: str, lineno: int, text: str, constraint: bool) -> Require
     return _requirement(file, lineno, text, " ".join(args), constraint, hashes=tuple(hashes))
 
 
+def split_words(text: str) -> list[str]:
+    """The line's words as pip's shlex reads them; shlex (slow, and an import) only where it can differ."""
+    if len(text) > _SHLEX_LIMIT or not _SHLEX_NEEDED.search(text):
+        return text.split()
+    import shlex
+
+    try:
+        # shlex handles quoted option values, but builds tokens a character at a time
+        return shlex.split(text, posix=True)
+    except ValueError:  # an unclosed quote
+        return text.split()
+
+
 def _glued(word: str) -> bool:
     return len(word) > 2 and word[:2] in ("-r", "-c", "-e", "-i", "-f") and not word.startswith("--")
 
@@ -304,17 +314,15 @@ def _requirement(
     editable: bool = False,
     hashes: tuple[str, ...] = (),
 ) -> RequirementLine:
-    req: Requirement | None = None
+    req: RequirementLike | None = None
     location: str | None = None
     problem: str | None = None
     if is_location(spec):
         # `./lib`, `file:...`, `git+https://...#egg=name`: pip accepts these without a name
         location, req = spec, _named_location(spec)
     else:
-        try:
-            req = Requirement(spec)
-        except InvalidRequirement as e:
-            problem = f"not a valid requirement ({str(e).splitlines()[0]})"
+        req, error = parse_requirement(spec)
+        problem = f"not a valid requirement ({error})" if error is not None else None
     return RequirementLine(
         file,
         lineno,
@@ -340,15 +348,23 @@ def is_location(spec: str) -> bool:
     return "/" in head or "\\" in head or head.lower().endswith(_ARCHIVE_SUFFIXES)
 
 
-def _named_location(spec: str) -> Requirement | None:
+def parse_requirement(spec: str) -> tuple[RequirementLike | None, str | None]:
+    """(the requirement, None), or (None, the first line of packaging's error); packaging only past plain lines."""
+    plain = read_plain(spec)
+    if plain is not None:
+        return plain, None
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    try:
+        return Requirement(spec), None
+    except InvalidRequirement as e:
+        return None, str(e).splitlines()[0]
+
+
+def _named_location(spec: str) -> RequirementLike | None:
     """The project a bare URL names through `#egg=name`, when it does."""
     m = re.search(r"[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)", spec)
-    if m is None:
-        return None
-    try:
-        return Requirement(m.group(1))
-    except InvalidRequirement:
-        return None
+    return None if m is None else parse_requirement(m.group(1))[0]
 
 
 def classify(text: str, file: str) -> Source:
