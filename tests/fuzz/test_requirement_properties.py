@@ -6,7 +6,7 @@ import shlex
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from packaging.requirements import Requirement
+from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name as packaging_canonicalize_name
 
 from agentzip.validator import requirements
@@ -66,6 +66,25 @@ def test_a_plain_line_means_what_packaging_reads(line: str) -> None:
     assert str(plain.specifier) == str(req.specifier) and plain.specifier == req.specifier
     assert str(plain) == str(req)
     assert set(specifier_clauses(plain)) == set(specifier_clauses(req))
+
+
+@_MANY
+@given(_lines)
+def test_every_line_reads_as_packaging_reads_it(line: str) -> None:
+    got, problem = requirements.parse_requirement(line)
+    try:
+        want = Requirement(line)
+    except InvalidRequirement as e:
+        assert (got, problem) == (None, str(e).splitlines()[0])
+        return
+    assert problem is None and got is not None
+    assert (got.name, set(got.extras), got.url, str(got.marker), str(got)) == (
+        want.name,
+        want.extras,
+        want.url,
+        str(want.marker),
+        str(want),
+    )
 
 
 @_MANY
