@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import canonicalize_name
 
 from agentzip.builder.install import Install, combined_output, explain_failure, run_tool, uv_compile
 from agentzip.errors import BuildError, UsageError
 from agentzip.foundry import BUNDLED
+from agentzip.validator.projectname import canonicalize_name
 from agentzip.validator.requirements import logical_lines
 
 # uv reads this too: a lock (and the build after it) resolves as of that date, for reproducible tests.

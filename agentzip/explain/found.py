@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from packaging.utils import canonicalize_name
-
 from agentzip.errors import ArchiveError
 from agentzip.explain.closure import closure_diagnosis
 from agentzip.explain.model import Diagnosis, Step, by, with_
@@ -14,6 +12,7 @@ from agentzip.explain.native import SOURCE_LIMIT
 from agentzip.explain.runtime import RuntimeCauses
 from agentzip.foundry import BUNDLED
 from agentzip.validator.finder import Resolution, Spec
+from agentzip.validator.projectname import canonicalize_name
 from agentzip.validator.stdlib import NEEDS_SYSTEM_LIBRARY
 
 if TYPE_CHECKING:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import difflib
 
-from packaging.utils import canonicalize_name
-
 from agentzip.explain.model import DOTTED, Diagnosis, Step, by, with_
 from agentzip.explain.requirements import RequirementCauses
 from agentzip.foundry import BUNDLED
 from agentzip.validator.finder import Resolution, Spec, entry_label
 from agentzip.validator.findings import SHOWN
 from agentzip.validator.importnames import candidate_projects, import_key
+from agentzip.validator.projectname import canonicalize_name
 from agentzip.validator.stdlib import added_after, is_windows_only, removal, stdlib_modules
 
 

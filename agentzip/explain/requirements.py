@@ -5,8 +5,6 @@ from __future__ import annotations
 import difflib
 from typing import TYPE_CHECKING
 
-from packaging.utils import canonicalize_name
-
 from agentzip.explain.found import FoundCauses
 from agentzip.explain.model import DOTTED, Diagnosis, Step
 from agentzip.foundry import BUNDLED, PACKAGES
@@ -17,6 +15,7 @@ from agentzip.validator.importnames import (
     dropped_from,
     import_names_for_project,
 )
+from agentzip.validator.projectname import canonicalize_name
 from agentzip.validator.requirements import RequirementLine
 from agentzip.validator.stdlib import stdlib_top_level
 

@@ -6,8 +6,6 @@ from collections.abc import Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from packaging.utils import canonicalize_name
-
 from agentzip.errors import UsageError
 from agentzip.explain.model import Cause, Diagnosis, Verdict
 from agentzip.foundry import DEFAULT_RUNTIME, PACKAGES, PYTHON_RUNTIMES
@@ -16,6 +14,7 @@ from agentzip.validator.finder import Finder, Resolution, Spec
 from agentzip.validator.findings import Finding
 from agentzip.validator.importnames import candidate_projects
 from agentzip.validator.importrun import ImportRun
+from agentzip.validator.projectname import canonicalize_name
 
 if TYPE_CHECKING:
     from agentzip.validator.bundle import BundleFile

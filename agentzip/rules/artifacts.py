@@ -6,12 +6,11 @@ import posixpath
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from packaging.utils import InvalidSdistFilename, canonicalize_name, parse_sdist_filename
-
 from agentzip.foundry import ARCH, PACKAGES, REMOTE_BUILD
 from agentzip.validator.context import Context
 from agentzip.validator.findings import Hit, Severity
 from agentzip.validator.hints import bundled, install_command, python_version, target_description
+from agentzip.validator.projectname import canonicalize_name
 from agentzip.validator.registry import rule
 from agentzip.validator.requirements import SourceKind
 
@@ -172,6 +171,8 @@ def sdist_in_bundle(ctx: Context) -> Iterator[Hit]:
     """
     if not bundled(ctx):
         return
+    from packaging.utils import InvalidSdistFilename, parse_sdist_filename
+
     files = ctx.index.files
     for f in (files[n] for n in ctx.index.folders.get(PACKAGES, ())):  # the files right in packages/
         lower = f.name.lower()

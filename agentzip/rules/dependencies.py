@@ -6,9 +6,6 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
-from packaging.tags import Tag
-from packaging.utils import canonicalize_name
-
 from agentzip.foundry import PACKAGES
 from agentzip.validator.context import Context
 from agentzip.validator.depcheck import Unmet, applies, by_name, satisfied_by, unmet_dependencies
@@ -23,10 +20,13 @@ from agentzip.validator.hints import (
     sites,
     target_description,
 )
+from agentzip.validator.projectname import canonicalize_name
 from agentzip.validator.registry import rule
 from agentzip.validator.target import Target, glibc_of, platform_kind
 
 if TYPE_CHECKING:  # the METADATA reader loads only when a bundle has distributions
+    from packaging.tags import Tag
+
     from agentzip.validator.distributions import Distribution
 
 
@@ -238,6 +238,8 @@ def incompatible_wheel_tag(ctx: Context) -> Iterator[Hit]:
 
 
 def _why_incompatible(d: Distribution, t: Target) -> str:
+    from packaging.tags import Tag  # only for a bundle with an incompatible wheel
+
     platforms = {tag.platform for tag in d.tags}
     reasons = []
     if "any" not in platforms and not platforms & set(t.platforms) and not any(glibc_of(p) for p in platforms):

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from packaging.utils import canonicalize_name
-
 from agentzip.validator.context import Context
 from agentzip.validator.findings import Hit, Severity
+from agentzip.validator.projectname import canonicalize_name
 from agentzip.validator.registry import rule
 from agentzip.validator.requirements import RequirementLine
 

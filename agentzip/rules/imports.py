@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from packaging.utils import canonicalize_name
-
 from agentzip.foundry import BUNDLED, DEFAULT_RUNTIME, PYTHON_RUNTIMES
 from agentzip.validator.context import Context
 from agentzip.validator.finder import Finder
@@ -20,6 +18,7 @@ from agentzip.validator.importnames import (
     project_from_records,
 )
 from agentzip.validator.imports import ImportRef, is_test_path
+from agentzip.validator.projectname import canonicalize_name
 from agentzip.validator.registry import rule
 from agentzip.validator.stdlib import added_after, is_stdlib, is_windows_only, removal
 

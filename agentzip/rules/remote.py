@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from packaging.utils import canonicalize_name
-
 from agentzip.foundry import REMOTE_BUILD
 from agentzip.validator.context import Context
 from agentzip.validator.findings import SHOWN, Hit, Severity
+from agentzip.validator.plainrequirement import specifier_clauses
+from agentzip.validator.projectname import canonicalize_name
 from agentzip.validator.registry import rule
 from agentzip.validator.requirements import RequirementLine, Source, SourceKind
 
@@ -208,6 +208,4 @@ def unpinned_requirement(ctx: Context) -> Iterator[Hit]:
 def _pinned(ln: RequirementLine) -> bool:
     """`==1.2.3` or `===1.2.3`: one version, not a wildcard (`==1.*` is a range)."""
     r = ln.requirement
-    return r is not None and any(
-        s.operator == "===" or (s.operator == "==" and "*" not in s.version) for s in r.specifier
-    )
+    return r is not None and any(op == "===" or (op == "==" and "*" not in v) for op, v in specifier_clauses(r))

@@ -58,7 +58,7 @@ def _pulled_in_by(ctx: Context, importer: Distribution | None, owner: Distributi
 
 
 def _names(r: Requirement, d: Distribution) -> bool:
-    from packaging.utils import canonicalize_name
+    from agentzip.validator.projectname import canonicalize_name
 
     return canonicalize_name(r.name) == d.name
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
-from packaging.markers import Marker, UndefinedComparison, UndefinedEnvironmentName
-from packaging.requirements import Requirement
-from packaging.utils import canonicalize_name
+from agentzip.validator.projectname import canonicalize_name
 
 if TYPE_CHECKING:  # the METADATA reader loads only when a bundle has distributions
+    from packaging.markers import Marker
+    from packaging.requirements import Requirement
+
     from agentzip.validator.distributions import Distribution
+    from agentzip.validator.plainrequirement import RequirementLike
 
 
 def applies(marker: Marker | None, env: Mapping[str, str], extras: Iterable[str] = ()) -> bool:
@@ -21,6 +23,8 @@ def applies(marker: Marker | None, env: Mapping[str, str], extras: Iterable[str]
     """
     if marker is None:
         return True
+    from packaging.markers import UndefinedComparison, UndefinedEnvironmentName  # loaded with the marker
+
     for extra in ("", *extras):
         try:
             if marker.evaluate({**env, "extra": extra}):
@@ -30,7 +34,7 @@ def applies(marker: Marker | None, env: Mapping[str, str], extras: Iterable[str]
     return False
 
 
-def satisfied_by(req: Requirement, dist: Distribution) -> bool:
+def satisfied_by(req: RequirementLike, dist: Distribution) -> bool:
     """True when the distribution's version is in the requirement's specifier (pre-releases too,
     as pip check counts them); an unparseable version is dist-info-broken's business, not ours."""
     if not req.specifier:
@@ -47,7 +51,7 @@ def by_name(distributions: Iterable[Distribution]) -> dict[str, list[Distributio
 
 
 def active_extras(
-    roots: Iterable[Requirement], distributions: list[Distribution], env: Mapping[str, str]
+    roots: Iterable[RequirementLike], distributions: list[Distribution], env: Mapping[str, str]
 ) -> dict[str, frozenset[str]]:
     """Canonical name -> the extras something asked for: requirements.txt, then every bundled
     distribution's own Requires-Dist (under its own active extras), until nothing changes."""
@@ -84,7 +88,7 @@ class Unmet(NamedTuple):
 
 
 def unmet_dependencies(
-    distributions: list[Distribution], roots: Iterable[Requirement], env: Mapping[str, str]
+    distributions: list[Distribution], roots: Iterable[RequirementLike], env: Mapping[str, str]
 ) -> list[Unmet]:
     """Every applicable Requires-Dist of every bundled distribution that is missing or unsatisfied."""
     extras = active_extras(roots, distributions, env)

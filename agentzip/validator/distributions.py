@@ -13,16 +13,18 @@ from email.parser import BytesHeaderParser
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.tags import Tag, parse_tag
-from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from agentzip.errors import ArchiveError
 from agentzip.foundry import PACKAGES
+from agentzip.validator.projectname import canonicalize_name
 
 if TYPE_CHECKING:
+    # loaded where METADATA and WHEEL are parsed: packaging.tags alone pulls in logging and subprocess
+    from packaging.requirements import Requirement
+    from packaging.specifiers import SpecifierSet
+    from packaging.tags import Tag
+
     from agentzip.validator.bundle import Bundle, BundleFile
 
 # Read limits: METADATA carries the long description (a few hundred KiB for some projects);
@@ -194,6 +196,8 @@ def _wheel_tags(data: bytes | None, problems: list[str]) -> tuple[frozenset[Tag]
     """Every tag of WHEEL's `Tag:` lines, expanded, and the lines as written."""
     if data is None:
         return frozenset(), ()
+    from packaging.tags import parse_tag
+
     tags: set[Tag] = set()
     text: list[str] = []
     plain = wheel_tag_lines(data)
@@ -257,6 +261,9 @@ def _parse_metadata(data: bytes, problems: list[str]) -> _Metadata:
     Each field is validated on its own (packaging's Requirement, Version, SpecifierSet), so the
     good Requires-Dist lines stay when one of them is invalid.
     """
+    from packaging.requirements import InvalidRequirement, Requirement
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
     raw, unreadable_fields = metadata_headers(data)
     out = _Metadata(name=_single(raw, "name"), version=_single(raw, "version"))
     if out.name is None:

@@ -10,7 +10,7 @@ from agentzip.validator.findings import SHOWN
 from agentzip.validator.target import Target
 
 if TYPE_CHECKING:
-    from packaging.requirements import Requirement
+    from agentzip.validator.plainrequirement import RequirementLike
 
 
 def python_version(t: Target) -> str:
@@ -35,7 +35,7 @@ def sites(ctx: Context) -> str:
     return {"packages": "packages/", "root": "the zip root"}.get(ctx.index.site or "", "packages/ or the zip root")
 
 
-def pin(req: Requirement) -> str:
+def pin(req: RequirementLike) -> str:
     """The requirement without its marker: pip would evaluate the marker for the host again."""
     extras = f"[{','.join(sorted(req.extras))}]" if req.extras else ""
     return f"{req.name}{extras} @ {req.url}" if req.url else f"{req.name}{extras}{req.specifier}"

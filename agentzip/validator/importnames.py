@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from packaging.utils import NormalizedName, canonicalize_name
+from agentzip.validator.projectname import NormalizedName, canonicalize_name
 
 # Namespace packages (PEP 420 or pkgutil-style) shared by many projects: the name says nothing
 # until the first component past the namespace (`azure.identity` is azure-identity,

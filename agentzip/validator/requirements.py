@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import enum
 import posixpath
 import re
-import shlex
 from dataclasses import dataclass, field, replace
-from ipaddress import ip_address
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
-
-from packaging.requirements import InvalidRequirement, Requirement
 
 from agentzip.errors import ArchiveError
+from agentzip.validator.plainrequirement import RequirementLike, read_plain
+from agentzip.validator.sources import DRIVE, URL, VCS_PREFIXES, classify
+
+# re-exported: rules import the classified source of a line from here
+from agentzip.validator.sources import Source as Source
+from agentzip.validator.sources import SourceKind as SourceKind
 
 if TYPE_CHECKING:
     from agentzip.validator.bundle import Bundle, BundleFile
@@ -25,6 +25,9 @@ READ_LIMIT = 1 << 20
 # time for nothing (shlex on a 1 MB line took 25 s), so it is reported unread.
 LINE_LIMIT = 64 << 10
 _SHLEX_LIMIT = 4 << 10
+# A quote, a backslash, or whitespace other than a space or a tab: only then can shlex split a line
+# differently from str.split (a property test holds the two equal on every other line).
+_SHLEX_NEEDED = re.compile(r"['\"\\]|[^\S \t]")
 MAX_INCLUDES = 32  # -r chains deeper than this are a loop in all but name
 
 # Short and long spellings pip accepts, mapped to the long one.
@@ -50,44 +53,8 @@ _OPTIONS = {
     "--use-feature": "--use-feature",
 }
 _FLAGS = frozenset({"--no-index", "--pre", "--prefer-binary", "--require-hashes"})
-_VCS = ("git+", "hg+", "svn+", "bzr+")
 _ARCHIVE_SUFFIXES = (".whl", ".zip", ".tar.gz", ".tgz", ".tar.bz2", ".tar")
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 _SOURCE_OPTIONS = ("--index-url", "--extra-index-url", "--find-links")
-PYPI_HOSTS = frozenset({"pypi.org", "pypi.python.org", "files.pythonhosted.org", "test.pypi.org"})
-# Package feeds that always need a token: unreachable from the service's build.
-PRIVATE_FEEDS = ("pkgs.dev.azure.com", "pkgs.visualstudio.com", ".jfrog.io", ".pkg.github.com", "codeartifact.")
-
-
-class SourceKind(enum.Enum):
-    """Where a requirement line or a package-source option points."""
-
-    HTTP = "http"  # an http(s) URL: an archive, an index, a links page
-    VCS = "vcs"  # git+https://, git+ssh://, git@host:org/repo
-    LOCAL = "local"  # a local path or a file: URL
-    OTHER = "other"  # any other URL scheme (ftp://...)
-
-
-@dataclass(frozen=True)
-class Source:
-    """The URL or path of a requirement line or of --index-url/--extra-index-url/--find-links, classified once."""
-
-    kind: SourceKind
-    text: str  # as written
-    host: str = ""  # lowercase host name of a URL ("" for local paths)
-    # LOCAL: a bundle path relative to the zip root, or an absolute build-machine path as written
-    path: str | None = None
-    ssh: bool = False  # a VCS URL over SSH (or git://, same need for keys or a daemon)
-    env_credentials: bool = False  # `${VAR}` in the URL: filled from the build machine's environment
-    credentials: bool = False  # user or password written into the URL
-    private_host: bool = False  # localhost, a single-label or internal name, a private IP address
-    private_feed: bool = False  # a package feed that always needs a token (Azure Artifacts, JFrog...)
-
-    @property
-    def pypi(self) -> bool:
-        return self.host in PYPI_HOSTS
 
 
 @dataclass(frozen=True)
@@ -97,7 +64,7 @@ class RequirementLine:
     file: str  # the requirements file in the bundle
     line: int  # where the logical line starts, 1-based
     text: str
-    requirement: Requirement | None = None  # a PEP 508 requirement (a name, maybe `@ url`)
+    requirement: RequirementLike | None = None  # a PEP 508 requirement (a name, maybe `@ url`)
     location: str | None = None  # a URL or local path that is not a PEP 508 name
     editable: bool = False
     option: str | None = None  # a global option, long spelling: "--index-url", "--requirement"
@@ -240,11 +207,7 @@ def parse_line(file: str, lineno: int, text: str, constraint: bool = False) -> R
 
 
 def _parse_words(file: str, lineno: int, text: str, constraint: bool) -> RequirementLine:
-    try:
-        # shlex handles quoted option values, but builds tokens a character at a time
-        words = shlex.split(text, posix=True) if len(text) <= _SHLEX_LIMIT else text.split()
-    except ValueError:
-        words = text.split()
+    words = split_words(text)
     first = words[0] if words else ""
     key: str | None = None
     value = ""
@@ -280,6 +243,19 @@ def _parse_words(file: str, lineno: int, text: str, constraint: bool) -> Require
     return _requirement(file, lineno, text, " ".join(args), constraint, hashes=tuple(hashes))
 
 
+def split_words(text: str) -> list[str]:
+    """The line's words as pip's shlex reads them; shlex (slow, and an import) only where it can differ."""
+    if len(text) > _SHLEX_LIMIT or not _SHLEX_NEEDED.search(text):
+        return text.split()
+    import shlex
+
+    try:
+        # shlex handles quoted option values, but builds tokens a character at a time
+        return shlex.split(text, posix=True)
+    except ValueError:  # an unclosed quote
+        return text.split()
+
+
 def _glued(word: str) -> bool:
     return len(word) > 2 and word[:2] in ("-r", "-c", "-e", "-i", "-f") and not word.startswith("--")
 
@@ -304,17 +280,15 @@ def _requirement(
     editable: bool = False,
     hashes: tuple[str, ...] = (),
 ) -> RequirementLine:
-    req: Requirement | None = None
+    req: RequirementLike | None = None
     location: str | None = None
     problem: str | None = None
     if is_location(spec):
         # `./lib`, `file:...`, `git+https://...#egg=name`: pip accepts these without a name
         location, req = spec, _named_location(spec)
     else:
-        try:
-            req = Requirement(spec)
-        except InvalidRequirement as e:
-            problem = f"not a valid requirement ({str(e).splitlines()[0]})"
+        req, error = parse_requirement(spec)
+        problem = f"not a valid requirement ({error})" if error is not None else None
     return RequirementLine(
         file,
         lineno,
@@ -331,92 +305,29 @@ def _requirement(
 def is_location(spec: str) -> bool:
     """True for a URL or a local path in place of a requirement name."""
     head = spec.split(";", 1)[0].strip()
-    if _URL.match(head) or head.startswith(("file:", *_VCS)):
+    if URL.match(head) or head.startswith(("file:", *VCS_PREFIXES)):
         return True
-    if head.startswith((".", "/", "~", "\\")) or _DRIVE.match(head):
+    if head.startswith((".", "/", "~", "\\")) or DRIVE.match(head):
         return True
     if " @ " in spec or "@" in head.split("/", 1)[0]:
         return False  # `name @ url` is PEP 508
     return "/" in head or "\\" in head or head.lower().endswith(_ARCHIVE_SUFFIXES)
 
 
-def _named_location(spec: str) -> Requirement | None:
+def parse_requirement(spec: str) -> tuple[RequirementLike | None, str | None]:
+    """(the requirement, None), or (None, the first line of packaging's error); packaging only past plain lines."""
+    plain = read_plain(spec)
+    if plain is not None:
+        return plain, None
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    try:
+        return Requirement(spec), None
+    except InvalidRequirement as e:
+        return None, str(e).splitlines()[0]
+
+
+def _named_location(spec: str) -> RequirementLike | None:
     """The project a bare URL names through `#egg=name`, when it does."""
     m = re.search(r"[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)", spec)
-    if m is None:
-        return None
-    try:
-        return Requirement(m.group(1))
-    except InvalidRequirement:
-        return None
-
-
-def classify(text: str, file: str) -> Source:
-    """Classify a requirement's URL or path, or a package-source option's value, as pip would use it.
-
-    `file` is the requirements file: pip resolves relative paths against its folder.
-    """
-    env = "${" in text
-    if text.startswith("git@"):  # scp-style `git@github.com:org/repo.git`
-        return Source(SourceKind.VCS, text, host=text[4:].split(":", 1)[0].lower(), ssh=True, env_credentials=env)
-    scheme = text.split(":", 1)[0].lower() if _SCHEME.match(text) and not _DRIVE.match(text) else ""
-    if scheme.startswith(_VCS) or scheme in ("git", "ssh"):
-        authority = text.split("//", 1)[-1].split("/", 1)[0]
-        ssh = "ssh" in scheme or scheme == "git" or authority.startswith("git@")
-        return Source(SourceKind.VCS, text, host=_hostname(text), ssh=ssh, env_credentials=env)
-    if scheme in ("http", "https"):
-        try:
-            parts = urlsplit(text)
-            host, credentials = (parts.hostname or "").lower(), bool(parts.username or parts.password)
-        except ValueError:  # `http://[oops`: no host we could reach
-            host, credentials = "", False
-        return Source(
-            SourceKind.HTTP,
-            text,
-            host=host,
-            env_credentials=env,
-            credentials=credentials,
-            private_host=_private_host(host),
-            private_feed=any(host == f.lstrip(".") or f in host for f in PRIVATE_FEEDS),
-        )
-    path = _local_path(text, file)
-    if path is None:
-        return Source(SourceKind.OTHER, text, host=_hostname(text), env_credentials=env)
-    return Source(SourceKind.LOCAL, text, path=path, env_credentials=env)
-
-
-def _hostname(url: str) -> str:
-    try:
-        return (urlsplit(url).hostname or "").lower()
-    except ValueError:
-        return ""
-
-
-def _local_path(text: str, file: str) -> str | None:
-    """A local path or file: URL as a bundle path (absolute ones as written); None for other URLs."""
-    path = text.split("#", 1)[0].split(";", 1)[0].strip()
-    if path.startswith("file:"):
-        try:
-            path = urlsplit(path).path
-        except ValueError:  # `file://[oops/x`
-            path = path[len("file:") :].lstrip("/")
-    elif _URL.match(path):
-        return None
-    path = path.split("[", 1)[0]  # `./lib[extra]`
-    if path.startswith(("/", "~")) or _DRIVE.match(path):
-        return path  # absolute: a build-machine path, never a bundle path
-    joined = posixpath.normpath(posixpath.join(posixpath.dirname(file), path.replace("\\", "/")))
-    return "." if joined in ("", ".") else joined
-
-
-def _private_host(host: str) -> bool:
-    """True for hosts only a private network resolves or reaches."""
-    if not host:
-        return True
-    if host == "localhost" or "." not in host or host.endswith((".local", ".internal", ".corp", ".lan", ".home")):
-        return True
-    try:
-        ip = ip_address(host)
-    except ValueError:
-        return False
-    return ip.is_private or ip.is_loopback or ip.is_link_local
+    return None if m is None else parse_requirement(m.group(1))[0]

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from keyword import iskeyword
 from typing import TYPE_CHECKING, Any
 
-from packaging.tags import Tag
-from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel_filename
+from agentzip.validator.projectname import canonicalize_name
 
 if TYPE_CHECKING:
+    from packaging.tags import Tag
+
     from agentzip.validator.bundle import Bundle, BundleFile
     from agentzip.validator.target import Target
 
@@ -43,6 +44,8 @@ class RawWheel:
 
 def find_raw_wheels(bundle: Bundle, files: list[BundleFile], target: Target) -> list[RawWheel]:
     """Every `.whl` of the bundle, from its file name (and, for folders, its file list and METADATA)."""
+    from packaging.utils import InvalidWheelFilename, parse_wheel_filename  # with packaging.tags: only for wheels
+
     out: list[RawWheel] = []
     for f in files:
         if f.is_dir or f.is_symlink or not f.path.lower().endswith(".whl"):
