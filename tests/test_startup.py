@@ -18,11 +18,6 @@ from agentzip.validator.registry import cleandoc
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = ROOT / "examples" / "good-agent"
 
-# Modules whose records are converted on another line of work (validator/requirements.py is being
-# rewritten). While one of them still defines a dataclass, `dataclasses` is loaded because of it;
-# once none does, the test holds the whole path to both promises.
-PENDING = frozenset({"agentzip.validator.requirements"})
-
 # Runs the check as the console script does, then reports, as JSON on stderr, every loaded agentzip
 # module that defines a dataclass or holds a `dataclasses` function (dataclass, field, replace...).
 _PROBE = """
@@ -81,9 +76,8 @@ def test_a_check_builds_no_dataclass_and_never_imports_dataclasses(as_zip: bool,
     assert "no problems found" in str(found["output"])
     offenders = found["offenders"]
     assert isinstance(offenders, dict)
-    unexpected = {name: what for name, what in offenders.items() if name not in PENDING}
-    assert not unexpected, f"dataclasses on the check path (each costs ~1 ms at start-up): {unexpected}"
-    if not found["preloaded"] and not set(offenders) & PENDING:
+    assert not offenders, f"dataclasses on the check path (each costs ~1 ms at start-up): {offenders}"
+    if not found["preloaded"]:
         assert not found["loaded"], "`dataclasses` is imported on the check path, by a module outside agentzip"
 
 

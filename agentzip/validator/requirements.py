@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from agentzip.errors import ArchiveError
 from agentzip.validator.plainrequirement import RequirementLike, read_plain
@@ -57,8 +56,7 @@ _ARCHIVE_SUFFIXES = (".whl", ".zip", ".tar.gz", ".tgz", ".tar.bz2", ".tar")
 _SOURCE_OPTIONS = ("--index-url", "--extra-index-url", "--find-links")
 
 
-@dataclass(frozen=True)
-class RequirementLine:
+class RequirementLine(NamedTuple):
     """One logical line of a requirements file (continuations joined, comment removed)."""
 
     file: str  # the requirements file in the bundle
@@ -86,13 +84,12 @@ class RequirementLine:
         return self.requirement.url if self.requirement is not None else None
 
 
-@dataclass(frozen=True)
-class Requirements:
+class Requirements(NamedTuple):
     """Every line of requirements.txt and the files it includes; empty when there is none."""
 
     path: str | None = None
     lines: tuple[RequirementLine, ...] = ()
-    files: tuple[str, ...] = field(default=())
+    files: tuple[str, ...] = ()
 
     @property
     def requirements(self) -> list[RequirementLine]:
@@ -203,7 +200,7 @@ def parse_line(file: str, lineno: int, text: str, constraint: bool = False) -> R
         )
     ln = _parse_words(file, lineno, text, constraint)
     target = ln.value if ln.option in _SOURCE_OPTIONS else ln.url
-    return replace(ln, source=classify(target, file)) if target else ln
+    return ln._replace(source=classify(target, file)) if target else ln
 
 
 def _parse_words(file: str, lineno: int, text: str, constraint: bool) -> RequirementLine:

@@ -5,9 +5,7 @@ from __future__ import annotations
 import enum
 import posixpath
 import re
-from dataclasses import dataclass
-from ipaddress import ip_address
-from urllib.parse import urlsplit
+from typing import NamedTuple
 
 VCS_PREFIXES = ("git+", "hg+", "svn+", "bzr+")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -27,8 +25,7 @@ class SourceKind(enum.Enum):
     OTHER = "other"  # any other URL scheme (ftp://...)
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     """The URL or path of a requirement line or of --index-url/--extra-index-url/--find-links, classified once."""
 
     kind: SourceKind
@@ -61,6 +58,8 @@ def classify(text: str, file: str) -> Source:
         ssh = "ssh" in scheme or scheme == "git" or authority.startswith("git@")
         return Source(SourceKind.VCS, text, host=_hostname(text), ssh=ssh, env_credentials=env)
     if scheme in ("http", "https"):
+        from urllib.parse import urlsplit  # only a line with a URL pays for urllib and ipaddress
+
         try:
             parts = urlsplit(text)
             host, credentials = (parts.hostname or "").lower(), bool(parts.username or parts.password)
@@ -82,6 +81,8 @@ def classify(text: str, file: str) -> Source:
 
 
 def _hostname(url: str) -> str:
+    from urllib.parse import urlsplit
+
     try:
         return (urlsplit(url).hostname or "").lower()
     except ValueError:
@@ -92,6 +93,8 @@ def _local_path(text: str, file: str) -> str | None:
     """A local path or file: URL as a bundle path (absolute ones as written); None for other URLs."""
     path = text.split("#", 1)[0].split(";", 1)[0].strip()
     if path.startswith("file:"):
+        from urllib.parse import urlsplit
+
         try:
             path = urlsplit(path).path
         except ValueError:  # `file://[oops/x`
@@ -111,6 +114,8 @@ def _private_host(host: str) -> bool:
         return True
     if host == "localhost" or "." not in host or host.endswith((".local", ".internal", ".corp", ".lan", ".home")):
         return True
+    from ipaddress import ip_address
+
     try:
         ip = ip_address(host)
     except ValueError:
