@@ -15,7 +15,7 @@ MIN_WIDTH = 40
 # A fix hint's command starts at the start of the hint or after "...: ", with a program people run.
 _PROGRAMS = ("pip", "uv", "zip", "cd", "rm", "find", "dotnet", "agentzip", "python", "python3", "az", "azd")
 _GLUE = "\xa0"  # textwrap splits at ASCII whitespace only: a no-break space holds a command together
-_COMMAND = re.compile(r"(?:^|(?<=: )|(?<=\())(?:" + "|".join(_PROGRAMS) + r") ")
+_COMMAND = r"(?:^|(?<=: )|(?<=\())(?:" + "|".join(_PROGRAMS) + r") "
 
 
 def style(text: str, color: bool, **kw: object) -> str:
@@ -71,18 +71,39 @@ def width() -> int:
 
 
 def fill(text: str, cols: int, first: str, rest: str) -> list[str]:
-    """`text` wrapped at spaces only: paths and tags (`cp313-win_amd64`) are never split."""
-    import textwrap
+    """`text` wrapped at spaces only: paths and tags (`cp313-win_amd64`) are never split.
 
-    lines = textwrap.wrap(
-        text,
-        cols,
-        initial_indent=first,
-        subsequent_indent=rest,
-        break_long_words=False,
-        break_on_hyphens=False,
-    )
+    textwrap.wrap(text, cols, initial_indent=first, subsequent_indent=rest, break_long_words=False,
+    break_on_hyphens=False), line for line (a property test holds the two equal), without its
+    import: textwrap compiles five patterns when loaded, and every report is wrapped.
+    """
+    if cols <= 0:
+        raise ValueError(f"invalid width {cols!r} (must be > 0)")
+    # textwrap's munging: tabs expanded, each ASCII whitespace character a space; then runs of
+    # spaces and the words between them are the chunks
+    chunks = [c for c in re.split(r"( +)", text.expandtabs().translate(_SPACES)) if c]
+    chunks.reverse()
+    lines: list[str] = []
+    while chunks:
+        indent = rest if lines else first
+        width = cols - len(indent)
+        if lines and chunks[-1].strip() == "":
+            del chunks[-1]  # no line starts with the space that ended the last one
+        line: list[str] = []
+        used = 0
+        while chunks and used + len(chunks[-1]) <= width:
+            used += len(chunks[-1])
+            line.append(chunks.pop())
+        if chunks and len(chunks[-1]) > width and not line:
+            line.append(chunks.pop())  # a word longer than the line stands alone, unbroken
+        if line and line[-1].strip() == "":
+            del line[-1]
+        if line:
+            lines.append(indent + "".join(line))
     return lines or [first.rstrip()]
+
+
+_SPACES = str.maketrans("\t\n\x0b\x0c\r", "     ")
 
 
 def _tokens(command: str) -> list[str]:
@@ -141,7 +162,7 @@ def fill_command(command: str, cols: int, first: str, rest: str) -> list[str]:
 
 def _command_span(hint: str) -> tuple[int, int] | None:
     """Where the command in a fix hint starts and ends (before ` (or ...)`, `, ...` or `; ...`)."""
-    m = _COMMAND.search(hint)
+    m = re.search(_COMMAND, hint)
     if m is None:
         return None
     start = end = m.start()

@@ -13,7 +13,7 @@ from agentzip.validator.findings import Hit, Severity
 from agentzip.validator.registry import rule
 from agentzip.validator.stdlib import loads_pyc, pyc_version
 
-_PYCACHE_NAME = re.compile(r"^[^.]+(?:\.[^.]+)*?\.(?P<tag>[a-z]+-?\d+[a-z]*)(?:\.opt-\d+)?\.pyc$")
+_PYCACHE_NAME = r"^[^.]+(?:\.[^.]+)*?\.(?P<tag>[a-z]+-?\d+[a-z]*)(?:\.opt-\d+)?\.pyc$"
 MAX_STRAY_PYC_HEADS = 5000  # .pyc files outside __pycache__ whose magic number is read
 
 
@@ -81,7 +81,7 @@ def _foreign_pyc(ctx: Context, version: tuple[int, int]) -> dict[str, list[tuple
             continue
         parts = f.path.split("/")
         if len(parts) > 1 and parts[-2] == "__pycache__":
-            m = _PYCACHE_NAME.match(parts[-1])
+            m = re.match(_PYCACHE_NAME, parts[-1])
             if m is None or m.group("tag") == own_tag:
                 continue
             label = _tag_label(m.group("tag"))

@@ -26,8 +26,8 @@ MAGNITUDE = 10**6
 MAX_NUMBER = 40
 CPU_MIN, CPU_MAX = "0.25", "4"
 CPU_SAFE_MIN, CPU_SAFE_MAX = "0.5", "3.5"
-_MEMORY = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(Gi|Mi)\s*$")
-_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$")
+_MEMORY = r"^\s*(\d+(?:\.\d+)?)\s*(Gi|Mi)\s*$"
+_NAME = r"^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$"
 NAME_MAX = 63
 
 
@@ -110,7 +110,7 @@ def _cpu(text: str) -> Decimal | None:
 
 
 def _memory_gi(text: str) -> Decimal | None:
-    m = _MEMORY.match(text) if len(text) <= MAX_NUMBER else None
+    m = re.match(_MEMORY, text) if len(text) <= MAX_NUMBER else None
     if not m:
         return None
     from decimal import Decimal
@@ -413,7 +413,7 @@ def invalid_agent_name(ctx: Context) -> Iterator[Hit]:
         return
     name = d.name
     problems = []
-    if not _NAME.match(name):
+    if not re.match(_NAME, name):
         problems.append("only letters, digits and inner hyphens are allowed")
     if len(name) > NAME_MAX:
         problems.append(f"it is {len(name)} characters, over {NAME_MAX}")

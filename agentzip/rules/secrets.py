@@ -45,27 +45,47 @@ _TEXT_SUFFIXES = (
     ".ipynb",
 )
 # High-confidence token shapes only: a false error here teaches users to ignore the rule.
-_SECRETS: list[tuple[str, re.Pattern[bytes]]] = [
+# Each shape with the literal text every match contains: a file holding none of a shape's
+# markers cannot match it, so the pattern is neither compiled nor run (most files hold none, and
+# compiling all ten costs about as much as the rest of a small check's rules).
+SECRET_SHAPES: tuple[tuple[str, tuple[bytes, ...], bytes], ...] = (
     (
         "a private key",
-        re.compile(rb"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----"),
+        (b"-----BEGIN ",),
+        rb"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----",
     ),
-    ("an AWS access key", re.compile(rb"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
-    ("a GitHub token", re.compile(rb"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{60,})")),
+    ("an AWS access key", (b"AKIA", b"ASIA"), rb"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
+    (
+        "a GitHub token",
+        (b"ghp_", b"gho_", b"ghu_", b"ghs_", b"ghr_", b"github_pat_"),
+        rb"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{60,})",
+    ),
     (
         "an OpenAI API key",
-        re.compile(
-            rb"\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}|\bsk-proj-[A-Za-z0-9_-]{40,}"
-        ),
+        (b"sk-",),
+        rb"\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}|\bsk-proj-[A-Za-z0-9_-]{40,}",
     ),
-    ("an Anthropic API key", re.compile(rb"\bsk-ant-[a-z0-9]{2,10}-[A-Za-z0-9_-]{80,}")),
-    ("an Azure storage account key", re.compile(rb"AccountKey=[A-Za-z0-9+/]{86}==")),
-    ("an Azure shared access key", re.compile(rb"SharedAccessKey=[A-Za-z0-9+/]{42,44}=")),
-    ("a Slack token", re.compile(rb"\bxox[baprs]-[0-9A-Za-z-]{10,}")),
-    ("a Google API key", re.compile(rb"\bAIza[0-9A-Za-z_-]{35}\b")),
-    ("a Stripe live key", re.compile(rb"\b[sr]k_live_[0-9a-zA-Z]{24,}")),
-]
-_ASSIGNMENT = re.compile(rb"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(\S.*)$", re.M)
+    ("an Anthropic API key", (b"sk-ant-",), rb"\bsk-ant-[a-z0-9]{2,10}-[A-Za-z0-9_-]{80,}"),
+    ("an Azure storage account key", (b"AccountKey=",), rb"AccountKey=[A-Za-z0-9+/]{86}=="),
+    ("an Azure shared access key", (b"SharedAccessKey=",), rb"SharedAccessKey=[A-Za-z0-9+/]{42,44}="),
+    ("a Slack token", (b"xox",), rb"\bxox[baprs]-[0-9A-Za-z-]{10,}"),
+    ("a Google API key", (b"AIza",), rb"\bAIza[0-9A-Za-z_-]{35}\b"),
+    ("a Stripe live key", (b"k_live_",), rb"\b[sr]k_live_[0-9a-zA-Z]{24,}"),
+)
+
+
+def find_secret(data: bytes) -> tuple[str, re.Match[bytes]] | None:
+    """The first shape (in SECRET_SHAPES order) found in DATA, with its match."""
+    for label, markers, pattern in SECRET_SHAPES:
+        if any(m in data for m in markers):
+            found = re.search(pattern, data)  # re's own cache keeps the compiled pattern
+            if found:
+                return label, found
+    return None
+
+
+# compiled on the first .env file (re caches it), not by every check
+_ASSIGNMENT = rb"(?m)^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(\S.*)$"
 
 
 def _mask(token: bytes) -> str:
@@ -111,7 +131,7 @@ def secret_file(ctx: Context) -> Iterator[Hit]:
                 data = ctx.bundle.read(f, TEXT_LIMIT)
             except ArchiveError:
                 data = b""
-            keys = [m.group(1).decode("ascii", "replace") for m in _ASSIGNMENT.finditer(data)]
+            keys = [m.group(1).decode("ascii", "replace") for m in re.finditer(_ASSIGNMENT, data)]
             if keys:
                 yield Hit(
                     f.path,
@@ -151,17 +171,16 @@ def secret_file(ctx: Context) -> Iterator[Hit]:
         except ArchiveError:
             continue
         budget -= len(data)
-        for label, pattern in _SECRETS:
-            m = pattern.search(data)
-            if m:
-                line = data.count(b"\n", 0, m.start()) + 1
-                shown = "" if label == "a private key" else f": {_mask(m.group(0))}"
-                yield Hit(
-                    f.path,
-                    f"{label} at line {line}{shown}",
-                    "remove it from the file, rotate it, and read it from an environment variable or Key Vault",
-                )
-                break
+        secret = find_secret(data)
+        if secret is not None:
+            label, m = secret
+            line = data.count(b"\n", 0, m.start()) + 1
+            shown = "" if label == "a private key" else f": {_mask(m.group(0))}"
+            yield Hit(
+                f.path,
+                f"{label} at line {line}{shown}",
+                "remove it from the file, rotate it, and read it from an environment variable or Key Vault",
+            )
 
 
 def _nuget_password(ctx: Context, f: BundleFile) -> Hit | None:

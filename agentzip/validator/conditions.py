@@ -75,7 +75,7 @@ def decide(test: ast.expr, version: tuple[int, int], known: Mapping[str, object]
     return None
 
 
-_PY_VERSION_FLAG = re.compile(r"^_?(?:IS_)?PY(?:THON)?_?3_?(\d+)(?:_?(PLUS|OR_LATER|OR_NEWER|OR_ABOVE))?$")
+_PY_VERSION_FLAG = r"^_?(?:IS_)?PY(?:THON)?_?3_?(\d+)(?:_?(PLUS|OR_LATER|OR_NEWER|OR_ABOVE))?$"
 _PLATFORM_FLAGS = {"LINUX": True, "POSIX": True, "WINDOWS": False, "WIN32": False, "WIN": False, "MACOS": False}
 _PLATFORM_FLAGS |= {"OSX": False, "DARWIN": False, "MACOSX": False, "FREEBSD": False, "OPENBSD": False}
 _PLATFORM_FLAGS |= {"NETBSD": False, "BSD": False, "SUNOS": False, "AIX": False, "PYPY": False, "PY2": False}
@@ -87,7 +87,7 @@ def _decide_flag(name: str, version: tuple[int, int]) -> bool | None:
     define them from sys.platform and sys.version_info."""
     if name in _PLATFORM_FLAGS:
         return _PLATFORM_FLAGS[name]
-    m = _PY_VERSION_FLAG.match(name)
+    m = re.match(_PY_VERSION_FLAG, name)
     if m and m.group(2):
         return version >= (3, int(m.group(1)))
     return None
@@ -120,7 +120,7 @@ _BLOCKS = (ast.If, ast.Try, ast.With, ast.AsyncWith, ast.For, ast.AsyncFor, ast.
 _CONSTANT_TYPES = (bool, int, str, type(None))
 
 
-_GLOBAL = re.compile(rb"^[ \t]+global[ \t]+(\w+(?:[ \t]*,[ \t]*\w+)*)", re.MULTILINE)
+_GLOBAL = rb"(?m)^[ \t]+global[ \t]+(\w+(?:[ \t]*,[ \t]*\w+)*)"
 
 
 def global_names(source: bytes) -> frozenset[str]:
@@ -128,7 +128,7 @@ def global_names(source: bytes) -> frozenset[str]:
     if b"global" not in source:
         return frozenset()
     return frozenset(
-        n.strip().decode("ascii", "replace") for m in _GLOBAL.finditer(source) for n in m.group(1).split(b",")
+        n.strip().decode("ascii", "replace") for m in re.finditer(_GLOBAL, source) for n in m.group(1).split(b",")
     )
 
 

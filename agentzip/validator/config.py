@@ -27,7 +27,7 @@ KEYS = (
     "size-limit",
 )
 _UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "kib": 2**10, "mib": 2**20, "gib": 2**30}
-_SIZE = re.compile(r"^\s*(\d{1,20}(?:\.\d{1,20})?)\s*([a-zA-Z]{0,3})\s*$")
+_SIZE = r"^\s*(\d{1,20}(?:\.\d{1,20})?)\s*([a-zA-Z]{0,3})\s*$"
 # A zip bigger than this is no deployment (the platform takes 250 MiB); it bounds what a typo can ask.
 MAX_SIZE = 1 << 50
 # pyproject.toml files are kilobytes; a larger one is refused, not read whole.
@@ -214,7 +214,7 @@ def parse_size(text: str | int) -> int:
         return text
     if not isinstance(text, str):
         raise ValueError(f"{text!r} is not a size like 262144000, '250MiB' or '200MB'")
-    m = _SIZE.match(text)
+    m = re.match(_SIZE, text)
     if not m or m.group(2).lower() not in _UNITS:
         raise ValueError(f"{text!r} is not a size like 262144000, '250MiB' or '200MB'")
     from decimal import Decimal

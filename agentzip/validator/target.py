@@ -16,7 +16,7 @@ from agentzip.foundry import ARCH, DEFAULT_GLIBC, DEFAULT_RUNTIME, MODES, PYTHON
 __all__ = ["ARCH", "DEFAULT_GLIBC", "DEFAULT_RUNTIME", "MODES", "PYTHON_RUNTIMES", "RUNTIMES", "Target"]
 
 
-_MANYLINUX = re.compile(r"^manylinux_(\d+)_(\d+)_")
+_MANYLINUX = r"^manylinux_(\d+)_(\d+)_"
 # PEP 600's legacy aliases and the glibc each stands for.
 LEGACY_GLIBC: dict[str, tuple[int, int]] = {"manylinux1": (2, 5), "manylinux2010": (2, 12), "manylinux2014": (2, 17)}
 
@@ -25,7 +25,7 @@ def glibc_of(platform: str) -> tuple[int, int] | None:
     """The glibc an x86_64 manylinux platform tag needs (PEP 600 and the legacy aliases); None otherwise."""
     if not platform.endswith(f"_{ARCH}"):
         return None
-    m = _MANYLINUX.match(platform)
+    m = re.match(_MANYLINUX, platform)
     if m:
         return int(m.group(1)), int(m.group(2))
     return LEGACY_GLIBC.get(platform[: -len(ARCH) - 1])

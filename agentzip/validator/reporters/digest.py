@@ -34,7 +34,7 @@ GROUP_PHRASES: dict[str, str] = {
 
 # Joins a distribution's name and version in a lead, so a renderer can keep them on one line.
 NBSP_MARK = "\x00"
-_DIST_INFO = re.compile(r"(?:^|/)([^/]+)-([^/-]+)\.dist-info/?$")
+_DIST_INFO = r"(?:^|/)([^/]+)-([^/-]+)\.dist-info/?$"
 
 
 class Entry(NamedTuple):
@@ -47,7 +47,7 @@ class Entry(NamedTuple):
     def distribution(self) -> str | None:
         """'charset-normalizer 3.5.3' when the finding is about a dist-info folder, else None."""
         f = self.finding
-        m = _DIST_INFO.search(f.path or "")
+        m = re.search(_DIST_INFO, f.path or "")
         if m is None:
             return None
         name, version = m.groups()
