@@ -1,7 +1,5 @@
 """CheckRequest: what a caller asks of check, explain and build, as one frozen value passed through."""
 
-from __future__ import annotations
-
 import os
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
@@ -40,14 +38,14 @@ class CheckRequest(NamedTuple):
     python: str | None = None  # the interpreter for the import test; None: found (importtest.py)
 
     @classmethod
-    def make(cls, **kwargs: Any) -> CheckRequest:
+    def make(cls, **kwargs: Any) -> "CheckRequest":
         """A request from keyword arguments as library users pass them (lists, dicts, paths).
 
         TypeError for a name that is not a setting, as a function call would raise.
         """
         return cls(**_normalized(kwargs))
 
-    def with_(self, **kwargs: Any) -> CheckRequest:
+    def with_(self, **kwargs: Any) -> "CheckRequest":
         """A copy with these settings changed (the same normalization and TypeError as `make`)."""
         return self._replace(**_normalized(kwargs)) if kwargs else self
 

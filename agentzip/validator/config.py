@@ -1,7 +1,5 @@
 """`[tool.agentzip]` in pyproject.toml or agentzip.toml: found by walking up from PATH, validated strictly."""
 
-from __future__ import annotations
-
 import os
 import re
 import sys

@@ -1,7 +1,5 @@
 """Context: everything a rule may read (bundle, target, options, definition, the shared Index)."""
 
-from __future__ import annotations
-
 from collections.abc import Iterable, Mapping
 from functools import cached_property
 from types import MappingProxyType
@@ -34,7 +32,7 @@ class Options(NamedTuple):
         *,
         import_test: bool = False,
         python: str | None = None,
-    ) -> Options:
+    ) -> "Options":
         """Options from optional values: None keeps the default."""
         ppi = MappingProxyType({k: tuple(v) for k, v in (per_path_ignores or {}).items()})
         limit = SIZE_LIMIT if size_limit is None else size_limit
@@ -50,10 +48,10 @@ class Context:
 
     def __init__(
         self,
-        bundle: Bundle,
-        target: Target,
+        bundle: "Bundle",
+        target: "Target",
         options: Options | None = None,
-        definition: Definition | None = None,
+        definition: "Definition | None" = None,
     ) -> None:
         self.bundle = bundle
         self.target = target
@@ -65,13 +63,13 @@ class Context:
         return f"Context(bundle={self.bundle!r}, target={self.target!r}, options={self.options!r})"
 
     @cached_property
-    def index(self) -> Index:
+    def index(self) -> "Index":
         from agentzip.validator.index import Index
 
         return Index(self.bundle, self.target, self.options.size_limit)
 
     @cached_property
-    def import_test(self) -> ImportTest | None:
+    def import_test(self) -> "ImportTest | None":
         """The real interpreter's verdict on the entry point's imports; None unless asked for."""
         if not self.options.import_test:
             return None

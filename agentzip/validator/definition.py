@@ -1,7 +1,5 @@
 """Agent definitions (azure.yaml, agent.yaml, the REST metadata JSON) -> Definition, with where each value came from."""
 
-from __future__ import annotations
-
 import os
 from collections.abc import Mapping
 from pathlib import Path

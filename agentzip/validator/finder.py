@@ -11,8 +11,6 @@ package only when nothing else is found. Submodules are looked for only in their
 `__path__` (its folder, or every portion of a namespace).
 """
 
-from __future__ import annotations
-
 from collections.abc import Mapping, Set
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
@@ -118,12 +116,12 @@ class Finder:
         self.entries: tuple[str, ...] = tuple(out)
 
     @classmethod
-    def of(cls, index: Index, version: tuple[int, int]) -> Finder:
+    def of(cls, index: "Index", version: tuple[int, int]) -> "Finder":
         """The finder for a bundle's Index (the entry point's folder, then packages/)."""
         return cls(index.by_path, index.dirs, index.source_base, version)
 
     @classmethod
-    def for_context(cls, ctx: Context) -> Finder:
+    def for_context(cls, ctx: "Context") -> "Finder":
         """The finder for the context's bundle and target (the default runtime's Python for a non-Python target)."""
         return cls.of(ctx.index, ctx.target.python_version or PYTHON_RUNTIMES[DEFAULT_RUNTIME])
 

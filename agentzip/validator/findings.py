@@ -1,7 +1,5 @@
 """Severity, Finding and Report: frozen values (named tuples: cheap to define at start-up) in a stable order."""
 
-from __future__ import annotations
-
 import enum
 from collections import Counter
 from typing import Any, NamedTuple
@@ -22,7 +20,7 @@ class Severity(enum.IntEnum):
         return self.name.lower()
 
     @classmethod
-    def parse(cls, text: str) -> Severity:
+    def parse(cls, text: str) -> "Severity":
         try:
             return cls[text.strip().upper()]
         except KeyError:
@@ -100,7 +98,7 @@ class Report(NamedTuple):
         target: dict[str, Any],
         findings: list[Finding],
         notes: tuple[str, ...] = (),
-    ) -> Report:
+    ) -> "Report":
         return cls(input, target, tuple(sorted(findings, key=Finding.sort_key)), notes)
 
     def summary(self) -> dict[str, int]:

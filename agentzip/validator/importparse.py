@@ -4,8 +4,6 @@ Hostile sources are bounded: a file that does not parse, or nests deeper than th
 visitor can follow (thousands of binary operators), has unknown imports, never a traceback.
 """
 
-from __future__ import annotations
-
 import ast
 import gc
 import re

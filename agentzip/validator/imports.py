@@ -1,7 +1,5 @@
 """The agent's own imports, read with `ast` from its root modules and local packages (never run)."""
 
-from __future__ import annotations
-
 import posixpath
 import sys
 from collections.abc import Callable, Iterable
@@ -79,7 +77,7 @@ class ImportScan(NamedTuple):
 
 
 def local_modules(
-    files: Iterable[BundleFile],
+    files: Iterable["BundleFile"],
     dirs: Iterable[str],
     base: str,
     version: tuple[int, int],
@@ -127,7 +125,7 @@ def local_modules(
     return out
 
 
-def owned_root_names(distributions: Iterable[Distribution]) -> frozenset[str]:
+def owned_root_names(distributions: Iterable["Distribution"]) -> frozenset[str]:
     """First path segments a root-installed distribution's RECORD names (`requests`, `six.py`).
 
     Without a RECORD, its import names stand in (a package folder or a module of that name).
@@ -160,8 +158,8 @@ def entry_base(entry_file: str | None, dirs: set[str]) -> str:
 
 
 def scan_imports(
-    bundle: Bundle,
-    agent_files: Iterable[BundleFile],
+    bundle: "Bundle",
+    agent_files: Iterable["BundleFile"],
     local: dict[str, LocalModule],
     base: str,
     target_version: tuple[int, int] | None = None,
@@ -200,8 +198,8 @@ def scan_imports(
 
 
 def _sources_by_top(
-    agent_files: Iterable[BundleFile], local: dict[str, LocalModule], prefix: str
-) -> dict[str, list[BundleFile]]:
+    agent_files: Iterable["BundleFile"], local: dict[str, LocalModule], prefix: str
+) -> dict[str, list["BundleFile"]]:
     """The agent's `.py` files under its sys.path entry, by top-level package ("" for root modules)."""
     by_top: dict[str, list[BundleFile]] = {}
     for f in agent_files:
@@ -236,7 +234,7 @@ class _Scan:
     )
 
     def __init__(
-        self, bundle: Bundle, prefix: str, file_limit: int, budget: int, target_version: tuple[int, int] | None
+        self, bundle: "Bundle", prefix: str, file_limit: int, budget: int, target_version: tuple[int, int] | None
     ) -> None:
         self.bundle = bundle
         self.prefix = prefix
@@ -251,7 +249,7 @@ class _Scan:
         self.edits_path = False
         self.spent = 0
 
-    def read(self, f: BundleFile) -> list[ImportRef]:
+    def read(self, f: "BundleFile") -> list[ImportRef]:
         """Read one file within the budget; its imports ([] when unread or unknown)."""
         if len(self.files) >= MAX_FILES or self.spent + min(f.size, self.file_limit) > self.budget:
             self.skipped.append(SkippedFile(f.path, "not read: the source budget of this check is spent"))
@@ -275,7 +273,7 @@ class _Scan:
         self.edits_path = self.edits_path or found.edits_path
         return found.imports
 
-    def _unparsed(self, f: BundleFile, data: bytes, module: str, reason: str) -> list[ImportRef]:
+    def _unparsed(self, f: "BundleFile", data: bytes, module: str, reason: str) -> list[ImportRef]:
         """A file that does not parse here. This host's parser may not know the target's syntax
         (PEP 695 `type`, PEP 701 f-strings, ...): a line scan keeps the imports, flagged
         approximate, and the file stays listed so nobody takes the result as exact."""

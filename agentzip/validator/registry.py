@@ -1,7 +1,5 @@
 """Rule and the @rule decorator: one source of truth per rule; selection by code, name or prefix."""
 
-from __future__ import annotations
-
 import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, NamedTuple
@@ -28,7 +26,7 @@ class Rule(NamedTuple):
     docs: str
     func: RuleFunc
 
-    def __call__(self, ctx: Context) -> Iterable[Hit]:
+    def __call__(self, ctx: "Context") -> Iterable[Hit]:
         return self.func(ctx)
 
 

@@ -1,7 +1,5 @@
 """requirements.txt as pip reads it: each logical line kept with its file and line number."""
 
-from __future__ import annotations
-
 import posixpath
 import re
 from typing import TYPE_CHECKING, NamedTuple
@@ -105,7 +103,7 @@ class Requirements(NamedTuple):
         return [ln for ln in self.lines if ln.option]
 
 
-def load_requirements(bundle: Bundle, by_path: dict[str, BundleFile], path: str = REQUIREMENTS) -> Requirements:
+def load_requirements(bundle: "Bundle", by_path: dict[str, "BundleFile"], path: str = REQUIREMENTS) -> Requirements:
     """Parse `path` and every `-r`/`-c` file it names inside the bundle; never raises."""
     if path not in by_path:
         return Requirements()
@@ -116,8 +114,8 @@ def load_requirements(bundle: Bundle, by_path: dict[str, BundleFile], path: str 
 
 
 def _read_file(
-    bundle: Bundle,
-    by_path: dict[str, BundleFile],
+    bundle: "Bundle",
+    by_path: dict[str, "BundleFile"],
     path: str,
     constraint: bool,
     out: list[RequirementLine],

@@ -1,7 +1,5 @@
 """The size of the zip a bundle is, or would be: measured (big folder files estimated from spread samples)."""
 
-from __future__ import annotations
-
 import zlib
 from collections import Counter
 from collections.abc import Mapping

@@ -1,7 +1,5 @@
 """Where a requirement line or a package-source option points (a URL, a VCS, a local path), classified once."""
 
-from __future__ import annotations
-
 import enum
 import posixpath
 import re

@@ -1,7 +1,5 @@
 """The target's standard library (never the host's): module names, removals, platform-only modules, pyc magic."""
 
-from __future__ import annotations
-
 from functools import lru_cache
 from typing import NamedTuple
 

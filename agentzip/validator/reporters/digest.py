@@ -5,8 +5,6 @@ where eleven distributions built for Windows are one diagnosis with one command,
 with the same 190-character fix.
 """
 
-from __future__ import annotations
-
 import re
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
