@@ -266,6 +266,9 @@ def unpack_closure(data: bytes) -> Closure | None:
             return None
         if not all(_strs((m.name, m.module, m.module_path, m.importer, m.kind)) for m in rows):
             return None
-        return Closure(rows, list(unknown), unknown_count, visited, files, size)
+        out = Closure()
+        out.missing, out.unknown = rows, list(unknown)
+        out.unknown_count, out.modules_visited, out.files_parsed, out.bytes_parsed = unknown_count, visited, files, size
+        return out
     except (ValueError, EOFError, TypeError):
         return None
