@@ -190,7 +190,8 @@ def find_dist_infos(bundle: Bundle) -> dict[str, dict[str, BundleFile]]:
 
 def load_distributions(bundle: Bundle) -> list[Distribution]:
     """Every distribution of the bundle, packages/ first, in path order; never raises."""
-    out = [_load(bundle, folder, members) for folder, members in find_dist_infos(bundle).items()]
+    seen: dict[str, Requirement] = {}  # Requires-Dist lines read so far: many repeat across distributions
+    out = [_load(bundle, folder, members, seen) for folder, members in find_dist_infos(bundle).items()]
     return sorted(out, key=lambda d: (d.location != PACKAGES, d.path))
 
 
@@ -202,7 +203,7 @@ def site_of(distributions: Iterable[Distribution]) -> str | None:
     return "root" if locations else None
 
 
-def _load(bundle: Bundle, folder: str, members: dict[str, BundleFile]) -> Distribution:
+def _load(bundle: Bundle, folder: str, members: dict[str, BundleFile], seen: dict[str, Requirement]) -> Distribution:
     r = distinfo.Reader(bundle, members)
     stem = folder.rsplit("/", 1)[-1][: -len(".dist-info")]
     # PEP 427 / recording-installed-packages: `{name}-{version}.dist-info`, the name escaped.
@@ -210,7 +211,7 @@ def _load(bundle: Bundle, folder: str, members: dict[str, BundleFile]) -> Distri
     meta = distinfo.NO_METADATA
     data = r.read("METADATA", METADATA_LIMIT)
     if data is not None:
-        meta = distinfo.parse_metadata(data, r.problems)
+        meta = distinfo.parse_metadata(data, r.problems, seen)
     elif "METADATA" not in members:
         r.problems.append("no METADATA file")
     display_name = meta.name or dir_name
