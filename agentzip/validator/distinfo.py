@@ -6,7 +6,6 @@ every installer writes are read here without the email parser (25 ms to import) 
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from typing import TYPE_CHECKING, NamedTuple
@@ -115,13 +114,37 @@ def record_paths(data: bytes | None, problems: list[str]) -> tuple[str, ...]:
     """RECORD's paths (PEP 376: CSV rows of path, hash, size)."""
     if data is None:
         return ()
+    text = data.decode("utf-8", errors="replace")
+    plain = plain_record_paths(text)
+    if plain is not None:
+        return plain
+    import csv  # a file with quotes, NULs or lone CRs: csv decides
+
     try:
-        return tuple(
-            row[0] for row in csv.reader(io.StringIO(data.decode("utf-8", errors="replace"))) if row and row[0]
-        )
+        return tuple(row[0] for row in csv.reader(io.StringIO(text)) if row and row[0])
     except csv.Error as e:
         problems.append(f"RECORD is not valid CSV ({e})")
         return ()
+
+
+_CSV_FIELD_LIMIT = 131072  # csv.field_size_limit()'s default: a longer field is csv's error to report
+
+
+def plain_record_paths(text: str) -> tuple[str, ...] | None:
+    """RECORD's paths as csv reads them, for the file installers write (no quote, no NUL, a CR only
+    before a LF, no huge line): split at the first comma, without importing csv; None otherwise."""
+    if '"' in text or "\0" in text or text.count("\r") != text.count("\r\n"):
+        return None
+    out: list[str] = []
+    for line in text.split("\n"):
+        if len(line) > _CSV_FIELD_LIMIT:
+            return None
+        path = line.partition(",")[0]
+        if path.endswith("\r") and "," not in line:
+            path = path[:-1]  # the CR of a CRLF line end, not part of a path
+        if path:
+            out.append(path)
+    return tuple(out)
 
 
 class Metadata(NamedTuple):
