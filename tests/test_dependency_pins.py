@@ -186,7 +186,7 @@ def test_plain_names_have_no_source() -> None:
 def test_metadata_headers_read_as_packaging_does(data: bytes) -> None:
     from packaging.metadata import parse_email
 
-    from agentzip.validator.distributions import _single, metadata_headers
+    from agentzip.validator.distinfo import _single, metadata_headers
 
     raw, _ = parse_email(data)
     mine, unreadable = metadata_headers(data)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Hashable
 
 from agentzip.explain.model import Diagnosis
@@ -32,7 +31,7 @@ def closure_diagnosis(module: str, ctx: Context) -> Diagnosis | None:
         return None
     first = closure.missing[0]  # breadth-first: the one nearest the module
     group = [
-        dataclasses.replace(m, chain=m.chain[1:])  # the synthetic first hop is not a file of the bundle
+        m._replace(chain=m.chain[1:])  # the synthetic first hop is not a file of the bundle
         for m in closure.missing
         if (m.kind, m.module, m.name) == (first.kind, first.module, first.name)
     ]

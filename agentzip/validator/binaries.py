@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 # How many leading bytes classify() needs. ELF wants 20 and a thin Mach-O 16, but a PE header sits
 # at e_lfanew, after the DOS stub and MSVC's Rich header (0x80-0x200 in practice), and a universal
@@ -83,9 +82,11 @@ FAT_MAGIC, FAT_MAGIC_64 = 0xCAFEBABE, 0xCAFEBABF
 MAX_FAT_ARCHS = 30
 
 
-@dataclass(frozen=True)
-class BinaryInfo:
-    """What a native file is built for, as far as its header says."""
+class BinaryInfo(NamedTuple):
+    """What a native file is built for, as far as its header says.
+
+    A named tuple, not a dataclass: a bundled check classifies every native file and building a
+    dataclass costs a millisecond at import. `machine` stays out of equality, as it did."""
 
     format: Format
     arch: str | tuple[str, ...]  # a tuple only for a universal (fat) Mach-O: one name per slice
@@ -95,9 +96,23 @@ class BinaryInfo:
     osabi: str = ""  # ELF EI_OSABI name; for a ReadyToRun PE, the OS it was compiled for
     managed: bool = False  # a PE with a CLI header: a .NET assembly, run by dotnet, not the loader
     # PE: the raw COFF machine (0xFD1D: ReadyToRun x64 for Linux); arch and osabi already say it
-    machine: int = field(default=0, compare=False)
+    machine: int = 0
     cli_flags: int | None = None  # PE: CLI header Flags; None when not read (not .NET, or past the bytes)
     readytorun: bool = False  # PE: the CLI header names a ReadyToRun header (precompiled code)
+
+    def _compared(self) -> tuple[object, ...]:
+        return (*self[:7], *self[8:])
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, BinaryInfo):
+            return NotImplemented
+        return self._compared() == other._compared()
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash(self._compared())
 
     @property
     def il_only(self) -> bool | None:

@@ -12,8 +12,7 @@ import os
 import time
 from collections import deque
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from agentzip.errors import ArchiveError
 from agentzip.validator.namecache import DiskCache, closure_key, pack_closure, unpack_closure
@@ -30,9 +29,11 @@ MAX_UNKNOWN_KEPT = 50  # examples of "unknown" kept for messages and measurement
 ENTRY = "__main__"  # the entry script's module name, as `python main.py` gives it
 
 
-@dataclass(frozen=True)
-class Located:
-    """Where a dotted module is: its kind and the bundle path to read (None for the stdlib)."""
+class Located(NamedTuple):
+    """Where a dotted module is: its kind and the bundle path to read (None for the stdlib).
+
+    The records here are named tuples and a slotted class, not dataclasses: a bundled check walks
+    the closure, and each dataclass costs a millisecond to build at import."""
 
     kind: str  # "module", "package", "namespace", "extension", "bytecode", "stdlib", "builtin"
     path: str | None  # the .py, the package's __init__.py, a namespace folder ("x/"), the extension file
@@ -42,8 +43,7 @@ class Located:
 Resolver = Callable[[str], "Located | None"]
 
 
-@dataclass(frozen=True)
-class MissingName:
+class MissingName(NamedTuple):
     """`from M import name` (or `import M.name`) where M has no such name: ImportError at start-up."""
 
     name: str
@@ -56,22 +56,37 @@ class MissingName:
     kind: str = "name"  # "name" (cannot import name) or "module" (No module named M.name)
 
 
-@dataclass
 class Closure:
-    """What the walk found, and what it cost (for measurement and the budget message)."""
+    """What the walk found, and what it cost (for measurement and the budget message).
 
-    missing: list[MissingName] = field(default_factory=list)
-    unknown: list[str] = field(default_factory=list)  # examples: "mcp.x: C extension"
-    unknown_count: int = 0
-    modules_visited: int = 0
-    files_parsed: int = 0
-    bytes_parsed: int = 0
-    seconds: float = 0.0
-    over_budget: str | None = None  # set when the budget ran out: the rest is unknown
+    A mutable builder: a slotted plain class, compared by identity (nothing compares two)."""
+
+    __slots__ = (
+        "bytes_parsed",
+        "files_parsed",
+        "missing",
+        "modules_visited",
+        "over_budget",
+        "seconds",
+        "unknown",
+        "unknown_count",
+    )
+
+    def __init__(self) -> None:
+        self.missing: list[MissingName] = []
+        self.unknown: list[str] = []  # examples: "mcp.x: C extension"
+        self.unknown_count = 0
+        self.modules_visited = 0
+        self.files_parsed = 0
+        self.bytes_parsed = 0
+        self.seconds = 0.0
+        self.over_budget: str | None = None  # set when the budget ran out: the rest is unknown
+
+    def __repr__(self) -> str:
+        return f"Closure({', '.join(f'{k}={getattr(self, k)!r}' for k in self.__slots__)})"
 
 
-@dataclass
-class _Node:
+class _Node(NamedTuple):
     module: str
     found: Located
     via: tuple[str, int] | None  # (importer module, line) that first reached this module

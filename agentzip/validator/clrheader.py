@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Callable
-from dataclasses import replace
 
 from agentzip.errors import ArchiveError
 from agentzip.validator.binaries import (
@@ -92,7 +91,7 @@ def read_cli(info: BinaryInfo, data: bytes) -> BinaryInfo:
     native_rva = struct.unpack_from("<I", data, at + 64)[0]
     native = _file_offset(native_rva, sections) if native_rva else None
     r2r = native is not None and struct.unpack_from("<I", data, native)[0] == READYTORUN_SIGNATURE
-    return replace(info, cli_flags=flags, readytorun=r2r)
+    return info._replace(cli_flags=flags, readytorun=r2r)
 
 
 CLI_LIMIT = 64 << 20  # bytes inflated per assembly to reach its CLI header; beyond: not verified

@@ -11,7 +11,6 @@ pruned, oldest first, past MAX_TOTAL bytes. `AGENTZIP_NO_CACHE=1` turns it off.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import marshal
 import os
 import sys
@@ -20,6 +19,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agentzip.validator.names import ImportStmt, ModuleNames
+
+try:  # hashlib's own blake2b, without the OpenSSL bindings `import hashlib` loads first (5 ms of a check)
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - an interpreter built without it: hashlib has another
+    from hashlib import blake2b
 
 if TYPE_CHECKING:
     from agentzip.validator.closure import Closure
@@ -62,7 +66,7 @@ def blob_name(*parts: object) -> str:
     from agentzip import __version__
 
     raw = repr((SCHEMA, __version__, sys.version_info[:2], parts))
-    return hashlib.blake2b(raw.encode("utf-8", "replace"), digest_size=16).hexdigest()
+    return blake2b(raw.encode("utf-8", "replace"), digest_size=16).hexdigest()
 
 
 _SEAL = 16  # bytes of blake2b over the payload, written before it
@@ -71,12 +75,12 @@ _SEAL = 16  # bytes of blake2b over the payload, written before it
 def _seal(payload: bytes) -> bytes:
     """The payload behind its own digest: marshal trusts its input (a corrupt length field asks it
     to allocate gigabytes), so nothing reaches marshal.loads unless the digest says we wrote it."""
-    return hashlib.blake2b(payload, digest_size=_SEAL).digest() + payload
+    return blake2b(payload, digest_size=_SEAL).digest() + payload
 
 
 def _unseal(data: bytes) -> bytes | None:
     payload = data[_SEAL:]
-    if len(data) < _SEAL or hashlib.blake2b(payload, digest_size=_SEAL).digest() != data[:_SEAL]:
+    if len(data) < _SEAL or blake2b(payload, digest_size=_SEAL).digest() != data[:_SEAL]:
         return None
     return payload
 
@@ -236,7 +240,7 @@ def closure_key(index: Index, entry: str, *budget: int) -> str | None:
         listing = [(f.path, f.size, f.mtime, f.is_dir) for f in bundle.files]
         if any(t[2] is None for t in listing):
             return None  # an entry the scan did not stamp: its content is not fixed
-        digest = hashlib.blake2b(marshal.dumps(listing, 2), digest_size=16).hexdigest()
+        digest = blake2b(marshal.dumps(listing, 2), digest_size=16).hexdigest()
         where = os.path.abspath(bundle.path)
     return blob_name("closure", where, entry, index.source_base, index.target.python_version, budget, digest)
 
@@ -266,6 +270,9 @@ def unpack_closure(data: bytes) -> Closure | None:
             return None
         if not all(_strs((m.name, m.module, m.module_path, m.importer, m.kind)) for m in rows):
             return None
-        return Closure(rows, list(unknown), unknown_count, visited, files, size)
+        out = Closure()
+        out.missing, out.unknown = rows, list(unknown)
+        out.unknown_count, out.modules_visited, out.files_parsed, out.bytes_parsed = unknown_count, visited, files, size
+        return out
     except (ValueError, EOFError, TypeError):
         return None

@@ -157,10 +157,11 @@ class Target:
 
     def marker_environment(self) -> dict[str, str]:
         """PEP 508 marker values of the runtime, never the host's (pip's classic cross-build trap)."""
-        from packaging.markers import default_environment
+        import platform  # not packaging.markers: a bundle whose requirements have no marker never loads it
 
         major, minor = self.python_version or PYTHON_RUNTIMES[DEFAULT_RUNTIME]
-        env = {k: str(v) for k, v in default_environment().items()}
+        # packaging's default_environment() less what is set below: only the host kernel's two values stay
+        env = {"platform_release": platform.release(), "platform_version": platform.version()}
         env.update(
             python_version=f"{major}.{minor}",
             python_full_version=f"{major}.{minor}.0",

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from keyword import iskeyword
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from agentzip.validator.projectname import canonicalize_name
 
@@ -22,9 +21,8 @@ METADATA_BUDGET = 1 << 20
 _MODULE_SUFFIX = re.compile(r"(?<=.)\.(?:py|pyd|so|[-A-Za-z0-9_]+\.(?:pyd|so))\Z")
 
 
-@dataclass(frozen=True)
-class RawWheel:
-    """One `.whl` file found in the bundle."""
+class RawWheel(NamedTuple):
+    """One `.whl` file found in the bundle (a named tuple: no dataclass is built at import)."""
 
     path: str
     size: int
@@ -78,35 +76,31 @@ def _inspect(wheel: RawWheel, path: Any) -> RawWheel:
     Hashing every member (as wheel-inspect does) inflated a 16.7 MB wheel to 16 GiB in 67 s;
     past the budget the facts are simply left unknown.
     """
-    from dataclasses import replace
-
     from agentzip.errors import ArchiveError
+    from agentzip.validator.distinfo import metadata_headers
 
     try:
         with _zip_reader().open(path) as archive:
             names = [e.path for e in archive.entries if not e.is_dir]
             if not names:
-                return replace(wheel, problem="unreadable (not a zip, or an empty one)")
+                return wheel._replace(problem="unreadable (not a zip, or an empty one)")
             modules = _modules(names)
             meta = next((e for e in archive.entries if _is_metadata(e.path)), None)
             if meta is None:
-                return replace(wheel, modules=modules, problem="no .dist-info/METADATA")
+                return wheel._replace(modules=modules, problem="no .dist-info/METADATA")
             if meta.size > METADATA_BUDGET:
-                return replace(wheel, modules=modules, problem=f"METADATA over {METADATA_BUDGET} bytes: not read")
-            text = archive.read(meta, METADATA_BUDGET).decode("utf-8", errors="replace")
+                return wheel._replace(modules=modules, problem=f"METADATA over {METADATA_BUDGET} bytes: not read")
+            data = archive.read(meta, METADATA_BUDGET)
     except (ArchiveError, OSError) as e:
-        return replace(wheel, problem=f"unreadable ({e})")
-    from email.parser import HeaderParser
-
-    msg = HeaderParser().parsestr(text)
+        return wheel._replace(problem=f"unreadable ({e})")
+    fields, _ = metadata_headers(data)  # the headers' fields we use, without the email parser
     deps: dict[str, str] = {}
-    for r in msg.get_all("Requires-Dist") or ():
+    for r in fields.get("requires-dist", ()):
         name = _project(r)
         if name:
             deps.setdefault(canonicalize_name(name), name)
-    return replace(
-        wheel, modules=modules, requires_python=msg.get("Requires-Python"), dependencies=tuple(sorted(deps.values()))
-    )
+    requires_python = fields.get("requires-python", [None])[0]
+    return wheel._replace(modules=modules, requires_python=requires_python, dependencies=tuple(sorted(deps.values())))
 
 
 def _modules(names: list[str]) -> tuple[str, ...]:

@@ -1,0 +1,106 @@
+"""What `agentzip check` of a bundled agent (packages/ with a dist-info) loads: no dataclass, no `dataclasses`, no `email`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Files
+from tests.test_startup import ROOT, _probe
+
+INFO = "tinylib-1.0.dist-info"
+DIST = f"packages/{INFO}"
+# A dist-info as pip and uv write it: METADATA with a long description, WHEEL, RECORD, INSTALLER.
+BUNDLED: Files = {
+    "main.py": b"from tinylib import hello\n\nprint(hello())\n",
+    "requirements.txt": b"tinylib==1.0\n",
+    "packages/tinylib/__init__.py": b"def hello() -> str:\n    return 'hi'\n",
+    f"{DIST}/METADATA": b"Metadata-Version: 2.1\nName: tinylib\nVersion: 1.0\nRequires-Python: >=3.9\n\n"
+    + b"A long description.\n" * 50,
+    f"{DIST}/WHEEL": b"Wheel-Version: 1.0\nGenerator: bdist_wheel (0.43.0)\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+    f"{DIST}/RECORD": b"tinylib/__init__.py,sha256=x,40\n"
+    + f"{INFO}/METADATA,,\n{INFO}/WHEEL,,\n{INFO}/RECORD,,\n{INFO}/INSTALLER,,\n".encode(),
+    f"{DIST}/INSTALLER": b"pip\n",
+}
+
+# Which of the heavy modules the check loads, and which module first asked for each.
+_WHO = """
+import json, sys
+heavy = set(json.loads(sys.argv[2]))
+who = {}
+class Watch:
+    def find_spec(self, name, path=None, target=None):
+        if name in heavy and name not in who:
+            f, chain = sys._getframe(1), []
+            while f is not None:
+                mod = f.f_globals.get("__name__", "")
+                if mod.startswith(("agentzip", "packaging")) and mod not in chain:
+                    chain.append(mod)
+                f = f.f_back
+            who[name] = " <- ".join(chain) or "?"
+        return None
+sys.meta_path.insert(0, Watch())
+before = set(sys.modules)
+sys.argv = ["agentzip", "check", sys.argv[1]]
+from agentzip.entry import run
+try:
+    run()
+except SystemExit:
+    pass
+sys.stderr.write(json.dumps({m: who.get(m, "?") for m in sorted(heavy & (set(sys.modules) - before))}) + "\\n")
+"""
+
+
+def _loaded(path: Path, heavy: list[str]) -> dict[str, str]:
+    """Which of `heavy` a fresh `agentzip check path` imports, each with the modules that asked for it."""
+    p = subprocess.run(
+        [sys.executable, "-c", _WHO, str(path), json.dumps(heavy)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=ROOT,
+    )
+    loaded: dict[str, str] = json.loads(p.stderr.strip().splitlines()[-1])
+    return loaded
+
+
+def test_a_bundled_check_builds_no_dataclass(make_bundle: Callable[[Files], Path]) -> None:
+    found = _probe(make_bundle(BUNDLED))
+    assert found["code"] == 0, found["output"]
+    assert "no problems found" in str(found["output"]), found["output"]
+    assert found["offenders"] == {}, f"dataclasses on the bundled check path: {found['offenders']}"
+
+
+def test_a_bundled_check_imports_neither_dataclasses_nor_email(make_bundle: Callable[[Files], Path]) -> None:
+    loaded = _loaded(make_bundle(BUNDLED), ["dataclasses", "email", "email.parser", "json", "inspect"])
+    assert loaded == {}, "imported by a bundled check: " + "; ".join(f"{m} (from {c})" for m, c in loaded.items())
+
+
+def test_the_bundle_is_read_as_a_bundle(make_bundle: Callable[[Files], Path]) -> None:
+    # the probes above mean something only when the dist-info is read and the import closure walked
+    from agentzip import api
+
+    report = api.check(make_bundle(BUNDLED))
+    assert not report.findings
+    ctx, _ = next(iter(api.contexts(make_bundle(BUNDLED))))
+    (d,) = ctx.index.distributions
+    assert (d.name, d.version, d.tag_text, d.problems) == ("tinylib", "1.0", ("py3-none-any",), ())
+    assert ctx.index.import_closure.modules_visited == 2 and ctx.target.mode == "bundled"  # main, tinylib
+
+
+@pytest.mark.network
+@pytest.mark.parametrize("kind", ["folder", "zip"])
+def test_the_real_bundle_builds_no_dataclass_and_reads_no_email(kind: str) -> None:
+    # 72 distributions with markers: packaging's tokenizer imports dataclasses there, agentzip builds none
+    realwheels = pytest.importorskip("fixtures.realwheels", reason="the real-wheel recipes are not in this checkout")
+    path: Path = realwheels.bundle_zip("good") if kind == "zip" else realwheels.bundle("good")
+    found = _probe(path)
+    assert found["code"] == 0, found["output"]
+    assert found["offenders"] == {}, f"dataclasses on the bundled check path: {found['offenders']}"
+    assert _loaded(path, ["email", "json"]) == {}
