@@ -1,7 +1,5 @@
 """Native files (ELF, PE, Mach-O) classified from their header bytes, never from their names."""
 
-from __future__ import annotations
-
 import struct
 from typing import Literal, NamedTuple
 

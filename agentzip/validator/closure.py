@@ -6,8 +6,6 @@ cannot be proven (C extensions, module `__getattr__`, a dynamic `__all__` behind
 module the resolver cannot find) is "unknown", never a missing name.
 """
 
-from __future__ import annotations
-
 import os
 import time
 from collections import deque
@@ -342,7 +340,7 @@ def walk_closure(
     return out
 
 
-def closure_of(index: Index) -> Closure:
+def closure_of(index: "Index") -> Closure:
     """The closure of a bundle's entry point; empty when there is no entry file.
 
     A bundle whose every file is unchanged since a previous check (same paths and sizes, and the
@@ -364,7 +362,7 @@ def closure_of(index: Index) -> Closure:
     return out
 
 
-def bundle_reader(index: Index) -> Reader:
+def bundle_reader(index: "Index") -> Reader:
     """Bundle path -> (cache key, loader): size + crc for zip members, size + mtime for folder files."""
     bundle = index.bundle
     root = str(bundle.path)
@@ -387,7 +385,7 @@ def bundle_reader(index: Index) -> Reader:
     return read
 
 
-def resolver_of(index: Index) -> Resolver:
+def resolver_of(index: "Index") -> Resolver:
     """Where module X is for the target: validator/finder.py's answer, as the closure's Located."""
     from agentzip.foundry import DEFAULT_RUNTIME, PYTHON_RUNTIMES
     from agentzip.validator.finder import Finder
@@ -401,7 +399,7 @@ def resolver_of(index: Index) -> Resolver:
     return resolve
 
 
-def _located(finder: Finder, spec: Spec) -> Located:
+def _located(finder: "Finder", spec: "Spec") -> Located:
     """A spec as the closure reads it: a package by the `__init__` file whose code runs."""
     if spec.kind != "package":
         return Located(spec.kind, spec.path)

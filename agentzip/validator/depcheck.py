@@ -1,7 +1,5 @@
 """`pip check` for the target: markers, extras and specifiers against what was bundled."""
 
-from __future__ import annotations
-
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -15,7 +13,7 @@ if TYPE_CHECKING:  # the METADATA reader loads only when a bundle has distributi
     from agentzip.validator.plainrequirement import RequirementLike
 
 
-def applies(marker: Marker | None, env: Mapping[str, str], extras: Iterable[str] = ()) -> bool:
+def applies(marker: "Marker | None", env: Mapping[str, str], extras: Iterable[str] = ()) -> bool:
     """True when the marker holds on the target for the base install or any active extra.
 
     A marker that cannot be evaluated counts as false: a dependency we cannot prove is needed
@@ -34,7 +32,7 @@ def applies(marker: Marker | None, env: Mapping[str, str], extras: Iterable[str]
     return False
 
 
-def satisfied_by(req: RequirementLike, dist: Distribution) -> bool:
+def satisfied_by(req: "RequirementLike", dist: "Distribution") -> bool:
     """True when the distribution's version is in the requirement's specifier (pre-releases too,
     as pip check counts them); an unparseable version is dist-info-broken's business, not ours."""
     if not req.specifier:
@@ -43,7 +41,7 @@ def satisfied_by(req: RequirementLike, dist: Distribution) -> bool:
     return version is None or req.specifier.contains(version, prereleases=True)
 
 
-def by_name(distributions: Iterable[Distribution]) -> dict[str, list[Distribution]]:
+def by_name(distributions: Iterable["Distribution"]) -> dict[str, list["Distribution"]]:
     out: dict[str, list[Distribution]] = {}
     for d in distributions:
         out.setdefault(d.name, []).append(d)
@@ -51,7 +49,7 @@ def by_name(distributions: Iterable[Distribution]) -> dict[str, list[Distributio
 
 
 def active_extras(
-    roots: Iterable[RequirementLike], distributions: list[Distribution], env: Mapping[str, str]
+    roots: Iterable["RequirementLike"], distributions: list["Distribution"], env: Mapping[str, str]
 ) -> dict[str, frozenset[str]]:
     """Canonical name -> the extras something asked for: requirements.txt, then every bundled
     distribution's own Requires-Dist (under its own active extras), until nothing changes."""
@@ -78,9 +76,9 @@ def active_extras(
 class Unmet(NamedTuple):
     """A Requires-Dist of a bundled distribution that the bundle does not meet."""
 
-    requirer: Distribution
-    requirement: Requirement
-    found: tuple[Distribution, ...]  # empty: not bundled at all; else: versions that do not fit
+    requirer: "Distribution"
+    requirement: "Requirement"
+    found: tuple["Distribution", ...]  # empty: not bundled at all; else: versions that do not fit
 
     @property
     def name(self) -> str:
@@ -88,7 +86,7 @@ class Unmet(NamedTuple):
 
 
 def unmet_dependencies(
-    distributions: list[Distribution], roots: Iterable[RequirementLike], env: Mapping[str, str]
+    distributions: list["Distribution"], roots: Iterable["RequirementLike"], env: Mapping[str, str]
 ) -> list[Unmet]:
     """Every applicable Requires-Dist of every bundled distribution that is missing or unsatisfied."""
     extras = active_extras(roots, distributions, env)

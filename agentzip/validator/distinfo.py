@@ -4,8 +4,6 @@ The formats are email headers (METADATA, WHEEL), CSV (RECORD) and JSON (direct_u
 every installer writes are read here without the email parser (25 ms to import) or json.
 """
 
-from __future__ import annotations
-
 import io
 import re
 from typing import TYPE_CHECKING, NamedTuple
@@ -35,7 +33,7 @@ _WANTED = frozenset({"name", "version", "requires-dist", "requires-python"})
 class Reader:
     """Reads the members of one dist-info folder, each bounded, noting what cannot be read."""
 
-    def __init__(self, bundle: Bundle, members: dict[str, BundleFile]) -> None:
+    def __init__(self, bundle: "Bundle", members: dict[str, "BundleFile"]) -> None:
         self.bundle = bundle
         self.members = members
         self.problems: list[str] = []
@@ -63,7 +61,7 @@ def parse_version(text: str) -> Version | None:
         return None
 
 
-def wheel_tags(data: bytes | None, problems: list[str]) -> tuple[frozenset[Tag], tuple[str, ...]]:
+def wheel_tags(data: bytes | None, problems: list[str]) -> tuple[frozenset["Tag"], tuple[str, ...]]:
     """Every tag of WHEEL's `Tag:` lines, expanded, and the lines as written."""
     if data is None:
         return frozenset(), ()
@@ -153,14 +151,14 @@ class Metadata(NamedTuple):
     name: str | None = None
     version: str | None = None
     parsed_version: Version | None = None  # the version when it is valid
-    requires_dist: tuple[Requirement, ...] = ()
-    requires_python: SpecifierSet | None = None
+    requires_dist: tuple["Requirement", ...] = ()
+    requires_python: "SpecifierSet | None" = None
 
 
 NO_METADATA = Metadata()
 
 
-def parse_metadata(data: bytes, problems: list[str], seen: dict[str, Requirement] | None = None) -> Metadata:
+def parse_metadata(data: bytes, problems: list[str], seen: dict[str, "Requirement"] | None = None) -> Metadata:
     """Name, Version, Requires-Dist and Requires-Python of a METADATA file.
 
     Each field is validated on its own (packaging's Requirement, Version, SpecifierSet), so the
@@ -193,8 +191,8 @@ def parse_metadata(data: bytes, problems: list[str], seen: dict[str, Requirement
 
 
 def _requires_dist(
-    lines: list[str], problems: list[str], seen: dict[str, Requirement] | None
-) -> tuple[Requirement, ...]:
+    lines: list[str], problems: list[str], seen: dict[str, "Requirement"] | None
+) -> tuple["Requirement", ...]:
     """Each Requires-Dist line as packaging reads it; an invalid one is a problem, the others stay.
 
     `seen` holds the lines already read for other distributions of the bundle (a fifth of the real

@@ -1,7 +1,5 @@
 """What a module's source defines at module level and which imports run when it loads (ast, never run)."""
 
-from __future__ import annotations
-
 import ast
 import gc
 import re

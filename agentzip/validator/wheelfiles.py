@@ -1,7 +1,5 @@
 """Raw `.whl` files shipped in a bundle: what each one is, and whether it fits the target."""
 
-from __future__ import annotations
-
 import re
 from keyword import iskeyword
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -28,7 +26,7 @@ class RawWheel(NamedTuple):
     size: int
     project: str | None = None  # None when the file name is not a valid wheel name
     version: str | None = None
-    tags: frozenset[Tag] = frozenset()
+    tags: frozenset["Tag"] = frozenset()
     fits: bool | None = None  # its tags intersect the target's (None: unknown)
     modules: tuple[str, ...] = ()  # import names from the wheel's file list (folders only)
     requires_python: str | None = None
@@ -40,7 +38,7 @@ class RawWheel(NamedTuple):
         return ", ".join(sorted(str(t) for t in self.tags))
 
 
-def find_raw_wheels(bundle: Bundle, files: list[BundleFile], target: Target) -> list[RawWheel]:
+def find_raw_wheels(bundle: "Bundle", files: list["BundleFile"], target: "Target") -> list[RawWheel]:
     """Every `.whl` of the bundle, from its file name (and, for folders, its file list and METADATA)."""
     from packaging.utils import InvalidWheelFilename, parse_wheel_filename  # with packaging.tags: only for wheels
 
