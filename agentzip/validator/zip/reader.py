@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import mmap
 import os
 import zlib
@@ -85,7 +86,15 @@ class ZipArchive:
         except OSError as exc:
             msg = f"cannot read the file: {exc.strerror or exc}"
             return cls(spath, 0, b"", [], [Anomaly("corrupt", None, msg)])
-        d = parse(buf, size, max_entries, max_cd_bytes)
+        # The parse makes an object or two per entry and no reference cycles: a collection in the
+        # middle of it would walk every object the process holds (imports included) for nothing.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            d = parse(buf, size, max_entries, max_cd_bytes)
+        finally:
+            if collecting:
+                gc.enable()
         archive = cls(spath, size, buf, d.entries, d.anomalies, d.comment, d.claimed, read_budget)
         archive.directory_span = d.span
         return archive
