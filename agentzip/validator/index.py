@@ -268,7 +268,7 @@ class Index:
         """Every native file (ELF, PE, Mach-O, found from its header bytes) and why it will not load."""
         from agentzip.validator.natives import candidates, find_natives
 
-        files = candidates(self.files, self.folders, self.is_junk, self.target)
+        files = candidates(self.files, self.extensions, self.is_junk, self.target)
         return find_natives(self.bundle, files, self.target, self.owner_of)
 
     # -- the agent's Python sources (imports.py) -------------------------------------------------

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import partial
+from itertools import repeat
+from operator import attrgetter
 from typing import TYPE_CHECKING, NamedTuple
 
 from agentzip.errors import ArchiveError
@@ -179,34 +181,68 @@ def describe(info: BinaryInfo) -> str:
 
 def candidates(
     files: list[BundleFile],
-    folders: Mapping[str | None, list[int]],
+    extensions: Mapping[str, list[int]],
     is_junk: Callable[[str], bool],
     target: Target,
 ) -> list[BundleFile]:
-    """The files worth reading a head of; `folders` is `files` grouped by folder (Index.folders)."""
+    """The files worth reading a head of; `extensions` is `files` grouped by lowercase suffix (Index.extensions).
+
+    A text or data suffix's group (`py`, `json`...) is dropped whole when every name in it ends in
+    exactly that suffix after a stem, which one pass of C calls tells; `X.PY` and the dotfile
+    `.py` are read (the suffix test is case-sensitive and needs a stem), so such a group is
+    tested name by name. What is left is tested file by file, folder facts once per folder.
+    """
     keep: list[int] = []
-    for parent, members in folders.items():
-        # a dist-info's members and a junk folder's files are skipped by their folder alone
-        if parent is not None and (parent.endswith(_METADATA) or is_junk(files[members[0]].path)):
-            continue
+    dotnet = target.is_dotnet
+    skipped: dict[str, bool] = {}  # folder -> its files are skipped (dist-info, egg-info, junk)
+    for ext, members in extensions.items():
+        if ext in SKIP_SUFFIXES:
+            members = _suffix_kept(files, ext, members)
         for n in members:
             f = files[n]
             if f.is_symlink or f.size < SMALLEST_NATIVE:
                 continue
             path = f.path
             slash = path.rfind("/")
-            dot = path.rfind(".")
-            if dot > slash + 1 and path[dot + 1 :] in SKIP_SUFFIXES:
-                continue
-            if parent is None and (path[:-1].endswith(_METADATA) or is_junk(path)):
-                continue  # path[:slash] of a root file, as it always was read
-            if target.is_dotnet:
+            if slash < 0:
+                if path[:-1].endswith(_METADATA) or is_junk(path):
+                    continue  # path[:slash] of a root file, as it always was read
+            else:
+                parent = path[:slash]
+                skip = skipped.get(parent)
+                if skip is None:
+                    skip = skipped[parent] = parent.endswith(_METADATA) or is_junk(path)
+                if skip:
+                    continue
+            if dotnet:
                 m = _DOTNET_RID.search(path)
                 if m and m.group("rid") not in ("linux-x64", "unix", "linux"):
                     continue
             keep.append(n)
     keep.sort()
     return [files[n] for n in keep]
+
+
+def _suffix_kept(files: list[BundleFile], ext: str, members: list[int]) -> list[int]:
+    """The members of a skipped suffix's group whose own suffix is not skipped (`X.PY`, `.py`)."""
+    tail = "." + ext
+    paths = list(map(_PATH, map(files.__getitem__, members)))
+    if (
+        sum(map(str.endswith, paths, repeat(tail))) == len(paths)
+        and not any(map(str.endswith, paths, repeat("/" + tail)))
+        and tail not in paths
+    ):
+        return []  # the usual group: `x.py` everywhere
+    kept = []
+    for n, path in zip(members, paths, strict=True):
+        slash = path.rfind("/")
+        dot = path.rfind(".")
+        if not (dot > slash + 1 and path[dot + 1 :] in SKIP_SUFFIXES):
+            kept.append(n)
+    return kept
+
+
+_PATH = attrgetter("path")
 
 
 _METADATA = (".dist-info", ".egg-info")
