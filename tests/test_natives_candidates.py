@@ -79,7 +79,7 @@ _name = st.one_of(
             "x.whl",
         ]
     ),
-    st.text(alphabet="aP.y/Lk", min_size=1, max_size=6),
+    st.text(alphabet="aP.y/Lk\0", min_size=1, max_size=6),
 )
 _file = st.tuples(
     st.lists(_folder, max_size=3).map("/".join),
@@ -109,3 +109,11 @@ def test_a_text_group_is_dropped_whole_and_its_odd_members_kept() -> None:
     index = Index(Bundle("folder", Path("agent"), files, 0), target, 1)
     got = [f.path for f in candidates(index.files, index.extensions, index.is_junk, target)]
     assert got == ["pkg/B.PY", "pkg/.py", "lib/x.so", "LICENSE", ".json"]
+
+
+def test_a_name_with_nul_does_not_hide_another() -> None:
+    # "a.py NUL b.py" ends in ".py NUL" twice in a NUL-joined string: counted, it would cover B.PY
+    files = [BundleFile("a.py\0b.py", 100), BundleFile("B.PY", 100)]
+    target = Target(runtime="python_3_13", mode="bundled")
+    index = Index(Bundle("folder", Path("agent"), files, 0), target, 1)
+    assert [f.path for f in candidates(index.files, index.extensions, index.is_junk, target)] == ["B.PY"]

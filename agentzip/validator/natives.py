@@ -13,8 +13,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import partial
-from itertools import repeat
-from operator import attrgetter
 from typing import TYPE_CHECKING, NamedTuple
 
 from agentzip.errors import ArchiveError
@@ -226,11 +224,17 @@ def candidates(
 def _suffix_kept(files: list[BundleFile], ext: str, members: list[int]) -> list[int]:
     """The members of a skipped suffix's group whose own suffix is not skipped (`X.PY`, `.py`)."""
     tail = "." + ext
-    paths = list(map(_PATH, map(files.__getitem__, members)))
+    paths = [files[n].path for n in members]
+    # One string, each name between NULs: when the NULs are only those separators, counting
+    # `tail NUL` counts the names that end in it, and a dotfile shows as `NUL tail NUL` or
+    # `/ tail NUL`. Four scans in C instead of two calls per name.
+    joined = "\0" + "\0".join(paths) + "\0"
+    end = tail + "\0"
     if (
-        sum(map(str.endswith, paths, repeat(tail))) == len(paths)
-        and not any(map(str.endswith, paths, repeat("/" + tail)))
-        and tail not in paths
+        joined.count("\0") == len(paths) + 1
+        and joined.count(end) == len(paths)
+        and "\0" + end not in joined
+        and "/" + end not in joined
     ):
         return []  # the usual group: `x.py` everywhere
     kept = []
@@ -240,9 +244,6 @@ def _suffix_kept(files: list[BundleFile], ext: str, members: list[int]) -> list[
         if not (dot > slash + 1 and path[dot + 1 :] in SKIP_SUFFIXES):
             kept.append(n)
     return kept
-
-
-_PATH = attrgetter("path")
 
 
 _METADATA = (".dist-info", ".egg-info")
