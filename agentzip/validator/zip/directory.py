@@ -235,7 +235,9 @@ class _Reader:
                 name, encoding = decode_name(raw, flags)
             plain = csize != U32 and usize != U32
             usable = True
-            if xlen or not plain or offset == U32:
+            # the extra field matters for zip64 values and for a Unicode Path beside a non-UTF-8
+            # name; the usual one (Info-ZIP's timestamps and uid/gid) is not even sliced
+            if not plain or offset == U32 or (xlen and encoding != ASCII and not flags & FLAG_UTF8):
                 extra = buf[name_at + nlen : name_at + nlen + xlen]
                 usable, usize, csize, offset = self._extras(extra, raw, name, encoding, flags, usize, csize, offset)
             lo = offset + prefix
