@@ -229,7 +229,7 @@ class _Reader:
                 return self._stopped(pos, i, end)
             raw = buf[name_at : name_at + nlen]
             if raw.isascii():
-                name = raw.decode("ascii")
+                name = raw.decode()  # UTF-8, the same for ASCII, without parsing an argument
                 encoding = ASCII
             else:
                 name, encoding = decode_name(raw, flags)

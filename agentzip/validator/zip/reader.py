@@ -7,6 +7,7 @@ import mmap
 import os
 import zlib
 from collections.abc import Iterator
+from functools import cached_property
 
 from agentzip.errors import ArchiveError
 from agentzip.validator.zip.directory import parse
@@ -53,6 +54,16 @@ class ZipArchive:
         self.read_budget = read_budget
         self.bytes_read = 0  # member bytes produced so far, counted against read_budget
         self.directory_span = (0, 0)  # the central directory's bytes, as parse() read them
+
+    @cached_property
+    def filenames(self) -> list[str]:
+        """Every entry's name as stored, in directory order: built once for the rules that scan names."""
+        return [e.filename for e in self.entries]
+
+    @cached_property
+    def names_text(self) -> str:
+        """The names, each after a newline: one string for scans in C (`"\\n/" in`, isascii) over all."""
+        return "\n" + "\n".join(self.filenames)
 
     def directory_digest(self) -> str | None:
         """A digest of the central directory as read: every entry's name, flags, sizes, CRC and
