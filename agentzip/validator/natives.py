@@ -119,13 +119,15 @@ DEEP_LIMIT = 64 << 20  # bytes inflated per ELF to reach its dynamic table; beyo
 
 # CPython's extension file names (PEP 3149, and PEP 703's 't' for free-threaded builds):
 # `_x.cpython-313-x86_64-linux-gnu.so`, `_x.cpython-313t-...so`, `_x.cp313-win_amd64.pyd`.
-_EXT_TAG = re.compile(
+# Patterns as text, compiled by re on first use (and cached there): most checks meet no native
+# file and no .NET runtimes/ folder, and compiling them costs a check's start-up almost a millisecond.
+_EXT_TAG = (
     r"\.(?:cpython-(?P<v>\d)(?P<m>\d+)(?P<flags>[a-z]*)-[^./]+|cp(?P<v2>\d)(?P<m2>\d+)(?P<t>t?)-[^./]+)\.(?:so|pyd)$"
 )
 
 # A .NET publish output carries native assets for every runtime identifier (runtimes/<rid>/);
 # the host picks linux-x64 and never opens the others.
-_DOTNET_RID = re.compile(r"(?:^|/)runtimes/(?P<rid>[^/]+)/")
+_DOTNET_RID = r"(?:^|/)runtimes/(?P<rid>[^/]+)/"
 
 Problem = str  # "windows" | "macos" | "architecture" | "musl" | "glibc" | "abi"
 CODES = {
@@ -191,7 +193,7 @@ def candidates(
     tested name by name. What is left is tested file by file, folder facts once per folder.
     """
     keep: list[int] = []
-    dotnet = target.is_dotnet
+    rid = re.compile(_DOTNET_RID).search if target.is_dotnet else None
     skipped: dict[str, bool] = {}  # folder -> its files are skipped (dist-info, egg-info, junk)
     for ext, members in extensions.items():
         if ext in SKIP_SUFFIXES:
@@ -212,8 +214,8 @@ def candidates(
                     skip = skipped[parent] = parent.endswith(_METADATA) or is_junk(path)
                 if skip:
                     continue
-            if dotnet:
-                m = _DOTNET_RID.search(path)
+            if rid is not None:
+                m = rid(path)
                 if m and m.group("rid") not in ("linux-x64", "unix", "linux"):
                     continue
             keep.append(n)
@@ -350,7 +352,7 @@ def _abi_problem(name: str, owner: Distribution | None, target: Target) -> str |
     version = target.python_version
     if version is None:
         return None
-    m = _EXT_TAG.search(name)
+    m = re.search(_EXT_TAG, name)
     if m:
         major = int(m.group("v") or m.group("v2"))
         minor = int(m.group("m") or m.group("m2"))
