@@ -510,3 +510,31 @@ def test_a_million_real_entries_stop_at_the_cap(tmp_path: Path) -> None:
     assert int(anomalies) == 22 and kind == "limit"
     assert float(seconds) < 5.0  # CPU seconds: a loaded machine slows the wall clock, not this
     assert int(peak) < 200 << 20, f"peak RSS {int(peak) / 1e6:.0f} MB"
+
+
+def test_reading_leaves_the_collector_as_it_found_it(tmp_path: Path) -> None:
+    import gc
+
+    data = H.ALL["good"]()
+    was_enabled = gc.isenabled()
+    try:
+        gc.enable()
+        a = open_bytes(tmp_path, data)
+        assert gc.isenabled() and gc.get_freeze_count() == 0
+        # the entries were moved to the oldest generation, not left for young collections to walk
+        assert gc.is_tracked(a.entries[0])
+        assert any(e is a.entries[0] for e in gc.get_objects(generation=2))
+        gc.disable()
+        open_bytes(tmp_path, data)
+        assert not gc.isenabled()
+        gc.enable()
+        gc.freeze()  # a caller's own frozen objects stay frozen
+        frozen = gc.get_freeze_count()
+        open_bytes(tmp_path, data)
+        assert gc.get_freeze_count() == frozen and gc.isenabled()
+    finally:
+        gc.unfreeze()
+        if was_enabled:
+            gc.enable()
+        else:
+            gc.disable()

@@ -55,11 +55,10 @@ def unsafe_path(ctx: Context) -> Iterator[Hit]:
     a = archive(ctx)
     if a is None:
         return
-    names = [e.filename for e in a.entries]
-    lines = "\n" + "\n".join(names)
+    lines = a.names_text
     # The usual zip has no candidate at all: one pass over all names at C speed says so (a name
     # holding a newline is not printable, so it cannot hide a line start).
-    if not any(s in lines for s in ("\n/", "\n\\", "..", ":")) and "".join(names).isprintable():
+    if not any(s in lines for s in ("\n/", "\n\\", "..", ":")) and "".join(a.filenames).isprintable():
         return
 
     def hits() -> Iterator[Hit]:
@@ -100,9 +99,9 @@ def backslash_path(ctx: Context) -> Iterator[Hit]:
     a = archive(ctx)
     if a is None:
         return
+    if "\\" not in a.names_text:
+        return  # the usual zip, told by one scan
     names = [e.filename for e in a.entries if "\\" in e.filename]
-    if not names:
-        return
     first = names[0]
     *folders, leaf = first.rstrip("\\").split("\\")
     meant = f"`{leaf}` inside `{'/'.join(folders)}/`" if folders else "a folder"
@@ -139,9 +138,9 @@ def duplicate_entry(ctx: Context) -> Iterator[Hit]:
     a = archive(ctx)
     if a is None:
         return
+    if len(set(a.filenames)) == len(a.entries):
+        return  # the usual case, decided by one set: no name twice, files or folders
     files = [e for e in a.entries if not e.is_dir]
-    if len({e.filename for e in files}) == len(files):
-        return  # the usual case, decided by one set
     seen: dict[str, list[int]] = defaultdict(list)
     for e in files:
         seen[e.filename].append(e.index)
@@ -233,8 +232,9 @@ def non_utf8_name(ctx: Context) -> Iterator[Hit]:
     a = archive(ctx)
     if a is None:
         return
-    if {e.encoding for e in a.entries} <= {"ascii", "utf-8"}:
-        return  # the usual zip, told by one set
+    # a name is ASCII when its bytes are (any other decoding yields a character past ASCII)
+    if a.names_text.isascii() or {e.encoding for e in a.entries} <= {"ascii", "utf-8"}:
+        return  # the usual zip, told by one flag of one string, else by one set
     hint = "rename the file to an ASCII name, or re-create the zip with agentzip build (it marks names UTF-8)"
 
     def hits() -> Iterator[Hit]:

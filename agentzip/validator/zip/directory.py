@@ -8,9 +8,10 @@ from agentzip.validator.zip.consistency import Placement, locate, trailing_data
 from agentzip.validator.zip.records import (
     ASCII,
     CEN,
-    CEN_SHARED_AT,
+    CEN_SHARED_END,
     CEN_SIG,
     CEN_SIZE,
+    CEN_VERSION_AT,
     DIGSIG_SIG,
     EOCD,
     EOCD64,
@@ -23,11 +24,9 @@ from agentzip.validator.zip.records import (
     LOC64,
     LOC64_SIG,
     LOC64_SIZE,
-    LOC_SHARED_AT,
     LOC_SIG,
     LOC_SIZE,
     MAX_COMMENT,
-    SHARED_LEN,
     U16,
     U32,
     Anomaly,
@@ -203,18 +202,21 @@ class _Reader:
         """Decode entries until the directory ends or a cap is hit; True when read to its end.
 
         Each record is unpacked once and its local header checked on the way. The usual case takes
-        slice compares alone: sizes of its own, both headers equal, entries in file order, apart,
-        and before the directory. Anything else goes to Placement.place, which says what is wrong.
+        two slice compares: the local header's signature, version, flags, method, time, date,
+        CRC-32, sizes and name length equal to the central record's (one concatenation), then the
+        name; the entries in file order, apart, and before the directory. Anything else goes to
+        Placement.place, which says what is wrong.
         """
         buf, stop, prefix, cd_start = self.buf, self.stop, self.prefix, self.start
         unpack = CEN.unpack_from
         place = self.placement.place
         append = entries.append
+        max_entries = self.max_entries
         reach = 0  # where the data of the last entry placed the usual way ends
         pos = self.start
         i = 0
         while pos < stop:
-            if i >= self.max_entries:
+            if i >= max_entries:
                 return self._over_cap(pos)
             if pos + CEN_SIZE > stop:
                 return self._stopped(pos, i, pos + CEN_SIZE)
@@ -226,31 +228,36 @@ class _Reader:
             if end > stop:
                 return self._stopped(pos, i, end)
             raw = buf[name_at : name_at + nlen]
-            name, encoding = (raw.decode("ascii"), ASCII) if raw.isascii() else decode_name(raw, flags)
+            if raw.isascii():
+                name = raw.decode()  # UTF-8, the same for ASCII, without parsing an argument
+                encoding = ASCII
+            else:
+                name, encoding = decode_name(raw, flags)
             plain = csize != U32 and usize != U32
             usable = True
-            if xlen or not plain or offset == U32:
+            # the extra field matters for zip64 values and for a Unicode Path beside a non-UTF-8
+            # name; the usual one (Info-ZIP's timestamps and uid/gid) is not even sliced
+            if not plain or offset == U32 or (xlen and encoding != ASCII and not flags & FLAG_UTF8):
                 extra = buf[name_at + nlen : name_at + nlen + xlen]
                 usable, usize, csize, offset = self._extras(extra, raw, name, encoding, flags, usize, csize, offset)
             lo = offset + prefix
-            e = ZipEntry(i, name, raw, encoding, csize, usize, method, flags, crc, system, ea, lo)
-            append(e)
             at = lo + LOC_SIZE  # the local header's copy of the name
-            placed = False
+            data = -1  # where the member's data starts: -1 until its local header is found usable
             if (
                 usable
                 and plain
                 and reach <= lo
-                and buf[lo : lo + 4] == LOC_SIG
-                and buf[lo + LOC_SHARED_AT : at - 2] == buf[pos + CEN_SHARED_AT : pos + CEN_SHARED_AT + SHARED_LEN]
+                and buf[lo : at - 2] == LOC_SIG + buf[pos + CEN_VERSION_AT : pos + CEN_SHARED_END]
                 and buf[at : at + nlen] == raw
             ):
                 data = at + nlen + (buf[at - 2] | buf[at - 1] << 8)  # after the local extra field
                 if data + csize <= cd_start:
-                    e.data_offset = data
                     reach = data + csize
-                    placed = True
-            if usable and not placed:
+                else:
+                    data = -1
+            e = ZipEntry(i, name, raw, encoding, csize, usize, method, flags, crc, system, ea, lo, data)
+            append(e)
+            if usable and data < 0:
                 place(e)
             pos = end
             i += 1

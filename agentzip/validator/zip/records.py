@@ -29,11 +29,11 @@ LOC_SIZE = LOC.size  # 30
 EOCD_SIZE = EOCD.size  # 22
 LOC64_SIZE = LOC64.size  # 20
 EOCD64_SIZE = EOCD64.size  # 56
-# The bytes a local header shares with its central record, from the flags to the name length
-# (flags, method, time, date, CRC-32, sizes, name length): equal slices mean the headers agree.
-SHARED_LEN = 22
-LOC_SHARED_AT = 6
-CEN_SHARED_AT = 8
+# The bytes a local header shares with its central record, from the version needed to extract to
+# the name length (version, flags, method, time, date, CRC-32, sizes, name length): the local
+# header's first 28 bytes are its signature and these, so one compare says the headers agree.
+CEN_VERSION_AT = 6
+CEN_SHARED_END = 30
 EOCD_COMMENT_LEN = 20  # offset of the comment length inside the end record
 
 CEN_SIG = b"PK\x01\x02"
@@ -137,6 +137,7 @@ class ZipEntry(BundleFile):
         create_system: int,
         external_attr: int,
         local_header_offset: int,
+        data_offset: int = -1,
     ) -> None:
         hi = external_attr >> 16
         kind = hi & _S_IFMT
@@ -165,7 +166,7 @@ class ZipEntry(BundleFile):
         # where the local header really is: the claimed offset plus any data glued in front
         self.local_header_offset = local_header_offset
         # first byte of the member's data; -1 when its local header is missing or unusable
-        self.data_offset = -1
+        self.data_offset = data_offset
         # shares bytes with another entry or the central directory: never read (overlapping-entries)
         self.overlaps = False
 
