@@ -43,8 +43,21 @@ for name, module in list(sys.modules.items()):
             offenders.setdefault(name, []).append(attr)
         elif getattr(value, "__module__", None) == "dataclasses" or getattr(value, "__name__", None) == "dataclasses":
             offenders.setdefault(name, []).append("dataclasses." + getattr(value, "__name__", attr))
+# A named tuple's string annotations are compiled one by one when the class is created: a module
+# that defines one must not postpone its annotations (`from __future__ import annotations`).
+import __future__
+postponed = sorted(
+    name
+    for name, module in list(sys.modules.items())
+    if name.split(".")[0] == "agentzip"
+    and getattr(module, "annotations", None) is __future__.annotations
+    and any(
+        isinstance(v, type) and issubclass(v, tuple) and hasattr(v, "_fields") and v.__module__ == name
+        for v in list(vars(module).values())
+    )
+)
 print(json.dumps({{"code": code, "preloaded": preloaded, "loaded": "dataclasses" in sys.modules,
-                  "offenders": offenders, "output": out.getvalue()}}), file=sys.stderr)
+                  "offenders": offenders, "postponed": postponed, "output": out.getvalue()}}), file=sys.stderr)
 """
 
 
@@ -79,6 +92,7 @@ def test_a_check_builds_no_dataclass_and_never_imports_dataclasses(as_zip: bool,
     assert not offenders, f"dataclasses on the check path (each costs ~1 ms at start-up): {offenders}"
     if not found["preloaded"]:
         assert not found["loaded"], "`dataclasses` is imported on the check path, by a module outside agentzip"
+    assert found["postponed"] == [], "named tuples with postponed annotations (a compile per field at start-up)"
 
 
 @given(st.text(alphabet=" \t\nab#`-", max_size=80))

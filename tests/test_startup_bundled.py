@@ -75,6 +75,7 @@ def test_a_bundled_check_builds_no_dataclass(make_bundle: Callable[[Files], Path
     assert found["code"] == 0, found["output"]
     assert "no problems found" in str(found["output"]), found["output"]
     assert found["offenders"] == {}, f"dataclasses on the bundled check path: {found['offenders']}"
+    assert found["postponed"] == [], "named tuples with postponed annotations (a compile per field at start-up)"
 
 
 def test_a_bundled_check_imports_neither_dataclasses_nor_email(make_bundle: Callable[[Files], Path]) -> None:
@@ -103,4 +104,5 @@ def test_the_real_bundle_builds_no_dataclass_and_reads_no_email(kind: str) -> No
     found = _probe(path)
     assert found["code"] == 0, found["output"]
     assert found["offenders"] == {}, f"dataclasses on the bundled check path: {found['offenders']}"
+    assert found["postponed"] == [], "named tuples with postponed annotations (a compile per field at start-up)"
     assert _loaded(path, ["email", "json"]) == {}

@@ -8,8 +8,6 @@ read too, which needs the dynamic table: deep inside the file, so at most DEEP_L
 only when no manylinux wheel tag already vouches for it (see _vouched).
 """
 
-from __future__ import annotations
-
 import re
 from collections.abc import Callable
 from functools import partial
@@ -145,9 +143,9 @@ class Native(NamedTuple):
 
     path: str
     size: int
-    info: BinaryInfo
-    elf: ElfDetails | None  # x86_64 ELF only: what the loader reads
-    owner: Distribution | None  # the distribution whose RECORD lists the file
+    info: "BinaryInfo"
+    elf: "ElfDetails | None"  # x86_64 ELF only: what the loader reads
+    owner: "Distribution | None"  # the distribution whose RECORD lists the file
     problem: Problem | None = None
     reason: str = ""  # "a Windows x86_64 DLL (PE)"; for problem None, what it is
 
@@ -156,7 +154,7 @@ class Native(NamedTuple):
         return CODES.get(self.problem) if self.problem else None
 
 
-def describe(info: BinaryInfo) -> str:
+def describe(info: "BinaryInfo") -> str:
     """'a Windows x86_64 DLL (PE)', 'a macOS arm64, x86_64 universal library (Mach-O)'..."""
     archs = ", ".join(info.archs)
     if info.format == "pe":
@@ -181,7 +179,7 @@ def describe(info: BinaryInfo) -> str:
 
 def candidates(
     files: list[BundleFile],
-    extensions: Mapping[str, list[int]],
+    extensions: "Mapping[str, list[int]]",
     is_junk: Callable[[str], bool],
     target: Target,
 ) -> list[BundleFile]:
@@ -255,7 +253,7 @@ def find_natives(
     bundle: Bundle,
     files: list[BundleFile],
     target: Target,
-    owner_of: Callable[[str], Distribution | None],
+    owner_of: "Callable[[str], Distribution | None]",
 ) -> list[Native]:
     """Every native file among `files`, with its problem on the target; never raises."""
     out: list[Native] = []
@@ -282,7 +280,7 @@ def find_natives(
     return out
 
 
-def _vouched(owner: Distribution | None, target: Target) -> bool:
+def _vouched(owner: "Distribution | None", target: Target) -> bool:
     """Whether the file's wheel promises glibc (not musl) no newer than the floor.
 
     A manylinux tag the target accepts is that promise, checked by auditwheel when the wheel was
@@ -296,7 +294,7 @@ def _vouched(owner: Distribution | None, target: Target) -> bool:
     return any(t.platform.startswith("manylinux") and t in supported for t in owner.tags)
 
 
-def _deep(bundle: Bundle, f: BundleFile, head: bytes) -> ElfDetails | None:
+def _deep(bundle: Bundle, f: BundleFile, head: bytes) -> "ElfDetails | None":
     """elf_details over as many leading bytes as the dynamic table and its strings need."""
     from agentzip.validator.elf import elf_details, elf_extent
 
@@ -315,7 +313,7 @@ def _deep(bundle: Bundle, f: BundleFile, head: bytes) -> ElfDetails | None:
 
 
 def _problem(
-    f: BundleFile, info: BinaryInfo, elf: ElfDetails | None, owner: Distribution | None, target: Target
+    f: BundleFile, info: "BinaryInfo", elf: "ElfDetails | None", owner: "Distribution | None", target: Target
 ) -> tuple[Problem | None, str]:
     what = describe(info)
     if info.format == "pe":
@@ -337,13 +335,13 @@ def _problem(
     return None, what
 
 
-def _musl_evidence(elf: ElfDetails) -> str:
+def _musl_evidence(elf: "ElfDetails") -> str:
     if elf.interpreter and "ld-musl" in elf.interpreter:
         return f"interpreter {elf.interpreter}"
     return "needs " + next(n for n in elf.needed if n.startswith("libc.musl-"))
 
 
-def _abi_problem(name: str, owner: Distribution | None, target: Target) -> str | None:
+def _abi_problem(name: str, owner: "Distribution | None", target: Target) -> str | None:
     """Why CPython of the target will not import this extension module, from its file name.
 
     CPython only looks for `<name>.cpython-313-x86_64-linux-gnu.so`, `<name>.abi3.so` and

@@ -1,7 +1,5 @@
 """Zip record layouts (PKWARE APPNOTE 6.3.x, section 4.3), the entry type and the extra fields we read."""
 
-from __future__ import annotations
-
 import mmap
 import stat
 import struct
