@@ -75,6 +75,55 @@ def _probe(path: Path) -> dict[str, object]:
     return result
 
 
+# Which of the heavy modules a fresh check loads, and which modules first asked for each.
+_WHO = """
+import io, json, sys
+heavy = set(json.loads(sys.argv[2]))
+who = {}
+class Watch:
+    def find_spec(self, name, path=None, target=None):
+        if name in heavy and name not in who:
+            f, chain = sys._getframe(1), []
+            while f is not None:
+                mod = f.f_globals.get("__name__", "")
+                if mod.startswith(("agentzip", "packaging")) and mod not in chain:
+                    chain.append(mod)
+                f = f.f_back
+            who[name] = " <- ".join(chain) or "?"
+        return None
+sys.meta_path.insert(0, Watch())
+before = set(sys.modules)
+sys.argv = ["agentzip", "check", sys.argv[1]]
+from agentzip.entry import run
+out = io.StringIO()
+real, sys.stdout = sys.stdout, out
+code = 0
+try:
+    run()
+except SystemExit as e:
+    code = e.code
+finally:
+    sys.stdout = real
+loaded = {m: who.get(m, "?") for m in sorted(heavy & (set(sys.modules) - before))}
+sys.stderr.write(json.dumps({"code": code, "output": out.getvalue(), "loaded": loaded}) + "\\n")
+"""
+
+
+def heavy_loaded(path: Path, heavy: list[str]) -> tuple[int, str, dict[str, str]]:
+    """(exit status, report, {module: the modules that asked for it}) of a fresh `agentzip check path`."""
+    p = subprocess.run(
+        [sys.executable, "-c", _WHO, str(path), json.dumps(heavy)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=ROOT,
+    )
+    assert p.stderr.strip(), p
+    found = json.loads(p.stderr.strip().splitlines()[-1])
+    return found["code"], found["output"], found["loaded"]
+
+
 @pytest.mark.parametrize("as_zip", [False, True], ids=["folder", "zip"])
 def test_a_check_builds_no_dataclass_and_never_imports_dataclasses(as_zip: bool, tmp_path: Path) -> None:
     path = GOOD

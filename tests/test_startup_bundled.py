@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import Files
-from tests.test_startup import ROOT, _probe
+from tests.test_startup import _probe, heavy_loaded
 
 INFO = "tinylib-1.0.dist-info"
 DIST = f"packages/{INFO}"
@@ -28,46 +25,10 @@ BUNDLED: Files = {
     f"{DIST}/INSTALLER": b"pip\n",
 }
 
-# Which of the heavy modules the check loads, and which module first asked for each.
-_WHO = """
-import json, sys
-heavy = set(json.loads(sys.argv[2]))
-who = {}
-class Watch:
-    def find_spec(self, name, path=None, target=None):
-        if name in heavy and name not in who:
-            f, chain = sys._getframe(1), []
-            while f is not None:
-                mod = f.f_globals.get("__name__", "")
-                if mod.startswith(("agentzip", "packaging")) and mod not in chain:
-                    chain.append(mod)
-                f = f.f_back
-            who[name] = " <- ".join(chain) or "?"
-        return None
-sys.meta_path.insert(0, Watch())
-before = set(sys.modules)
-sys.argv = ["agentzip", "check", sys.argv[1]]
-from agentzip.entry import run
-try:
-    run()
-except SystemExit:
-    pass
-sys.stderr.write(json.dumps({m: who.get(m, "?") for m in sorted(heavy & (set(sys.modules) - before))}) + "\\n")
-"""
-
 
 def _loaded(path: Path, heavy: list[str]) -> dict[str, str]:
     """Which of `heavy` a fresh `agentzip check path` imports, each with the modules that asked for it."""
-    p = subprocess.run(
-        [sys.executable, "-c", _WHO, str(path), json.dumps(heavy)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        cwd=ROOT,
-    )
-    loaded: dict[str, str] = json.loads(p.stderr.strip().splitlines()[-1])
-    return loaded
+    return heavy_loaded(path, heavy)[2]
 
 
 def test_a_bundled_check_builds_no_dataclass(make_bundle: Callable[[Files], Path]) -> None:
