@@ -96,3 +96,21 @@ def test_run_check_defaults_are_the_commands_defaults() -> None:
     rest = {k: v for k, v in parsed.items() if k not in folded and k != "paths"}
     assert rest == {k: own[k].default for k in rest}
     assert set(own) == {*rest, "paths", "settings"}
+
+
+def test_the_fast_path_runs_the_check_with_the_collector_on_and_the_imports_frozen() -> None:
+    # in a child: the freeze is process-wide, and this test process must keep its own collector
+    code = (
+        "import gc, sys\n"
+        "from agentzip.cli import checkrun\n"
+        "seen = []\n"
+        "checkrun.run_check = lambda paths: seen.append((gc.isenabled(), gc.get_freeze_count())) or sys.exit(0)\n"
+        "try:\n"
+        "    checkrun.quick(['check', '.'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "enabled, frozen = seen[0]\n"
+        "assert enabled and frozen > 10_000 and 'agentzip.rules.imports' in sys.modules, seen\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr

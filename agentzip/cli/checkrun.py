@@ -47,11 +47,35 @@ def is_plain(args: list[str]) -> bool:
 def quick(args: list[str]) -> NoReturn:
     """Run `check PATH...` (is_plain) as click would, with every flag at its default."""
     try:
+        _settle_imports()
         run_check(tuple(args[1:]))
     except KeyboardInterrupt:
         sys.exit(EXIT_INTERRUPTED)
     except Exception as exc:
         internal_error("check", exc, debug=False)
+
+
+def _settle_imports() -> None:
+    """Import what every check runs, with the cyclic collector off, then freeze it (gc.freeze).
+
+    This process ends after one check, and the modules, classes and functions imported now live
+    until then: a collection during the imports finds nothing to free, and each later full
+    collection (interpreter shutdown included) would walk them all again. Frozen, they are
+    never walked. The check itself runs with the collector on, as before: the freeze changes
+    what a collection looks at, not what it frees. 11% of the instructions of a check of
+    examples/good-agent (valgrind: 222M -> 198M).
+    """
+    import gc
+
+    gc.disable()
+    try:
+        from agentzip import api
+        from agentzip.validator import reporters  # noqa: F401
+
+        api.load_rules()
+        gc.freeze()
+    finally:
+        gc.enable()
 
 
 def run_check(
