@@ -85,6 +85,20 @@ def _unseal(data: bytes) -> bytes | None:
     return payload
 
 
+def seal(payload: bytes) -> bytes:
+    """An entry for DiskCache.write: the payload behind its digest."""
+    return _seal(payload)
+
+
+def unseal_int(data: bytes) -> int | None:
+    """The int a sealed entry holds, or None for anything else (a torn, foreign or corrupt file)."""
+    try:
+        value = _loads(data)
+    except (ValueError, EOFError, TypeError):
+        return None
+    return value if type(value) is int and value >= 0 else None
+
+
 def _loads(data: bytes) -> Any:
     payload = _unseal(data)
     if payload is None:

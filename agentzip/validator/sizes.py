@@ -1,13 +1,18 @@
 """The size of the zip a bundle is, or would be: measured (big folder files estimated from spread samples)."""
 
+import marshal
+import os
 import zlib
 from collections import Counter
 from collections.abc import Mapping
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from agentzip.errors import ArchiveError
 from agentzip.foundry import PACKAGES
 from agentzip.validator.bundle import Bundle, BundleFile
+
+if TYPE_CHECKING:
+    from agentzip.validator.namecache import DiskCache
 
 NEAR = 0.9
 # Files above this are estimated from samples (16 x 256 KiB = 4 MiB read, about 0.1 s at level 6).
@@ -39,23 +44,6 @@ def contributor(path: str) -> str:
                 name = name[: -len(suffix)].split("-")[0]
         return f"{PACKAGES}/{name}"
     return parts[0] + ("/" if len(parts) > 1 else "")
-
-
-def _contributors(files: list[BundleFile]) -> list[str]:
-    """contributor() of each file, worked out once per folder (it depends on the folder alone)."""
-    by_parent: dict[str, str] = {}
-    out: list[str] = []
-    for f in files:
-        path = f.path
-        i = path.rfind("/")
-        if i < 0:
-            out.append(path)
-            continue
-        name = by_parent.get(parent := path[:i])
-        if name is None:
-            name = by_parent[parent] = contributor(path)
-        out.append(name)
-    return out
 
 
 def deflated_size(bundle: Bundle, f: BundleFile) -> int:
@@ -138,12 +126,41 @@ def measure(
     # Deflate can grow incompressible data by a few bytes per 16 KiB block; 1% covers it.
     if not compress and raw * 1.01 < NEAR * limit:
         return ZipSize(raw, Counter(raw_per), False, raw_per, count)
-    total = overhead
-    for f, name in zip(files, _contributors(files), strict=True):  # file order: the read budget is spent in it
+    from agentzip.validator.namecache import DiskCache
+
+    disk = DiskCache()
+    try:
+        for name, ns in groups:
+            per[name] = _contributor_deflated(bundle, [files[n] for n in ns], name, disk)
+    finally:
+        disk.close()
+    return ZipSize(overhead + sum(per.values()), per, True, raw_per, count)
+
+
+def _contributor_deflated(bundle: Bundle, files: list[BundleFile], name: str, disk: "DiskCache") -> int:
+    """Deflated bytes of one contributor's files, from the disk cache when none of them changed.
+
+    Deflating a folder near the limit is the slowest thing a check does (a 1 GB tree took 90 s of
+    CPU), and between two commits packages/ rarely changes: each contributor's total is kept,
+    keyed by every one of its files' path, size and st_mtime_ns (a file the scan did not stamp
+    turns the cache off for that contributor).
+    """
+    from agentzip.validator.namecache import blob_name, seal, unseal_int
+
+    key = None
+    if disk.folder is not None and all(f.mtime is not None for f in files):
+        listing = repr([(f.path, f.size, f.mtime) for f in files]).encode("utf-8", "surrogatepass")
+        key = blob_name("deflated", os.path.abspath(bundle.path), name, listing)
+        data = disk.read(key)
+        cached = unseal_int(data) if data is not None else None
+        if cached is not None:
+            return cached
+    total = 0
+    for f in files:
         try:
-            n = min(deflated_size(bundle, f), f.size)  # zip tools store what deflate would grow
+            total += min(deflated_size(bundle, f), f.size)  # zip tools store what deflate would grow
         except ArchiveError:
-            n = f.size
-        per[name] += n
-        total += n
-    return ZipSize(total, per, True, raw_per, count)
+            total += f.size
+    if key is not None:
+        disk.write(key, seal(marshal.dumps(total)))
+    return total
