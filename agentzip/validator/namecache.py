@@ -72,7 +72,7 @@ def blob_name(*parts: object) -> str:
 _SEAL = 16  # bytes of blake2b over the payload, written before it
 
 
-def _seal(payload: bytes) -> bytes:
+def seal(payload: bytes) -> bytes:
     """The payload behind its own digest: marshal trusts its input (a corrupt length field asks it
     to allocate gigabytes), so nothing reaches marshal.loads unless the digest says we wrote it."""
     return blake2b(payload, digest_size=_SEAL).digest() + payload
@@ -83,11 +83,6 @@ def _unseal(data: bytes) -> bytes | None:
     if len(data) < _SEAL or blake2b(payload, digest_size=_SEAL).digest() != data[:_SEAL]:
         return None
     return payload
-
-
-def seal(payload: bytes) -> bytes:
-    """An entry for DiskCache.write: the payload behind its digest."""
-    return _seal(payload)
 
 
 def unseal_int(data: bytes) -> int | None:
@@ -107,7 +102,7 @@ def _loads(data: bytes) -> Any:
 
 
 def _pack(m: ModuleNames) -> bytes:
-    return _seal(
+    return seal(
         marshal.dumps(
             (
                 SCHEMA,
@@ -265,7 +260,7 @@ def pack_closure(c: Closure) -> bytes:
         (m.name, m.module, m.module_path, m.importer, m.line, m.chain, m.suggestions, m.kind) for m in c.missing
     )
     counts = (c.unknown_count, c.modules_visited, c.files_parsed, c.bytes_parsed)
-    return _seal(marshal.dumps((SCHEMA, missing, tuple(c.unknown), counts)))
+    return seal(marshal.dumps((SCHEMA, missing, tuple(c.unknown), counts)))
 
 
 def unpack_closure(data: bytes) -> Closure | None:
