@@ -162,3 +162,17 @@ def test_the_module_keeps_typing_out() -> None:
     code = "import sys, agentzip.records; print('typing' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("key", ["__annotate__", "__annotate_func__"])
+def test_a_lazily_annotated_body_is_read_through_its_annotate_function(key: str) -> None:
+    # Python 3.14 (PEP 649/749): the class namespace holds an annotate function, not __annotations__
+    def annotate(format: int) -> dict[str, object]:
+        if format != 1:
+            raise NotImplementedError
+        return {"a": int, "b": str}
+
+    ns = {"__module__": __name__, "__qualname__": "Lazy", key: annotate, "b": "x", "__doc__": "Lazy."}
+    cls: Any = records._build("Lazy", ns)
+    assert cls._fields == ("a", "b") and cls._field_defaults == {"b": "x"} and cls.__doc__ == "Lazy."
+    assert cls.__annotations__ == {"a": int, "b": str} and vars(cls).get(key) is not annotate and cls(1) == (1, "x")
