@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
 
 from agentzip.settings import CheckRequest, Origin
 from agentzip.validator.findings import Report
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from agentzip.explain import Explanation
     from agentzip.validator.config import Config
     from agentzip.validator.context import Context

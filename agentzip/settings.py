@@ -3,7 +3,12 @@
 import os
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
-from typing import Any, NamedTuple
+
+from agentzip.records import NamedTuple
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["CheckRequest", "Origin"]
 
@@ -38,14 +43,14 @@ class CheckRequest(NamedTuple):
     python: str | None = None  # the interpreter for the import test; None: found (importtest.py)
 
     @classmethod
-    def make(cls, **kwargs: Any) -> "CheckRequest":
+    def make(cls, **kwargs: "Any") -> "CheckRequest":
         """A request from keyword arguments as library users pass them (lists, dicts, paths).
 
         TypeError for a name that is not a setting, as a function call would raise.
         """
         return cls(**_normalized(kwargs))
 
-    def with_(self, **kwargs: Any) -> "CheckRequest":
+    def with_(self, **kwargs: "Any") -> "CheckRequest":
         """A copy with these settings changed (the same normalization and TypeError as `make`)."""
         return self._replace(**_normalized(kwargs)) if kwargs else self
 
@@ -54,7 +59,7 @@ def _words(value: Iterable[str] | None) -> tuple[str, ...] | None:
     return None if value is None else tuple(value)
 
 
-def _normalized(kwargs: dict[str, Any]) -> dict[str, Any]:
+def _normalized(kwargs: "dict[str, Any]") -> "dict[str, Any]":
     """Lists become tuples and dicts read-only, so a request can be shared safely.
 
     TypeError for a name that is not a setting (`_replace` alone would raise ValueError).

@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 import re
 import sys
-from typing import TextIO
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import TextIO
 
 # When standard output is not a terminal and COLUMNS is unset: wide enough for a command line,
 # narrow enough to read in a CI log.

@@ -6,7 +6,9 @@ first asked for, so the click-free fast path (agentzip.cli.checkrun) never pays 
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["_fail", "exit_status_help", "main", "request_from_flags"]
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
-from typing import Any, NoReturn
 
 from agentzip.cli.plain import (
     EXIT_FINDINGS,
@@ -25,6 +24,10 @@ from agentzip.cli.plain import (
     request_from_flags,
     use_color,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, NoReturn
 
 # The eight target and definition flags at their defaults: what click hands run_check when none is given.
 NO_SETTINGS: Mapping[str, Any] = {

@@ -7,9 +7,11 @@ click at all (agentzip.cli.checkrun); every other command line goes through clic
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any, NoReturn
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, NoReturn
+
     from agentzip.settings import CheckRequest
 
 # One exit-code policy for every command (README, "Exit status").

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from agentzip.foundry import ARCH, PACKAGES, REMOTE_BUILD
 from agentzip.validator.context import Context
@@ -14,6 +13,7 @@ from agentzip.validator.projectname import canonicalize_name
 from agentzip.validator.registry import rule
 from agentzip.validator.requirements import SourceKind
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from agentzip.validator.wheelfiles import RawWheel
 

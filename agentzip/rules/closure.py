@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from agentzip.validator.closurehints import describe
 from agentzip.validator.context import Context
 from agentzip.validator.findings import Hit, Severity
 from agentzip.validator.registry import rule
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:  # packaging and the closure load only for a bundled Python check
     from agentzip.validator.closure import MissingName
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from agentzip.foundry import INJECTED_ENV as INJECTED
 from agentzip.foundry import RESERVED_ENV_PREFIXES as RESERVED_PREFIXES
@@ -14,6 +13,7 @@ from agentzip.validator.findings import Hit, Severity
 from agentzip.validator.registry import rule
 from agentzip.validator.target import MODES, RUNTIMES
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from decimal import Decimal
 

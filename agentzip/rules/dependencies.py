@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING
 
 from agentzip.foundry import PACKAGES
 from agentzip.validator.context import Context
@@ -24,6 +23,7 @@ from agentzip.validator.projectname import canonicalize_name
 from agentzip.validator.registry import rule
 from agentzip.validator.target import Target, glibc_of, platform_kind
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:  # the METADATA reader loads only when a bundle has distributions
     from packaging.tags import Tag
 

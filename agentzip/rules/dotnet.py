@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from agentzip.foundry import REMOTE_BUILD
 from agentzip.validator.context import Context
 from agentzip.validator.findings import Hit, Severity
 from agentzip.validator.registry import rule
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:  # the .NET readers load only when a .NET target is checked
     from agentzip.validator.dotnet import Project
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from agentzip.validator.context import Context
 from agentzip.validator.findings import Hit, Severity
 from agentzip.validator.registry import rule
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:  # the import test (subprocess, tempfile) loads only when it ran
     from agentzip.importtest import ImportResult
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Literal
 
 from agentzip.foundry import BUNDLED
 from agentzip.validator.context import Context
@@ -11,6 +10,10 @@ from agentzip.validator.finder import Finder
 from agentzip.validator.findings import Hit, Severity
 from agentzip.validator.importnames import NAMESPACE_ROOTS, import_names_for_project
 from agentzip.validator.registry import rule
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Literal
 
 
 @rule("AZ403", "shadowed-module", Severity.ERROR)

@@ -7,11 +7,13 @@ import os
 import stat
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
 
 from agentzip.errors import ArchiveError, UsageError
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import BinaryIO
+
     from agentzip.validator.zip import ZipArchive, ZipEntry
 
 CHUNK = 1 << 20

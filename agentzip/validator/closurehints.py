@@ -3,10 +3,9 @@ pin that fixes it; shared by the rule and by explain."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from agentzip.validator.findings import SHOWN, Hit
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from packaging.requirements import Requirement
 

@@ -9,7 +9,10 @@ import operator
 import posixpath
 import re
 from collections.abc import Callable, Mapping
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _NO_NAMES: Mapping[str, object] = {}
 

@@ -6,9 +6,13 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, NamedTuple
 
 from agentzip.errors import UsageError
+from agentzip.records import NamedTuple
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 AGENTZIP_TOML = "agentzip.toml"
 PYPROJECT = "pyproject.toml"
@@ -54,7 +58,7 @@ class Config(NamedTuple):
         return name + (" [tool.agentzip]" if self.source.name == PYPROJECT else "")
 
 
-def _toml(path: Path, *, mentioning: str | None = None) -> dict[str, Any]:
+def _toml(path: Path, *, mentioning: str | None = None) -> "dict[str, Any]":
     """The TOML document at PATH; {} without parsing when it cannot hold the key `mentioning`.
 
     Most pyproject.toml files cannot hold a [tool.agentzip] table (could_hold_tool_table), so most
@@ -173,14 +177,14 @@ def _suggest(key: str, choices: tuple[str, ...] | list[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(choices)})"
 
 
-def _choice(where: str, key: str, value: Any, choices: tuple[str, ...]) -> str:
+def _choice(where: str, key: str, value: "Any", choices: tuple[str, ...]) -> str:
     if not isinstance(value, str) or value not in choices:
         hint = _suggest(value, choices) if isinstance(value, str) else f" (choose {', '.join(choices)})"
         raise UsageError(f"{where}: {key} = {value!r} is not valid{hint}")
     return value
 
 
-def _words(where: str, key: str, value: Any) -> list[str]:
+def _words(where: str, key: str, value: "Any") -> list[str]:
     """A list of rule selectors, or one comma-separated string (as on the command line)."""
     if isinstance(value, str):
         value = [value]
@@ -225,7 +229,7 @@ def parse_size(text: str | int) -> int:
     return n
 
 
-def _validate(table: Mapping[str, Any], path: Path, where: str) -> Config:
+def _validate(table: "Mapping[str, Any]", path: Path, where: str) -> Config:
     from agentzip.validator.target import MODES, RUNTIMES, parse_glibc
 
     for key in table:

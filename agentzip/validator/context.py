@@ -3,10 +3,11 @@
 from collections.abc import Iterable, Mapping
 from functools import cached_property
 from types import MappingProxyType
-from typing import TYPE_CHECKING, NamedTuple
 
 from agentzip.foundry import SIZE_LIMIT
+from agentzip.records import NamedTuple
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from agentzip.importtest import ImportTest
     from agentzip.validator.bundle import Bundle

@@ -4,9 +4,9 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, NamedTuple
 
 from agentzip.errors import UsageError
+from agentzip.records import NamedTuple
 from agentzip.validator.definition_doc import (
     Key,
     KeyLines,
@@ -22,6 +22,10 @@ from agentzip.validator.definition_doc import (
 )
 from agentzip.validator.userfile import check_path_text, read_text
 from agentzip.validator.userfile import resolve as resolve_path
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 AZURE_YAML = "azure.yaml"
 AGENT_YAML = "agent.yaml"
@@ -73,12 +77,12 @@ class Definition(NamedTuple):
 def _build(
     kind: str,
     source: Path,
-    doc: Any,
+    doc: "Any",
     lines: KeyLines | None,
     base: Key,
     places: dict[str, list[Key]],
     name_origin: Origin | None = None,
-    **extra: Any,
+    **extra: "Any",
 ) -> Definition:
     """A Definition from the first place each field is written (paths relative to `base`).
 

@@ -1,10 +1,11 @@
 """`pip check` for the target: markers, extras and specifiers against what was bundled."""
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, NamedTuple
 
+from agentzip.records import NamedTuple
 from agentzip.validator.projectname import canonicalize_name
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:  # the METADATA reader loads only when a bundle has distributions
     from packaging.markers import Marker
     from packaging.requirements import Requirement

@@ -13,16 +13,19 @@ package only when nothing else is found. Submodules are looked for only in their
 
 from collections.abc import Mapping, Set
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from agentzip.foundry import DEFAULT_RUNTIME, PACKAGES, PYTHON_RUNTIMES
+from agentzip.records import NamedTuple
 from agentzip.validator.stdlib import UNSHADOWABLE, is_windows_only, stdlib_modules, stdlib_top_level
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, Literal
+
     from agentzip.validator.context import Context
     from agentzip.validator.index import Index
 
-Kind = Literal["package", "module", "extension", "bytecode", "namespace", "stdlib", "builtin"]
+    Kind = Literal["package", "module", "extension", "bytecode", "namespace", "stdlib", "builtin"]
 
 
 def extension_suffixes(version: tuple[int, int]) -> tuple[str, ...]:
@@ -38,7 +41,7 @@ def entry_label(entry: str) -> str:
 class Spec(NamedTuple):
     """What the finder found for one dotted name (a ModuleSpec without the loader)."""
 
-    kind: Kind
+    kind: "Kind"
     path: str | None  # the file or folder ("packages/yaml/"); None for the stdlib and built-ins
     search: tuple[str, ...] = ()  # where its submodules are looked for (__path__)
     entry: str | None = None  # the sys.path entry it was found in ("" = the root); None: merged namespace
@@ -51,7 +54,7 @@ class Step(NamedTuple):
     found: str | None  # the path (or "Python 3.13 standard library") found; None when not there
     kind: str | None = None  # a Kind, None when nothing was found
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> "dict[str, Any]":
         return {"where": self.where, "found": self.found, "kind": self.kind}
 
 

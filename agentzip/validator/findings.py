@@ -2,7 +2,12 @@
 
 import enum
 from collections import Counter
-from typing import Any, NamedTuple
+
+from agentzip.records import NamedTuple
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # Paths a message names before "and N more"; every path is in the finding's `paths`.
 SHOWN = 3
@@ -54,7 +59,7 @@ class Finding(NamedTuple):
     def sort_key(self) -> tuple[int, str, str, str]:
         return (-int(self.severity), self.path or "", self.code, self.message)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> "dict[str, Any]":
         data: dict[str, Any] = {
             "code": self.code,
             "rule": self.rule,
@@ -78,7 +83,7 @@ class InputInfo(NamedTuple):
     bytes: int
     sha256: str | None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> "dict[str, Any]":
         return {"path": self.path, "kind": self.kind, "bytes": self.bytes, "sha256": self.sha256}
 
 
@@ -86,7 +91,7 @@ class Report(NamedTuple):
     """The findings of one check, sorted, plus what was checked and against which target."""
 
     input: InputInfo
-    target: dict[str, Any]
+    target: "dict[str, Any]"
     findings: tuple[Finding, ...]
     notes: tuple[str, ...] = ()  # e.g. what was inferred about the target
     fail_on: Severity = Severity.ERROR  # from --fail-on or the config file: what `failed` means
@@ -95,7 +100,7 @@ class Report(NamedTuple):
     def build(
         cls,
         input: InputInfo,
-        target: dict[str, Any],
+        target: "dict[str, Any]",
         findings: list[Finding],
         notes: tuple[str, ...] = (),
     ) -> "Report":

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from agentzip.foundry import BUNDLED, DEFAULT_RUNTIME, PACKAGES, PYTHON_RUNTIMES
 from agentzip.validator.context import Context
 from agentzip.validator.findings import SHOWN
 from agentzip.validator.target import Target
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from agentzip.validator.plainrequirement import RequirementLike
 

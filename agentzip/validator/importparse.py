@@ -9,8 +9,8 @@ import gc
 import re
 import warnings
 from collections.abc import Iterable, Iterator
-from typing import NamedTuple
 
+from agentzip.records import NamedTuple
 from agentzip.validator.conditions import added_path, decide, dotted, global_names, module_constants
 
 # Exceptions whose handler makes the imports in its `try` body optional.

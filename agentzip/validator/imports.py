@@ -3,9 +3,9 @@
 import posixpath
 import sys
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, NamedTuple
 
 from agentzip.errors import ArchiveError
+from agentzip.records import NamedTuple
 from agentzip.validator.finder import extension_suffixes
 from agentzip.validator.importparse import (
     IDENT,
@@ -18,6 +18,7 @@ from agentzip.validator.importparse import (
     read_imports,
 )
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from agentzip.validator.bundle import Bundle, BundleFile
     from agentzip.validator.distributions import Distribution

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING
 
 from agentzip.foundry import PACKAGES
 from agentzip.validator.bundle import Bundle, BundleFile
 from agentzip.validator.sizes import ZipSize, measure
 from agentzip.validator.target import Target
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from agentzip.validator.closure import Closure
     from agentzip.validator.distributions import Distribution

@@ -11,13 +11,14 @@ only when no manylinux wheel tag already vouches for it (see _vouched).
 import re
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, NamedTuple
 
 from agentzip.errors import ArchiveError
 from agentzip.foundry import PACKAGES
+from agentzip.records import NamedTuple
 from agentzip.validator.bundle import Bundle, BundleFile
 from agentzip.validator.target import Target
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:  # the header readers load only for a bundle with a file worth reading
     from collections.abc import Mapping
 

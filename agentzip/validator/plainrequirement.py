@@ -12,32 +12,34 @@ from __future__ import annotations
 
 import re
 from collections.abc import Set
-from typing import TYPE_CHECKING, Protocol
 
 from agentzip.validator.projectname import canonicalize_name
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Protocol
+
     from packaging.markers import Marker
     from packaging.specifiers import SpecifierSet
 
+    # A type only: at run time nothing checks against it, and defining it would import typing.
+    class RequirementLike(Protocol):
+        """What is read of a requirement: packaging's Requirement, or a PlainRequirement standing in for one."""
 
-class RequirementLike(Protocol):
-    """What is read of a requirement: packaging's Requirement, or a PlainRequirement standing in for one."""
+        @property
+        def name(self) -> str: ...
 
-    @property
-    def name(self) -> str: ...
+        @property
+        def url(self) -> str | None: ...
 
-    @property
-    def url(self) -> str | None: ...
+        @property
+        def extras(self) -> Set[str]: ...
 
-    @property
-    def extras(self) -> Set[str]: ...
+        @property
+        def specifier(self) -> SpecifierSet: ...
 
-    @property
-    def specifier(self) -> SpecifierSet: ...
-
-    @property
-    def marker(self) -> Marker | None: ...
+        @property
+        def marker(self) -> Marker | None: ...
 
 
 # PEP 508 names (and extras): ASCII letters and digits, inner `.`, `_`, `-`.

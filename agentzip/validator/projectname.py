@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import re
-from typing import NewType
 
-# The same idea as packaging.utils.NormalizedName: a str known to have gone through canonicalize_name.
-NormalizedName = NewType("NormalizedName", str)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import NewType
+
+    # The same idea as packaging.utils.NormalizedName: a str known to have gone through canonicalize_name.
+    NormalizedName = NewType("NormalizedName", str)
+else:
+    NormalizedName = str  # what NewType gives at run time is the identity; the plain type costs no typing import
 
 _SEPARATORS = re.compile(r"[-_.]+")
 

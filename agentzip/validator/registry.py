@@ -2,10 +2,11 @@
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, NamedTuple
 
+from agentzip.records import NamedTuple
 from agentzip.validator.findings import Hit, Severity
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from agentzip.validator.context import Context
 

@@ -2,20 +2,21 @@
 
 import posixpath
 import re
-from typing import TYPE_CHECKING, NamedTuple
 
 from agentzip.errors import ArchiveError
-from agentzip.validator.plainrequirement import RequirementLike, read_plain
+from agentzip.foundry import REQUIREMENTS
+from agentzip.records import NamedTuple
+from agentzip.validator.plainrequirement import read_plain
 from agentzip.validator.sources import DRIVE, URL, VCS_PREFIXES, classify
 
 # re-exported: rules import the classified source of a line from here
 from agentzip.validator.sources import Source as Source
 from agentzip.validator.sources import SourceKind as SourceKind
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from agentzip.validator.bundle import Bundle, BundleFile
-
-from agentzip.foundry import REQUIREMENTS
+    from agentzip.validator.plainrequirement import RequirementLike
 
 READ_LIMIT = 1 << 20
 # pip has no limit, but no real requirement line comes near this; tokenizing a longer one costs
@@ -60,7 +61,7 @@ class RequirementLine(NamedTuple):
     file: str  # the requirements file in the bundle
     line: int  # where the logical line starts, 1-based
     text: str
-    requirement: RequirementLike | None = None  # a PEP 508 requirement (a name, maybe `@ url`)
+    requirement: "RequirementLike | None" = None  # a PEP 508 requirement (a name, maybe `@ url`)
     location: str | None = None  # a URL or local path that is not a PEP 508 name
     editable: bool = False
     option: str | None = None  # a global option, long spelling: "--index-url", "--requirement"
@@ -309,7 +310,7 @@ def is_location(spec: str) -> bool:
     return "/" in head or "\\" in head or head.lower().endswith(_ARCHIVE_SUFFIXES)
 
 
-def parse_requirement(spec: str) -> tuple[RequirementLike | None, str | None]:
+def parse_requirement(spec: str) -> "tuple[RequirementLike | None, str | None]":
     """(the requirement, None), or (None, the first line of packaging's error); packaging only past plain lines."""
     plain = read_plain(spec)
     if plain is not None:
@@ -322,7 +323,7 @@ def parse_requirement(spec: str) -> tuple[RequirementLike | None, str | None]:
         return None, str(e).splitlines()[0]
 
 
-def _named_location(spec: str) -> RequirementLike | None:
+def _named_location(spec: str) -> "RequirementLike | None":
     """The project a bare URL names through `#egg=name`, when it does."""
     m = re.search(r"[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)", spec)
     return None if m is None else parse_requirement(m.group(1))[0]

@@ -5,12 +5,13 @@ import os
 import zlib
 from collections import Counter
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, NamedTuple
 
 from agentzip.errors import ArchiveError
 from agentzip.foundry import PACKAGES
+from agentzip.records import NamedTuple
 from agentzip.validator.bundle import Bundle, BundleFile
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from agentzip.validator.namecache import DiskCache
 

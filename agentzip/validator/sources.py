@@ -3,7 +3,8 @@
 import enum
 import posixpath
 import re
-from typing import NamedTuple
+
+from agentzip.records import NamedTuple
 
 VCS_PREFIXES = ("git+", "hg+", "svn+", "bzr+")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")

@@ -1,7 +1,10 @@
 """The target's standard library (never the host's): module names, removals, platform-only modules, pyc magic."""
 
+import os
+import re
 from functools import lru_cache
-from typing import NamedTuple
+
+from agentzip.records import NamedTuple
 
 # stdlib-list ships one list per minor version. 0.12 knows 3.13 and 3.14; when a runtime newer
 # than the installed lists appears, use the newest list it has: the standard library only grows
@@ -197,12 +200,54 @@ def loads_pyc(head: bytes, version: tuple[int, int]) -> bool:
     )
 
 
+@lru_cache(maxsize=1)
+def _list_files() -> dict[str, str] | None:
+    """{"3.13": path} of stdlib-list's bundled lists, found without importing it; None: ask the package.
+
+    Importing stdlib_list loads pkgutil, whose singledispatch registration imports `typing`: a few
+    milliseconds of every check's start-up (issue 16) for two names. The files are the package's own
+    data, read as its stdlib_list() reads them (a test holds the two to the same answers).
+    """
+    from importlib.util import find_spec
+
+    spec = find_spec("stdlib_list")
+    locations = spec.submodule_search_locations if spec is not None else None
+    if not locations:
+        return None
+    folder = os.path.join(next(iter(locations)), "lists")
+    try:
+        names = os.listdir(folder)
+    except OSError:  # installed as a zip or without its data: the package knows where its lists are
+        return None
+    files = {n[:-4]: os.path.join(folder, n) for n in names if re.fullmatch(r"[0-9]+\.[0-9]+\.txt", n)}
+    return files or None
+
+
+def list_versions() -> list[str]:
+    """The versions stdlib-list has a list for, oldest first ("2.6" ... "3.14")."""
+    files = _list_files()
+    if files is None:
+        import stdlib_list
+
+        return list(stdlib_list.short_versions)
+    return sorted(files, key=lambda v: tuple(int(p) for p in v.split(".")))
+
+
+def list_names(version: str) -> list[str]:
+    """stdlib_list.stdlib_list(version): the dotted module names of one version's list."""
+    files = _list_files()
+    if files is None or version not in files:
+        import stdlib_list
+
+        return stdlib_list.stdlib_list(version)
+    with open(files[version], encoding="utf-8") as f:
+        return [y for x in f.read().splitlines() if (y := x.strip())]
+
+
 def list_version(version: tuple[int, int]) -> str:
     """The stdlib-list version string used for a target: its own, or the newest one known."""
-    import stdlib_list
-
     wanted = f"{version[0]}.{version[1]}"
-    known: list[str] = list(stdlib_list.short_versions)
+    known = list_versions()
     if wanted in known:
         return wanted
     # A target newer than the installed lists gets the newest list (see the note at the top).
@@ -215,9 +260,7 @@ def list_version(version: tuple[int, int]) -> str:
 @lru_cache(maxsize=8)
 def stdlib_modules(version: tuple[int, int]) -> frozenset[str]:
     """Every module and submodule name (dotted) of the target version's standard library."""
-    import stdlib_list
-
-    names = set(stdlib_list.stdlib_list(list_version(version)))
+    names = set(list_names(list_version(version)))
     # The curated removals win over the list when the list is a fallback for a newer version.
     return frozenset(n for n in names if not _removed_by(n.split(".", 1)[0], version))
 
@@ -246,14 +289,12 @@ def removal(name: str, version: tuple[int, int]) -> Removal | None:
 
 def added_after(name: str, version: tuple[int, int]) -> str | None:
     """'3.14' when a top-level name is standard only in a newer Python than the target; else None."""
-    import stdlib_list
-
     top = name.split(".", 1)[0]
     if top in stdlib_top_level(version):
         return None
-    for v in stdlib_list.short_versions:
+    for v in list_versions():
         parts = tuple(int(p) for p in v.split("."))
-        if parts > version and top in {m.split(".", 1)[0] for m in stdlib_list.stdlib_list(v)}:
+        if parts > version and top in {m.split(".", 1)[0] for m in list_names(v)}:
             return v
     return None
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import re
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
 
+from agentzip.foundry import ARCH, DEFAULT_GLIBC, DEFAULT_RUNTIME, MODES, PYTHON_RUNTIMES, RUNTIMES
+
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from packaging.tags import Tag
 
     from agentzip.validator.bundle import Bundle
-
-from agentzip.foundry import ARCH, DEFAULT_GLIBC, DEFAULT_RUNTIME, MODES, PYTHON_RUNTIMES, RUNTIMES
 
 __all__ = ["ARCH", "DEFAULT_GLIBC", "DEFAULT_RUNTIME", "MODES", "PYTHON_RUNTIMES", "RUNTIMES", "Target"]
 

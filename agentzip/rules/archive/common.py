@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
 
 from agentzip.validator.context import Context
 from agentzip.validator.findings import Hit
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:  # a folder check never loads the zip reader
     from agentzip.validator.zip import ZipArchive
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from agentzip.errors import ArchiveError
 from agentzip.rules.archive.common import REBUILD, anomaly_hits, archive, capped, shown
@@ -12,6 +11,7 @@ from agentzip.validator.context import Context
 from agentzip.validator.findings import Hit, Severity
 from agentzip.validator.registry import rule
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:  # a folder check never loads the zip reader
     from agentzip.validator.zip import ZipArchive, ZipEntry
 

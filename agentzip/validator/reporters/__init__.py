@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Sequence
-from typing import Protocol
 
 from agentzip.validator.findings import Report
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Protocol
+
+    class Renderer(Protocol):
+        def __call__(self, report: Report, *, color: bool = False) -> str: ...
+
+
 FORMATS = ("text", "json", "sarif", "github", "junit")
-
-
-class Renderer(Protocol):
-    def __call__(self, report: Report, *, color: bool = False) -> str: ...
 
 
 def get(name: str) -> Renderer:

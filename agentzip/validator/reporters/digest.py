@@ -7,8 +7,8 @@ with the same 190-character fix.
 
 import re
 from collections.abc import Iterable, Sequence
-from typing import NamedTuple
 
+from agentzip.records import NamedTuple
 from agentzip.validator.findings import Finding, Severity
 
 # One cause, two rules: a distribution installed from a Windows wheel is AZ205 (its WHEEL tags)

@@ -4,8 +4,8 @@ import mmap
 import stat
 import struct
 import zlib
-from typing import NamedTuple
 
+from agentzip.records import NamedTuple
 from agentzip.validator.bundle import BundleFile
 
 # Record layouts. Pad bytes (x) skip the fields nobody reads, so one unpack yields only what is used.
