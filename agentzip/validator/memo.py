@@ -15,6 +15,7 @@ evaluated every time, never remembered.
 """
 
 import marshal
+import os
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
@@ -89,8 +90,8 @@ class MemoRequirement:
 class Memo:
     """The answers, loaded from the disk cache on first use; `save` writes them back when new ones came."""
 
-    def __init__(self, folder: object, disk: "DiskCache | None") -> None:
-        self.folder = folder  # the cache folder this memo was made for (None: no disk)
+    def __init__(self, settings: tuple[str | None, ...], disk: "DiskCache | None") -> None:
+        self.settings = settings  # the variables that chose the cache folder (namecache.cache_dir)
         self.disk = disk
         self._answers: dict[tuple[str, ...], object] | None = None
         self._used: set[tuple[str, ...]] = set()
@@ -200,12 +201,14 @@ _env_keys: dict[tuple[tuple[str, str], ...], str] = {}
 
 def memo() -> Memo:
     """The process's memo, for the cache folder in force now (tests turn the cache on and off)."""
-    from agentzip.validator.namecache import DiskCache, cache_dir
-
     global _memo
-    folder = cache_dir()
-    if _memo is None or _memo.folder != folder:
-        _memo = Memo(folder, DiskCache(folder) if folder is not None else None)
+    env = os.environ
+    settings = (env.get("AGENTZIP_NO_CACHE"), env.get("XDG_CACHE_HOME"), env.get("HOME"))
+    if _memo is None or _memo.settings != settings:
+        from agentzip.validator.namecache import DiskCache, cache_dir
+
+        folder = cache_dir()
+        _memo = Memo(settings, DiskCache(folder) if folder is not None else None)
     return _memo
 
 

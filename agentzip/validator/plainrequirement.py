@@ -150,12 +150,12 @@ _ANY_OPERATOR = re.compile(r"===|~=|==|!=|<=|>=|<|>")
 
 
 def spec_text(req: RequirementLike) -> str | None:
-    """The specifier set as text for a plain or remembered requirement ("" when none); None for
-    packaging's own Requirement, whose SpecifierSet is already built."""
+    """The specifier set as packaging spells it, for a plain or remembered requirement ("" when
+    none), without building it; None for packaging's own Requirement, whose SpecifierSet is built."""
     from agentzip.validator.memo import MemoRequirement
 
     if isinstance(req, PlainRequirement):
-        return ",".join(op + v for op, v in req.clauses)
+        return ",".join(sorted(op + v for op, v in req.clauses))  # packaging's spelling (str of a SpecifierSet)
     if isinstance(req, MemoRequirement):
         return req.spec_text
     return None
