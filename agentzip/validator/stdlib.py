@@ -1,5 +1,6 @@
 """The target's standard library (never the host's): module names, removals, platform-only modules, pyc magic."""
 
+import os
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -197,12 +198,58 @@ def loads_pyc(head: bytes, version: tuple[int, int]) -> bool:
     )
 
 
-def list_version(version: tuple[int, int]) -> str:
-    """The stdlib-list version string used for a target: its own, or the newest one known."""
+def _lists() -> dict[str, str]:
+    """stdlib-list's data files, version -> path ("3.13" -> .../stdlib_list/lists/3.13.txt).
+
+    Read where the package keeps them, without importing it: `import stdlib_list` runs pkgutil,
+    importlib.util and a namedtuple (8M instructions, 4% of a small check); its own reader,
+    pkgutil.get_data, opens the same files. An install that keeps them elsewhere (a zipped
+    package) leaves this empty, and the package itself is asked."""
+    from importlib.machinery import PathFinder
+
+    spec = PathFinder.find_spec("stdlib_list")
+    folders = spec.submodule_search_locations if spec is not None else None
+    for folder in folders or ():
+        lists = os.path.join(folder, "lists")
+        try:
+            names = os.listdir(lists)
+        except OSError:
+            continue
+        return {n[: -len(".txt")]: os.path.join(lists, n) for n in names if n.endswith(".txt")}
+    return {}
+
+
+@lru_cache(maxsize=1)
+def known_versions() -> tuple[str, ...]:
+    """The X.Y versions stdlib-list has a list for."""
+    found = _lists()
+    if found:
+        return tuple(found)
     import stdlib_list
 
+    return tuple(stdlib_list.short_versions)
+
+
+@lru_cache(maxsize=32)
+def listed(version: str) -> tuple[str, ...]:
+    """stdlib-list's module names for one X.Y version (what stdlib_list.stdlib_list returns)."""
+    path = _lists().get(version)
+    if path is not None:
+        try:
+            with open(path, "rb") as f:
+                data = f.read(1 << 22).decode()
+            return tuple(y for x in data.splitlines() if (y := x.strip()))
+        except (OSError, UnicodeDecodeError):
+            pass
+    import stdlib_list
+
+    return tuple(stdlib_list.stdlib_list(version))
+
+
+def list_version(version: tuple[int, int]) -> str:
+    """The stdlib-list version string used for a target: its own, or the newest one known."""
     wanted = f"{version[0]}.{version[1]}"
-    known: list[str] = list(stdlib_list.short_versions)
+    known = known_versions()
     if wanted in known:
         return wanted
     # A target newer than the installed lists gets the newest list (see the note at the top).
@@ -215,9 +262,7 @@ def list_version(version: tuple[int, int]) -> str:
 @lru_cache(maxsize=8)
 def stdlib_modules(version: tuple[int, int]) -> frozenset[str]:
     """Every module and submodule name (dotted) of the target version's standard library."""
-    import stdlib_list
-
-    names = set(stdlib_list.stdlib_list(list_version(version)))
+    names = set(listed(list_version(version)))
     # The curated removals win over the list when the list is a fallback for a newer version.
     return frozenset(n for n in names if not _removed_by(n.split(".", 1)[0], version))
 
@@ -246,14 +291,12 @@ def removal(name: str, version: tuple[int, int]) -> Removal | None:
 
 def added_after(name: str, version: tuple[int, int]) -> str | None:
     """'3.14' when a top-level name is standard only in a newer Python than the target; else None."""
-    import stdlib_list
-
     top = name.split(".", 1)[0]
     if top in stdlib_top_level(version):
         return None
-    for v in stdlib_list.short_versions:
+    for v in sorted(known_versions(), key=lambda v: tuple(int(p) for p in v.split("."))):
         parts = tuple(int(p) for p in v.split("."))
-        if parts > version and top in {m.split(".", 1)[0] for m in stdlib_list.stdlib_list(v)}:
+        if parts > version and top in {m.split(".", 1)[0] for m in listed(v)}:
             return v
     return None
 
