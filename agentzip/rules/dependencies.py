@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 
 from agentzip.foundry import PACKAGES
 from agentzip.validator.context import Context
-from agentzip.validator.depcheck import Unmet, applies, by_name, satisfied_by, unmet_dependencies
+from agentzip.validator.depcheck import Unmet, by_name, holds, satisfied_by, unmet_dependencies
 from agentzip.validator.findings import Hit, Severity
 from agentzip.validator.hints import (
     bundled,
@@ -58,7 +58,7 @@ def packages_missing(ctx: Context) -> Iterator[Hit]:
     wanted = [
         ln
         for ln in ctx.index.requirements.requirements
-        if ln.requirement is None or applies(ln.requirement.marker, ctx.target.marker_environment())
+        if ln.requirement is None or holds(ln.requirement, ctx.target.marker_environment())
     ]
     if not wanted:
         return
@@ -113,7 +113,7 @@ def requirement_not_bundled(ctx: Context) -> Iterator[Hit]:
     present = by_name(ctx.index.distributions)
     for ln in ctx.index.requirements.requirements:
         req = ln.requirement
-        if req is None or not applies(req.marker, env):
+        if req is None or not holds(req, env):
             continue
         found = present.get(canonicalize_name(req.name), [])
         if not found:
@@ -272,11 +272,14 @@ def requires_python_mismatch(ctx: Context) -> Iterator[Hit]:
     Install a version that supports the target: rebuild with `--python-version 3.13`
     (`agentzip build --mode bundled`), or pin a newer release of the project.
     """
-    if not bundled(ctx):
+    if not bundled(ctx) or not ctx.index.distributions:
         return
+    from agentzip.validator.memo import memo
+
     version = python_version(ctx.target)
+    answers = memo()
     for d in ctx.index.distributions:
-        if d.requires_python is not None and not d.requires_python.contains(version, prereleases=True):
+        if d.requires_python is not None and answers.fits(d.requires_python, version) is False:
             yield Hit(
                 d.path,
                 f"{d.display_name} {d.version} requires Python {d.requires_python}; the target runs Python {version}",
@@ -285,6 +288,7 @@ def requires_python_mismatch(ctx: Context) -> Iterator[Hit]:
                 + version
                 + ")",
             )
+    answers.save()
 
 
 @rule("AZ209", "duplicate-distribution", Severity.ERROR)

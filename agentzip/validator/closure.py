@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, NamedTuple
 from agentzip.errors import ArchiveError
 from agentzip.validator.namecache import DiskCache, closure_key, pack_closure, unpack_closure
 from agentzip.validator.names import IMPLICIT, MAX_SOURCE, ImportStmt, ModuleNames, cached, close_names, module_names
-from agentzip.validator.zip.records import ZipEntry
 
 if TYPE_CHECKING:
     from agentzip.validator.finder import Finder, Spec
@@ -366,12 +365,15 @@ def bundle_reader(index: "Index") -> Reader:
     """Bundle path -> (cache key, loader): size + crc for zip members, size + mtime for folder files."""
     bundle = index.bundle
     root = str(bundle.path)
+    in_zip = bundle.archive is not None
+    if in_zip:  # a zip's entries are ZipEntry records, with a CRC; a folder check never loads the zip reader
+        from agentzip.validator.zip.records import ZipEntry
 
     def read(path: str) -> tuple[Hashable | None, Callable[[], bytes]] | None:
         f = index.by_path.get(path)
         if f is None or f.is_symlink:
             return None
-        if isinstance(f, ZipEntry):
+        if in_zip and isinstance(f, ZipEntry):
             key: Hashable | None = ("zip", path, f.size, f.crc)
         else:
             # the folder scan's stat, not another one per file (a repeat check of 364 modules paid 40 ms)

@@ -7,11 +7,10 @@ from agentzip.validator.findings import SHOWN, Hit
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from packaging.requirements import Requirement
-
     from agentzip.validator.closure import MissingName
     from agentzip.validator.context import Context
     from agentzip.validator.distributions import Distribution
+    from agentzip.validator.plainrequirement import RequirementLike
 
 
 def describe(ctx: Context, found: list[MissingName]) -> Hit:
@@ -56,7 +55,7 @@ def _pulled_in_by(ctx: Context, importer: Distribution | None, owner: Distributi
     return ""
 
 
-def _names(r: Requirement, d: Distribution) -> bool:
+def _names(r: RequirementLike, d: Distribution) -> bool:
     from agentzip.validator.projectname import canonicalize_name
 
     return canonicalize_name(r.name) == d.name

@@ -8,7 +8,6 @@ from agentzip.validator.projectname import canonicalize_name
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # the METADATA reader loads only when a bundle has distributions
     from packaging.markers import Marker
-    from packaging.requirements import Requirement
 
     from agentzip.validator.distributions import Distribution
     from agentzip.validator.plainrequirement import RequirementLike
@@ -33,9 +32,28 @@ def applies(marker: "Marker | None", env: Mapping[str, str], extras: Iterable[st
     return False
 
 
+def holds(req: "RequirementLike", env: Mapping[str, str], extras: Iterable[str] = ()) -> bool:
+    """applies() for a requirement: a remembered answer for a METADATA or requirements.txt line,
+    packaging's Marker for anything else."""
+    from agentzip.validator.memo import MemoRequirement, memo
+    from agentzip.validator.plainrequirement import PlainRequirement
+
+    if isinstance(req, PlainRequirement):
+        return True
+    if isinstance(req, MemoRequirement):
+        return req.marker_text is None or memo().holds(req.marker_text, env, extras)
+    return applies(req.marker, env, extras)
+
+
 def satisfied_by(req: "RequirementLike", dist: "Distribution") -> bool:
     """True when the distribution's version is in the requirement's specifier (pre-releases too,
     as pip check counts them); an unparseable version is dist-info-broken's business, not ours."""
+    from agentzip.validator.memo import memo
+    from agentzip.validator.plainrequirement import spec_text
+
+    text = spec_text(req)
+    if text is not None:
+        return not text or memo().fits(text, dist.version) is not False
     if not req.specifier:
         return True
     version = dist.parsed_version
@@ -56,7 +74,7 @@ def active_extras(
     distribution's own Requires-Dist (under its own active extras), until nothing changes."""
     extras: dict[str, set[str]] = {}
     for r in roots:
-        if applies(r.marker, env):
+        if holds(r, env):
             extras.setdefault(canonicalize_name(r.name), set()).update(canonicalize_name(e) for e in r.extras)
     changed = True
     while changed:
@@ -64,7 +82,7 @@ def active_extras(
         for d in distributions:
             mine = extras.get(d.name, set())
             for r in d.requires_dist:
-                if not r.extras or not applies(r.marker, env, mine):
+                if not r.extras or not holds(r, env, mine):
                     continue
                 want = {canonicalize_name(e) for e in r.extras}
                 have = extras.setdefault(canonicalize_name(r.name), set())
@@ -78,7 +96,7 @@ class Unmet(NamedTuple):
     """A Requires-Dist of a bundled distribution that the bundle does not meet."""
 
     requirer: "Distribution"
-    requirement: "Requirement"
+    requirement: "RequirementLike"
     found: tuple["Distribution", ...]  # empty: not bundled at all; else: versions that do not fit
 
     @property
@@ -90,15 +108,18 @@ def unmet_dependencies(
     distributions: list["Distribution"], roots: Iterable["RequirementLike"], env: Mapping[str, str]
 ) -> list[Unmet]:
     """Every applicable Requires-Dist of every bundled distribution that is missing or unsatisfied."""
+    from agentzip.validator.memo import memo
+
     extras = active_extras(roots, distributions, env)
     present = by_name(distributions)
     out: list[Unmet] = []
     for d in distributions:
         mine = extras.get(d.name, frozenset())
         for r in d.requires_dist:
-            if not applies(r.marker, env, mine):
+            if not holds(r, env, mine):
                 continue
             found = present.get(canonicalize_name(r.name), [])
             if not found or not any(satisfied_by(r, f) for f in found):
                 out.append(Unmet(d, r, tuple(found)))
+    memo().save()
     return out

@@ -8,17 +8,15 @@ import io
 import re
 from typing import TYPE_CHECKING, NamedTuple
 
-from packaging.version import InvalidVersion, Version
-
 from agentzip.errors import ArchiveError
 
 if TYPE_CHECKING:
     # loaded where METADATA and WHEEL are parsed: packaging.tags alone pulls in logging and subprocess
-    from packaging.requirements import Requirement
-    from packaging.specifiers import SpecifierSet
     from packaging.tags import Tag
+    from packaging.version import Version
 
     from agentzip.validator.bundle import Bundle, BundleFile
+    from agentzip.validator.memo import Memo, MemoRequirement
 
 # Read limits: METADATA carries the long description (a few hundred KiB for some projects);
 # RECORD of a large project (torch, ~20k files) is a few MiB.
@@ -53,8 +51,10 @@ class Reader:
         return data.decode("utf-8", "replace").splitlines() if data is not None else []
 
 
-def parse_version(text: str) -> Version | None:
+def parse_version(text: str) -> "Version | None":
     """A PEP 440 version, or None when empty or invalid."""
+    from packaging.version import InvalidVersion, Version
+
     try:
         return Version(text) if text else None
     except InvalidVersion:
@@ -150,70 +150,52 @@ class Metadata(NamedTuple):
 
     name: str | None = None
     version: str | None = None
-    parsed_version: Version | None = None  # the version when it is valid
-    requires_dist: tuple["Requirement", ...] = ()
-    requires_python: "SpecifierSet | None" = None
+    requires_dist: tuple["MemoRequirement", ...] = ()
+    requires_python: str | None = None  # packaging's spelling of a valid Requires-Python
 
 
 NO_METADATA = Metadata()
 
 
-def parse_metadata(data: bytes, problems: list[str], seen: dict[str, "Requirement"] | None = None) -> Metadata:
+def parse_metadata(data: bytes, problems: list[str], answers: "Memo | None" = None) -> Metadata:
     """Name, Version, Requires-Dist and Requires-Python of a METADATA file.
 
-    Each field is validated on its own (packaging's Requirement, Version, SpecifierSet), so the
-    good Requires-Dist lines stay when one of them is invalid.
+    Each field is validated on its own, as packaging reads it (its Requirement, Version and
+    SpecifierSet, through the memo of its answers), so the good Requires-Dist lines stay when one
+    of them is invalid.
     """
+    from agentzip.validator.memo import memo
+
+    answers = answers if answers is not None else memo()
     raw, unreadable_fields = metadata_headers(data)
     name, version = _single(raw, "name"), _single(raw, "version")
-    parsed = None
     if name is None:
         unreadable = " (it is not readable as UTF-8 email headers)" if unreadable_fields and not raw else ""
         problems.append("METADATA has no Name" + unreadable)
     if version is None:
         problems.append("METADATA has no Version")
-    else:
-        parsed = parse_version(version)
-        if parsed is None:
-            problems.append(f"METADATA Version {version!r} is not a valid version (PEP 440)")
+    elif not answers.valid_version(version):
+        problems.append(f"METADATA Version {version!r} is not a valid version (PEP 440)")
     requires_python = None
     rp = _single(raw, "requires-python")
     if rp:
-        from packaging.specifiers import InvalidSpecifier, SpecifierSet
-
-        try:
-            requires_python = SpecifierSet(rp)
-        except InvalidSpecifier:
+        requires_python = answers.specifier(rp)
+        if requires_python is None:
             problems.append(f"METADATA Requires-Python {rp!r} is invalid")
-    return Metadata(
-        name, version, parsed, _requires_dist(raw.get("requires-dist", []), problems, seen), requires_python
-    )
+    return Metadata(name, version, _requires_dist(raw.get("requires-dist", []), problems, answers), requires_python)
 
 
-def _requires_dist(
-    lines: list[str], problems: list[str], seen: dict[str, "Requirement"] | None
-) -> tuple["Requirement", ...]:
+def _requires_dist(lines: list[str], problems: list[str], answers: "Memo") -> tuple["MemoRequirement", ...]:
     """Each Requires-Dist line as packaging reads it; an invalid one is a problem, the others stay.
 
-    `seen` holds the lines already read for other distributions of the bundle (a fifth of the real
-    bundle's 319 lines repeat: `opentelemetry-instrumentation==0.66b1`), read once and shared.
-    Not the plain reader of requirements.txt: it would spare 0.35 ms of parsing on the real bundle's
-    176 lines without a marker, but the dependency check then builds each SpecifierSet from the
-    text again (0.6 ms)."""
-    if not lines:
-        return ()  # packaging.requirements (markers, its tokenizer, dataclasses) only for a line to read
-    from packaging.requirements import InvalidRequirement, Requirement
-
-    seen = {} if seen is None else seen
-    reqs: list[Requirement] = []
+    A line repeated across the bundle's distributions (a fifth of the real bundle's 319 lines:
+    `opentelemetry-instrumentation==0.66b1`) is one requirement, read once."""
+    reqs: list[MemoRequirement] = []
     for line in lines:
-        req = seen.get(line)
-        if req is None:
-            try:
-                req = seen[line] = Requirement(line)
-            except InvalidRequirement as e:
-                problems.append(f"METADATA Requires-Dist {line!r} is invalid ({e})")
-                continue
+        req = answers.requirement(line)
+        if isinstance(req, str):
+            problems.append(f"METADATA Requires-Dist {line!r} is invalid ({req})")
+            continue
         reqs.append(req)
     return tuple(reqs)
 

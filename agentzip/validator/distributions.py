@@ -17,12 +17,12 @@ from agentzip.validator.distinfo import wheel_tag_lines as wheel_tag_lines
 from agentzip.validator.projectname import canonicalize_name
 
 if TYPE_CHECKING:
-    from packaging.requirements import Requirement
-    from packaging.specifiers import SpecifierSet
     from packaging.tags import Tag
     from packaging.version import Version
 
     from agentzip.validator.bundle import Bundle, BundleFile
+    from agentzip.validator.memo import Memo
+    from agentzip.validator.plainrequirement import RequirementLike
 
 # `_cffi_backend.cpython-313-x86_64-linux-gnu.so`, `six.py`, `_foo.abi3.so`, `bar.pyd`: the
 # import name is everything before the first dot.
@@ -89,8 +89,8 @@ class Distribution:
         name: str,
         display_name: str,
         version: str,
-        requires_dist: tuple[Requirement, ...] = (),
-        requires_python: SpecifierSet | None = None,
+        requires_dist: tuple[RequirementLike, ...] = (),
+        requires_python: str | None = None,
         tags: frozenset[Tag] = frozenset(),
         tag_text: tuple[str, ...] = (),
         record: tuple[str, ...] = (),
@@ -198,8 +198,11 @@ def find_dist_infos(bundle: Bundle) -> dict[str, dict[str, BundleFile]]:
 
 def load_distributions(bundle: Bundle) -> list[Distribution]:
     """Every distribution of the bundle, packages/ first, in path order; never raises."""
-    seen: dict[str, Requirement] = {}  # Requires-Dist lines read so far: many repeat across distributions
-    out = [_load(bundle, folder, members, seen) for folder, members in find_dist_infos(bundle).items()]
+    from agentzip.validator.memo import memo
+
+    answers = memo()  # packaging's answers about the METADATA fields, remembered across runs
+    out = [_load(bundle, folder, members, answers) for folder, members in find_dist_infos(bundle).items()]
+    answers.save()
     return sorted(out, key=lambda d: (d.location != PACKAGES, d.path))
 
 
@@ -211,7 +214,7 @@ def site_of(distributions: Iterable[Distribution]) -> str | None:
     return "root" if locations else None
 
 
-def _load(bundle: Bundle, folder: str, members: dict[str, BundleFile], seen: dict[str, Requirement]) -> Distribution:
+def _load(bundle: Bundle, folder: str, members: dict[str, BundleFile], answers: Memo) -> Distribution:
     r = distinfo.Reader(bundle, members)
     stem = folder.rsplit("/", 1)[-1][: -len(".dist-info")]
     # PEP 427 / recording-installed-packages: `{name}-{version}.dist-info`, the name escaped.
@@ -219,7 +222,7 @@ def _load(bundle: Bundle, folder: str, members: dict[str, BundleFile], seen: dic
     meta = distinfo.NO_METADATA
     data = r.read("METADATA", METADATA_LIMIT)
     if data is not None:
-        meta = distinfo.parse_metadata(data, r.problems, seen)
+        meta = distinfo.parse_metadata(data, r.problems, answers)
     elif "METADATA" not in members:
         r.problems.append("no METADATA file")
     display_name = meta.name or dir_name
@@ -247,8 +250,6 @@ def _load(bundle: Bundle, folder: str, members: dict[str, BundleFile], seen: dic
         import_names=frozenset(n for n in top_level if n.isidentifier()) or _modules_from_record(record),
         problems=tuple(r.problems),
     )
-    if meta.parsed_version is not None:
-        dist._parsed_version = meta.parsed_version  # parsed to validate it: the dependency check needs it too
     return dist
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from agentzip.foundry import BUNDLED, DEFAULT_RUNTIME, PACKAGES, PYTHON_RUNTIMES
 from agentzip.validator.context import Context
 from agentzip.validator.findings import SHOWN
+from agentzip.validator.plainrequirement import spec_text
 from agentzip.validator.target import Target
 
 TYPE_CHECKING = False
@@ -37,7 +38,10 @@ def sites(ctx: Context) -> str:
 def pin(req: RequirementLike) -> str:
     """The requirement without its marker: pip would evaluate the marker for the host again."""
     extras = f"[{','.join(sorted(req.extras))}]" if req.extras else ""
-    return f"{req.name}{extras} @ {req.url}" if req.url else f"{req.name}{extras}{req.specifier}"
+    if req.url:
+        return f"{req.name}{extras} @ {req.url}"
+    text = spec_text(req)  # without building a SpecifierSet (packaging's import) for a message
+    return f"{req.name}{extras}{req.specifier if text is None else text}"
 
 
 def install_command(ctx: Context, what: str = "-r requirements.txt") -> str:

@@ -137,7 +137,27 @@ def _surely_valid(op: str, version: str) -> bool:
 
 
 def specifier_clauses(req: RequirementLike) -> tuple[tuple[str, str], ...]:
-    """(operator, version) of each specifier: a plain line's as read, without building its SpecifierSet."""
+    """(operator, version) of each specifier: a plain line's as read, a remembered line's from its
+    text, without building a SpecifierSet for either."""
     if isinstance(req, PlainRequirement):
         return req.clauses
+    text = spec_text(req)
+    if text is not None:
+        return tuple((op[0], c[op.end() :]) for c in text.split(",") if c and (op := _ANY_OPERATOR.match(c)))
     return tuple((s.operator, s.version) for s in req.specifier)
+
+
+# Every PEP 440 operator, longest first: packaging spells a specifier as operator + version.
+_ANY_OPERATOR = re.compile(r"===|~=|==|!=|<=|>=|<|>")
+
+
+def spec_text(req: RequirementLike) -> str | None:
+    """The specifier set as packaging spells it, for a plain or remembered requirement ("" when
+    none), without building it; None for packaging's own Requirement, whose SpecifierSet is built."""
+    from agentzip.validator.memo import MemoRequirement
+
+    if isinstance(req, PlainRequirement):
+        return ",".join(sorted(op + v for op, v in req.clauses))  # packaging's spelling (str of a SpecifierSet)
+    if isinstance(req, MemoRequirement):
+        return req.spec_text
+    return None

@@ -2,6 +2,7 @@
 
 import posixpath
 import re
+import sys
 
 from agentzip.errors import ArchiveError
 from agentzip.foundry import REQUIREMENTS
@@ -111,6 +112,9 @@ def load_requirements(bundle: "Bundle", by_path: dict[str, "BundleFile"], path: 
     lines: list[RequirementLine] = []
     files: list[str] = []
     _read_file(bundle, by_path, path, False, lines, files)
+    answers = sys.modules.get("agentzip.validator.memo")
+    if answers is not None:  # a line went past the plain reader: keep packaging's reading for the next run
+        answers.save()
     return Requirements(path, tuple(lines), tuple(files))
 
 
@@ -315,12 +319,10 @@ def parse_requirement(spec: str) -> "tuple[RequirementLike | None, str | None]":
     plain = read_plain(spec)
     if plain is not None:
         return plain, None
-    from packaging.requirements import InvalidRequirement, Requirement
+    from agentzip.validator.memo import memo
 
-    try:
-        return Requirement(spec), None
-    except InvalidRequirement as e:
-        return None, str(e).splitlines()[0]
+    req = memo().requirement(spec)  # packaging's reading, remembered: its import once, not on every commit
+    return (None, req.splitlines()[0]) if isinstance(req, str) else (req, None)
 
 
 def _named_location(spec: str) -> "RequirementLike | None":

@@ -1,7 +1,6 @@
 """The target's standard library (never the host's): module names, removals, platform-only modules, pyc magic."""
 
 import os
-import re
 from functools import lru_cache
 
 from agentzip.records import NamedTuple
@@ -200,54 +199,58 @@ def loads_pyc(head: bytes, version: tuple[int, int]) -> bool:
     )
 
 
+def _lists() -> dict[str, str]:
+    """stdlib-list's data files, version -> path ("3.13" -> .../stdlib_list/lists/3.13.txt).
+
+    Read where the package keeps them, without importing it: `import stdlib_list` runs pkgutil,
+    importlib.util and a namedtuple (8M instructions, 4% of a small check); its own reader,
+    pkgutil.get_data, opens the same files. An install that keeps them elsewhere (a zipped
+    package) leaves this empty, and the package itself is asked."""
+    from importlib.machinery import PathFinder
+
+    spec = PathFinder.find_spec("stdlib_list")
+    folders = spec.submodule_search_locations if spec is not None else None
+    for folder in folders or ():
+        lists = os.path.join(folder, "lists")
+        try:
+            names = os.listdir(lists)
+        except OSError:
+            continue
+        return {n[: -len(".txt")]: os.path.join(lists, n) for n in names if n.endswith(".txt")}
+    return {}
+
+
 @lru_cache(maxsize=1)
-def _list_files() -> dict[str, str] | None:
-    """{"3.13": path} of stdlib-list's bundled lists, found without importing it; None: ask the package.
+def known_versions() -> tuple[str, ...]:
+    """The X.Y versions stdlib-list has a list for."""
+    found = _lists()
+    if found:
+        return tuple(found)
+    import stdlib_list
 
-    Importing stdlib_list loads pkgutil, whose singledispatch registration imports `typing`: a few
-    milliseconds of every check's start-up (issue 16) for two names. The files are the package's own
-    data, read as its stdlib_list() reads them (a test holds the two to the same answers).
-    """
-    from importlib.util import find_spec
-
-    spec = find_spec("stdlib_list")
-    locations = spec.submodule_search_locations if spec is not None else None
-    if not locations:
-        return None
-    folder = os.path.join(next(iter(locations)), "lists")
-    try:
-        names = os.listdir(folder)
-    except OSError:  # installed as a zip or without its data: the package knows where its lists are
-        return None
-    files = {n[:-4]: os.path.join(folder, n) for n in names if re.fullmatch(r"[0-9]+\.[0-9]+\.txt", n)}
-    return files or None
+    return tuple(stdlib_list.short_versions)
 
 
-def list_versions() -> list[str]:
-    """The versions stdlib-list has a list for, oldest first ("2.6" ... "3.14")."""
-    files = _list_files()
-    if files is None:
-        import stdlib_list
+@lru_cache(maxsize=32)
+def listed(version: str) -> tuple[str, ...]:
+    """stdlib-list's module names for one X.Y version (what stdlib_list.stdlib_list returns)."""
+    path = _lists().get(version)
+    if path is not None:
+        try:
+            with open(path, "rb") as f:
+                data = f.read(1 << 22).decode()
+            return tuple(y for x in data.splitlines() if (y := x.strip()))
+        except (OSError, UnicodeDecodeError):
+            pass
+    import stdlib_list
 
-        return list(stdlib_list.short_versions)
-    return sorted(files, key=lambda v: tuple(int(p) for p in v.split(".")))
-
-
-def list_names(version: str) -> list[str]:
-    """stdlib_list.stdlib_list(version): the dotted module names of one version's list."""
-    files = _list_files()
-    if files is None or version not in files:
-        import stdlib_list
-
-        return stdlib_list.stdlib_list(version)
-    with open(files[version], encoding="utf-8") as f:
-        return [y for x in f.read().splitlines() if (y := x.strip())]
+    return tuple(stdlib_list.stdlib_list(version))
 
 
 def list_version(version: tuple[int, int]) -> str:
     """The stdlib-list version string used for a target: its own, or the newest one known."""
     wanted = f"{version[0]}.{version[1]}"
-    known = list_versions()
+    known = known_versions()
     if wanted in known:
         return wanted
     # A target newer than the installed lists gets the newest list (see the note at the top).
@@ -260,7 +263,7 @@ def list_version(version: tuple[int, int]) -> str:
 @lru_cache(maxsize=8)
 def stdlib_modules(version: tuple[int, int]) -> frozenset[str]:
     """Every module and submodule name (dotted) of the target version's standard library."""
-    names = set(list_names(list_version(version)))
+    names = set(listed(list_version(version)))
     # The curated removals win over the list when the list is a fallback for a newer version.
     return frozenset(n for n in names if not _removed_by(n.split(".", 1)[0], version))
 
@@ -292,9 +295,9 @@ def added_after(name: str, version: tuple[int, int]) -> str | None:
     top = name.split(".", 1)[0]
     if top in stdlib_top_level(version):
         return None
-    for v in list_versions():
+    for v in sorted(known_versions(), key=lambda v: tuple(int(p) for p in v.split("."))):
         parts = tuple(int(p) for p in v.split("."))
-        if parts > version and top in {m.split(".", 1)[0] for m in list_names(v)}:
+        if parts > version and top in {m.split(".", 1)[0] for m in listed(v)}:
             return v
     return None
 
