@@ -171,13 +171,14 @@ def sdist_in_bundle(ctx: Context) -> Iterator[Hit]:
     """
     if not bundled(ctx):
         return
-    from packaging.utils import InvalidSdistFilename, parse_sdist_filename
-
     files = ctx.index.files
     for f in (files[n] for n in ctx.index.folders.get(PACKAGES, ())):  # the files right in packages/
         lower = f.name.lower()
         if not lower.endswith((".tar.gz", ".tgz", ".tar.bz2", ".zip")):
             continue
+        # here, not above: packaging.utils imports packaging.tags (logging, subprocess) for every bundled check
+        from packaging.utils import InvalidSdistFilename, parse_sdist_filename
+
         try:
             name, version = parse_sdist_filename(f.name)
             what = f"a source distribution of {name} {version}"
