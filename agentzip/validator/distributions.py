@@ -19,10 +19,10 @@ from agentzip.validator.projectname import canonicalize_name
 if TYPE_CHECKING:
     from packaging.requirements import Requirement
     from packaging.specifiers import SpecifierSet
-    from packaging.tags import Tag
     from packaging.version import Version
 
     from agentzip.validator.bundle import Bundle, BundleFile
+    from agentzip.validator.wheeltags import Tag
 
 # `_cffi_backend.cpython-313-x86_64-linux-gnu.so`, `six.py`, `_foo.abi3.so`, `bar.pyd`: the
 # import name is everything before the first dot.
