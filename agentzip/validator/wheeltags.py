@@ -27,7 +27,8 @@ class Tag(_Fields):
     __slots__ = ()
 
     def __new__(cls, interpreter: str, abi: str, platform: str) -> "Tag":
-        return super().__new__(cls, interpreter.lower(), abi.lower(), platform.lower())
+        # tuple's own constructor: the named tuple's generated __new__ would be a second Python call per tag
+        return tuple.__new__(cls, (interpreter.lower(), abi.lower(), platform.lower()))
 
     def __str__(self) -> str:
         return f"{self.interpreter}-{self.abi}-{self.platform}"
