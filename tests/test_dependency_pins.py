@@ -5,12 +5,12 @@ from __future__ import annotations
 import time
 
 import pytest
-from packaging.tags import Tag
 
 from agentzip.api import check
 from agentzip.validator.requirements import LINE_LIMIT, SourceKind, logical_lines, parse_line
 from agentzip.validator.stdlib import REMOVED
 from agentzip.validator.target import Target
+from agentzip.validator.wheeltags import Tag
 from tests.conftest import codes
 from tests.test_rules_dependencies import GOOD, MAIN, dist, reqs, wheel_bytes
 

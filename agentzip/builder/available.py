@@ -7,11 +7,11 @@ import os
 from dataclasses import dataclass
 from functools import cached_property
 
-from packaging.tags import Tag
 from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel_filename
 from packaging.version import InvalidVersion, Version
 
 from agentzip.foundry import ARCH, PYTHON_RUNTIMES
+from agentzip.validator.wheeltags import Tag
 
 DEFAULT_INDEX = "https://pypi.org/simple"
 JSON_ACCEPT = "application/vnd.pypi.simple.v1+json"
@@ -105,7 +105,8 @@ def _supported(python: tuple[int, int], glibc: tuple[int, int]) -> frozenset[Tag
 
 
 def _fits(wheel: str, supported: frozenset[Tag]) -> bool:
-    return not parse_wheel_filename(wheel)[3].isdisjoint(supported)
+    # packaging's Tag never equals ours: compare as ours
+    return any(Tag(t.interpreter, t.abi, t.platform) in supported for t in parse_wheel_filename(wheel)[3])
 
 
 def _platforms_for(wheels: list[str], python: tuple[int, int]) -> list[str]:

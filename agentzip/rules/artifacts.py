@@ -176,7 +176,7 @@ def sdist_in_bundle(ctx: Context) -> Iterator[Hit]:
         lower = f.name.lower()
         if not lower.endswith((".tar.gz", ".tgz", ".tar.bz2", ".zip")):
             continue
-        # packaging.utils brings packaging.tags (logging, subprocess): only for an archive to name
+        # here, not above: packaging.utils imports packaging.tags (logging, subprocess) for every bundled check
         from packaging.utils import InvalidSdistFilename, parse_sdist_filename
 
         try:

@@ -25,9 +25,8 @@ from agentzip.validator.target import Target, glibc_of, platform_kind
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # the METADATA reader loads only when a bundle has distributions
-    from packaging.tags import Tag
-
     from agentzip.validator.distributions import Distribution
+    from agentzip.validator.wheeltags import Tag
 
 
 @rule("AZ202", "packages-missing", Severity.ERROR)
@@ -238,7 +237,7 @@ def incompatible_wheel_tag(ctx: Context) -> Iterator[Hit]:
 
 
 def _why_incompatible(d: Distribution, t: Target) -> str:
-    from packaging.tags import Tag  # only for a bundle with an incompatible wheel
+    from agentzip.validator.wheeltags import Tag  # only for a bundle with an incompatible wheel
 
     platforms = {tag.platform for tag in d.tags}
     reasons = []

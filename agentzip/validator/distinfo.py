@@ -11,18 +11,19 @@ from typing import TYPE_CHECKING, NamedTuple
 from agentzip.errors import ArchiveError
 
 if TYPE_CHECKING:
-    # loaded where METADATA and WHEEL are parsed: packaging.tags alone pulls in logging and subprocess
-    from packaging.tags import Tag
     from packaging.version import Version
 
     from agentzip.validator.bundle import Bundle, BundleFile
     from agentzip.validator.memo import Memo, MemoRequirement
+    from agentzip.validator.wheeltags import Tag
 
 # Read limits: METADATA carries the long description (a few hundred KiB for some projects);
 # RECORD of a large project (torch, ~20k files) is a few MiB.
 METADATA_LIMIT = 1 << 20
 RECORD_LIMIT = 16 << 20
 SMALL_LIMIT = 64 << 10  # WHEEL, INSTALLER, top_level.txt, direct_url.json
+# WHEEL's tags once expanded: a real wheel has a handful, a hostile 64 KiB of `a.b.c-...` lines 10^12.
+TAG_LIMIT = 4096
 
 _HEADERS_END = re.compile(rb"\n\r*\n")
 _WANTED = frozenset({"name", "version", "requires-dist", "requires-python"})
@@ -65,7 +66,7 @@ def wheel_tags(data: bytes | None, problems: list[str]) -> tuple[frozenset["Tag"
     """Every tag of WHEEL's `Tag:` lines, expanded, and the lines as written."""
     if data is None:
         return frozenset(), ()
-    from packaging.tags import parse_tag
+    from agentzip.validator.wheeltags import TooManyTags, parse_tag
 
     tags: set[Tag] = set()
     text: list[str] = []
@@ -79,7 +80,10 @@ def wheel_tags(data: bytes | None, problems: list[str]) -> tuple[frozenset["Tag"
         line = t.strip()
         text.append(line)
         try:
-            tags.update(parse_tag(line))
+            tags.update(parse_tag(line, limit=TAG_LIMIT - len(tags)))
+        except TooManyTags:
+            problems.append(f"WHEEL has more than {TAG_LIMIT} tags; the rest are not read")
+            break
         except ValueError:
             problems.append(f"WHEEL has an invalid tag {line!r}")
     return frozenset(tags), tuple(text)

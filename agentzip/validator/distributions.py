@@ -17,12 +17,12 @@ from agentzip.validator.distinfo import wheel_tag_lines as wheel_tag_lines
 from agentzip.validator.projectname import canonicalize_name
 
 if TYPE_CHECKING:
-    from packaging.tags import Tag
     from packaging.version import Version
 
     from agentzip.validator.bundle import Bundle, BundleFile
     from agentzip.validator.memo import Memo
     from agentzip.validator.plainrequirement import RequirementLike
+    from agentzip.validator.wheeltags import Tag
 
 # `_cffi_backend.cpython-313-x86_64-linux-gnu.so`, `six.py`, `_foo.abi3.so`, `bar.pyd`: the
 # import name is everything before the first dot.

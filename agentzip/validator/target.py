@@ -11,9 +11,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from packaging.tags import Tag
-
     from agentzip.validator.bundle import Bundle
+    from agentzip.validator.wheeltags import Tag
 
 __all__ = ["ARCH", "DEFAULT_GLIBC", "DEFAULT_RUNTIME", "MODES", "PYTHON_RUNTIMES", "RUNTIMES", "Target"]
 
@@ -144,18 +143,11 @@ class Target:
 
     @cached_property
     def supported_tags(self) -> frozenset[Tag]:
-        """Every wheel tag the target CPython on Linux x86_64 accepts (packaging.tags)."""
-        from packaging import tags
+        """Every wheel tag the target CPython on Linux x86_64 accepts (packaging.tags' answer, without it)."""
+        from agentzip.validator.wheeltags import supported
 
         version = self.python_version
-        if version is None:
-            return frozenset()
-        abi = f"cp{version[0]}{version[1]}"
-        platforms = list(self.platforms)
-        # cpython_tags adds abi3 (for this and every older minor) and none by itself
-        found = set(tags.cpython_tags(version, abis=[abi], platforms=platforms))
-        found.update(tags.compatible_tags(version, interpreter=abi, platforms=platforms))
-        return frozenset(found)
+        return supported(version, self.platforms) if version is not None else frozenset()
 
     def marker_environment(self) -> dict[str, str]:
         """PEP 508 marker values of the runtime, never the host's (pip's classic cross-build trap)."""

@@ -7,10 +7,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from agentzip.validator.projectname import canonicalize_name
 
 if TYPE_CHECKING:
-    from packaging.tags import Tag
-
     from agentzip.validator.bundle import Bundle, BundleFile
     from agentzip.validator.target import Target
+    from agentzip.validator.wheeltags import Tag
 
 # Only the central directory and METADATA are read, so any size of wheel is cheap to describe.
 INSPECT_LIMIT = 4 << 30
@@ -42,17 +41,20 @@ def find_raw_wheels(bundle: "Bundle", files: list["BundleFile"], target: "Target
     """Every `.whl` of the bundle, from its file name (and, for folders, its file list and METADATA)."""
     from packaging.utils import InvalidWheelFilename, parse_wheel_filename  # with packaging.tags: only for wheels
 
+    from agentzip.validator.wheeltags import Tag
+
     out: list[RawWheel] = []
     for f in files:
         if f.is_dir or f.is_symlink or not f.path.lower().endswith(".whl"):
             continue
         try:
-            project, version, _build, tags = parse_wheel_filename(f.name)
+            project, version, _build, theirs = parse_wheel_filename(f.name)
         except InvalidWheelFilename as e:
             out.append(RawWheel(f.path, f.size, problem=f"not a valid wheel file name ({e})"))
             continue
+        tags = frozenset(Tag(t.interpreter, t.abi, t.platform) for t in theirs)  # packaging's Tag never equals ours
         fits = bool(tags & target.supported_tags) if target.is_python else None
-        wheel = RawWheel(f.path, f.size, str(project), str(version), frozenset(tags), fits)
+        wheel = RawWheel(f.path, f.size, str(project), str(version), tags, fits)
         # A folder's wheel is a zip on disk that the project's reader can open; a zip's member would
         # have to be extracted first, and this tool never extracts what it checks: zips get the name only.
         if bundle.kind == "folder" and f.size <= INSPECT_LIMIT:
