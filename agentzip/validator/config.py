@@ -8,7 +8,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from agentzip.errors import UsageError
-from agentzip.validator.userfile import pathstr
+from agentzip.validator.userfile import pathstr, real
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -121,8 +121,6 @@ def find(start: str | os.PathLike[str]) -> "Path | None":
 
 def _find(start: str | os.PathLike[str]) -> str | None:
     """find() with str paths: a check that finds no config never imports pathlib."""
-    from agentzip.validator.userfile import real
-
     here = real(start)
     folder = here if os.path.isdir(here) else os.path.dirname(here)
     while True:
