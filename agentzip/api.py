@@ -163,7 +163,7 @@ def contexts(
     from agentzip.validator.target import resolve_target
 
     req = _request(request, settings)
-    for bundle_path, defn in definition_file.resolve(path, definition=req.definition, service=req.service):
+    for bundle_path, defn in definition_file.locate(path, definition=req.definition, service=req.service):
         bundle = Bundle.open(bundle_path)  # a missing input is the first error, before any rule loads
         load_rules()  # the config's select/ignore words are checked against the registry
         cfg = config_file.load(bundle_path, config=req.config, no_config=req.no_config)

@@ -1,7 +1,12 @@
 """Native files (ELF, PE, Mach-O) classified from their header bytes, never from their names."""
 
 import struct
-from typing import Literal, NamedTuple
+
+from agentzip.records import NamedTuple
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Literal
 
 # How many leading bytes classify() needs. ELF wants 20 and a thin Mach-O 16, but a PE header sits
 # at e_lfanew, after the DOS stub and MSVC's Rich header (0x80-0x200 in practice), and a universal
@@ -9,8 +14,9 @@ from typing import Literal, NamedTuple
 # covers both with room to spare and costs no more to inflate from a zip member than less would.
 HEAD_BYTES = 4096
 
-Format = Literal["elf", "pe", "macho"]
-Endian = Literal["little", "big"]
+if TYPE_CHECKING:  # the type checker's names for the two kinds; plain strings at run time
+    Format = Literal["elf", "pe", "macho"]
+    Endian = Literal["little", "big"]
 
 # ELF gABI, e_machine (Linux include/uapi/linux/elf-em.h). Names follow `uname -m` / wheel tags.
 ELF_MACHINES = {
@@ -86,10 +92,10 @@ class BinaryInfo(NamedTuple):
     A named tuple, not a dataclass: a bundled check classifies every native file and building a
     dataclass costs a millisecond at import. `machine` stays out of equality, as it did."""
 
-    format: Format
+    format: "Format"
     arch: str | tuple[str, ...]  # a tuple only for a universal (fat) Mach-O: one name per slice
     bits: int  # 32 or 64; for a universal file, the widest slice
-    endian: Endian
+    endian: "Endian"
     kind: str  # shared, executable, relocatable, bundle, core, universal; "" when unknown
     osabi: str = ""  # ELF EI_OSABI name; for a ReadyToRun PE, the OS it was compiled for
     managed: bool = False  # a PE with a CLI header: a .NET assembly, run by dotnet, not the loader

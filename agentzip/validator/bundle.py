@@ -6,12 +6,13 @@ import errno
 import os
 import stat
 from collections.abc import Iterator
-from pathlib import Path
 
 from agentzip.errors import ArchiveError, UsageError
+from agentzip.validator.userfile import pathstr
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import BinaryIO
 
     from agentzip.validator.zip import ZipArchive, ZipEntry
@@ -89,15 +90,17 @@ class Bundle:
     def __init__(
         self,
         kind: str,
-        path: Path,
+        path: str | os.PathLike[str],
         files: list[BundleFile],
         size: int,
         archive: ZipArchive | None = None,
         ignored: int = 0,
     ) -> None:
         self.kind = kind
-        self.path = path
-        self._root = os.fspath(path)  # joined with each file read, without a Path per read
+        # The zip or folder as str(Path(path)) prints it: what reports name, and what each file read is
+        # joined to. A plain check never builds a Path (pathlib is ~10 ms of its start-up).
+        self.pathname = pathstr(path)
+        self._path: Path | None = None
         self.files = files
         self.size = size
         self.archive = archive
@@ -106,27 +109,37 @@ class Bundle:
         self.notes: list[str] = []  # what reading the folder itself had to say (an unusable ignore line)
         self._top: set[str] | None = None
 
+    @property
+    def path(self) -> Path:
+        """The zip or folder as a Path, built on first use."""
+        if self._path is None:
+            from pathlib import Path
+
+            self._path = Path(self.pathname)
+        return self._path
+
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> Bundle:
         """A Bundle for a zip file or a folder; UsageError when there is nothing there."""
-        p = Path(path)
+        p = pathstr(path)
         try:
-            os.stat(p)
+            st = os.stat(p)
         except OSError as e:
             if e.errno == errno.ELOOP:
                 raise UsageError(f"{path}: a symlink loop (the link points back to itself)") from None
+            if e.errno in (errno.ENOENT, errno.ENOTDIR):
+                raise UsageError(f"{path}: no such file or folder") from None
+            raise UsageError(f"{path}: cannot read it ({e.strerror})") from None
         except ValueError:
             raise UsageError(f"{path}: not a path (it contains a NUL character)") from None
-        if p.is_dir():
+        if stat.S_ISDIR(st.st_mode):
             return cls._from_folder(p)
-        if p.is_file():
+        if stat.S_ISREG(st.st_mode):
             return cls._from_zip(p)
-        if p.exists():
-            raise UsageError(f"{path}: not a zip file or a folder")
-        raise UsageError(f"{path}: no such file or folder")
+        raise UsageError(f"{path}: not a zip file or a folder")
 
     @classmethod
-    def _from_zip(cls, p: Path) -> Bundle:
+    def _from_zip(cls, p: str) -> Bundle:
         from agentzip.validator.zip import ZipArchive
 
         archive = ZipArchive.open(p)
@@ -134,7 +147,7 @@ class Bundle:
         return cls("zip", p, files, archive.size, archive=archive)
 
     @classmethod
-    def _from_folder(cls, root: Path) -> Bundle:
+    def _from_folder(cls, root: str) -> Bundle:
         from agentzip.validator.ignore import load_agentignore
 
         ignore, notes = load_agentignore(root)
@@ -144,11 +157,10 @@ class Bundle:
         ignored = 0
         # Iterative scandir: no recursion limit, never follows a symlink out of the tree.
         stack = [""]
-        base = os.fspath(root)
         while stack:
             rel = stack.pop()
             try:
-                it = os.scandir(os.path.join(base, rel) if rel else base)  # a str join: no Path per folder
+                it = os.scandir(os.path.join(root, rel) if rel else root)
             except OSError:
                 continue
             with it:
@@ -193,7 +205,7 @@ class Bundle:
         import hashlib
 
         h = hashlib.sha256()
-        with open(self.path, "rb") as fh:
+        with open(self.pathname, "rb") as fh:
             for block in iter(lambda: fh.read(CHUNK), b""):
                 h.update(block)
         return h.hexdigest()
@@ -226,7 +238,7 @@ class Bundle:
         from agentzip.validator.zip import ZipEntry
 
         if not isinstance(f, ZipEntry):
-            raise ArchiveError(f"{f.path}: not a member of {self.path.name}")
+            raise ArchiveError(f"{f.path}: not a member of {os.path.basename(self.pathname)}")
         return f
 
     def chunks(self, f: BundleFile) -> Iterator[bytes]:
@@ -283,7 +295,7 @@ class Bundle:
         """A folder's file as (descriptor, size), if it is still a regular file (never blocks)."""
         try:
             fd = os.open(
-                os.path.join(self._root, f.path),
+                os.path.join(self.pathname, f.path),
                 os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0),
             )
         except OSError as e:

@@ -10,12 +10,13 @@ import os
 import time
 from collections import deque
 from collections.abc import Callable, Hashable
-from typing import TYPE_CHECKING, NamedTuple
 
 from agentzip.errors import ArchiveError
+from agentzip.records import NamedTuple
 from agentzip.validator.namecache import DiskCache, closure_key, pack_closure, unpack_closure
 from agentzip.validator.names import IMPLICIT, MAX_SOURCE, ImportStmt, ModuleNames, cached, close_names, module_names
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from agentzip.validator.finder import Finder, Spec
     from agentzip.validator.index import Index

@@ -4,14 +4,15 @@ import os
 import re
 import sys
 from collections.abc import Mapping
-from pathlib import Path
 from types import MappingProxyType
 
 from agentzip.errors import UsageError
 from agentzip.records import NamedTuple
+from agentzip.validator.userfile import pathstr, real
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any
 
 AGENTZIP_TOML = "agentzip.toml"
@@ -39,7 +40,7 @@ CONFIG_LIMIT = 4 << 20
 class Config(NamedTuple):
     """Settings from a config file; None means "not set here" (flags and definitions fill in)."""
 
-    source: Path | None = None
+    source: "Path | None" = None  # quoted: pathlib loads only when a config file is found
     runtime: str | None = None
     mode: str | None = None
     entry_point: str | list[str] | None = None
@@ -58,7 +59,7 @@ class Config(NamedTuple):
         return name + (" [tool.agentzip]" if self.source.name == PYPROJECT else "")
 
 
-def _toml(path: Path, *, mentioning: str | None = None) -> "dict[str, Any]":
+def _toml(path: str | os.PathLike[str], *, mentioning: str | None = None) -> "dict[str, Any]":
     """The TOML document at PATH; {} without parsing when it cannot hold the key `mentioning`.
 
     Most pyproject.toml files cannot hold a [tool.agentzip] table (could_hold_tool_table), so most
@@ -103,7 +104,7 @@ def could_hold_tool_table(text: str, name: str) -> bool:
     )
 
 
-def find(start: str | os.PathLike[str]) -> Path | None:
+def find(start: str | os.PathLike[str]) -> "Path | None":
     """The nearest agentzip.toml, or pyproject.toml with a [tool.agentzip] table, from START upward.
 
     In one folder agentzip.toml wins, as ruff.toml wins over pyproject.toml for ruff; a
@@ -112,23 +113,34 @@ def find(start: str | os.PathLike[str]) -> Path | None:
     is: whether it holds settings for this check cannot be known, and ignoring them silently
     would be worse.
     """
-    from agentzip.validator.userfile import resolve
+    found = _find(start)
+    if found is None:
+        return None
+    from pathlib import Path
 
-    here = resolve(start)
-    folder = here if here.is_dir() else here.parent
-    for d in (folder, *folder.parents):
-        own = d / AGENTZIP_TOML
-        if own.is_file():
+    return Path(found)
+
+
+def _find(start: str | os.PathLike[str]) -> str | None:
+    """find() with str paths: a check that finds no config never imports pathlib."""
+    here = real(start)
+    folder = here if os.path.isdir(here) else os.path.dirname(here)
+    while True:
+        own = os.path.join(folder, AGENTZIP_TOML)
+        if os.path.isfile(own):
             return own
-        py = d / PYPROJECT
-        if py.is_file():
+        py = os.path.join(folder, PYPROJECT)
+        if os.path.isfile(py):
             try:
                 doc = _toml(py, mentioning="agentzip")
             except UsageError as e:
                 raise UsageError(f"{e} (found looking for [tool.agentzip]; fix it, or pass --no-config)") from None
             if isinstance(doc.get("tool"), Mapping) and "agentzip" in doc["tool"]:
                 return py
-    return None
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
 
 
 def load(
@@ -141,28 +153,30 @@ def load(
     if no_config:
         return Config()
     if config is not None:
-        path = Path(config)
-        if not path.is_file():
+        path = pathstr(config)
+        if not os.path.isfile(path):
             raise UsageError(f"{config}: no such config file")
     else:
-        found = find(start)
+        found = _find(start)
         if found is None:
             return Config()
         path = found
     return parse(path)
 
 
-def parse(path: Path) -> Config:
+def parse(path: str | os.PathLike[str]) -> Config:
     """Read and validate one file; UsageError naming the file and the key for anything wrong."""
+    path = pathstr(path)
     doc = _toml(path)
-    where = str(path)
-    if path.name == AGENTZIP_TOML or (path.name != PYPROJECT and "tool" not in doc):
+    where = path
+    name = os.path.basename(path)
+    if name == AGENTZIP_TOML or (name != PYPROJECT and "tool" not in doc):
         table: Any = doc
     else:
         table = doc.get("tool", {}).get("agentzip") if isinstance(doc.get("tool"), Mapping) else None
         where = f"{path} [tool.agentzip]"
         if table is None:
-            if path.name == PYPROJECT:
+            if name == PYPROJECT:
                 raise UsageError(f"{path}: no [tool.agentzip] table")
             table = {}
     if not isinstance(table, Mapping):
@@ -229,13 +243,15 @@ def parse_size(text: str | int) -> int:
     return n
 
 
-def _validate(table: "Mapping[str, Any]", path: Path, where: str) -> Config:
+def _validate(table: "Mapping[str, Any]", path: str, where: str) -> Config:
+    from pathlib import Path
+
     from agentzip.validator.target import MODES, RUNTIMES, parse_glibc
 
     for key in table:
         if key not in KEYS:
             raise UsageError(f"{where}: unknown key {key!r}{_suggest(str(key), KEYS)}")
-    out: dict[str, Any] = {"source": path}
+    out: dict[str, Any] = {"source": Path(path)}
     if "runtime" in table:
         from agentzip.validator.definition import RETIRED_RUNTIMES
 

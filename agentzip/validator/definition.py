@@ -2,7 +2,6 @@
 
 import os
 from collections.abc import Mapping
-from pathlib import Path
 from types import MappingProxyType
 
 from agentzip.errors import UsageError
@@ -20,11 +19,14 @@ from agentzip.validator.definition_doc import (
     text_of,
     value_at,
 )
-from agentzip.validator.userfile import check_path_text, read_text
+from agentzip.validator.userfile import check_path_text, pathstr, read_text, real
 from agentzip.validator.userfile import resolve as resolve_path
 
+# Path is quoted where it is named: this module defines named tuples and so does not postpone its
+# annotations. A check without a definition file works with str paths and never imports pathlib.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any
 
 AZURE_YAML = "azure.yaml"
@@ -50,11 +52,11 @@ class Definition(NamedTuple):
     """What a definition file says about one agent, values as written (never normalized here)."""
 
     kind: str  # "azure.yaml" | "agent.yaml" | "metadata"
-    source: Path  # the file, absolute
+    source: "Path"  # the file, absolute
     display: str  # the file as reports name it: relative to the working folder when it is under it
     name: str | None = None
     service: str | None = None  # azure.yaml's service key
-    project: Path | None = None  # azure.yaml's `project:` folder, resolved: what to check
+    project: "Path | None" = None  # azure.yaml's `project:` folder, resolved: what to check
     runtime: str | None = None
     entry_point: str | list[str] | None = None  # raw: a file name, a command string or a list
     dependency_resolution: str | None = None
@@ -76,7 +78,7 @@ class Definition(NamedTuple):
 
 def _build(
     kind: str,
-    source: Path,
+    source: "Path",
     doc: "Any",
     lines: KeyLines | None,
     base: Key,
@@ -135,7 +137,7 @@ _AZURE_PLACES: dict[str, list[Key]] = {
 }
 
 
-def read_azure_yaml(path: Path) -> list[Definition]:
+def read_azure_yaml(path: str | os.PathLike[str]) -> list[Definition]:
     """Every code-deployed agent service (`host: azure.ai.agent` with a codeConfiguration).
 
     Agent services without a codeConfiguration deploy a container image: no zip to check.
@@ -169,7 +171,7 @@ def read_azure_yaml(path: Path) -> list[Definition]:
     return out
 
 
-def read_agent_yaml(path: Path) -> Definition | None:
+def read_agent_yaml(path: str | os.PathLike[str]) -> Definition | None:
     """The older agent.yaml (snake_case `code_configuration`); None when it has none."""
     path = resolve_path(path)
     doc, lines = read_yaml(path)
@@ -197,7 +199,7 @@ def read_agent_yaml(path: Path) -> Definition | None:
     return _build(AGENT_YAML, path, body, lines, base, places, origins_name, name=name)
 
 
-def read_metadata_json(path: Path) -> Definition:
+def read_metadata_json(path: str | os.PathLike[str]) -> Definition:
     """The REST `metadata` part: {name, definition: {code_configuration, cpu, memory, ...}}."""
     path = resolve_path(path)
     import json
@@ -229,11 +231,12 @@ def read_metadata_json(path: Path) -> Definition:
     return _build("metadata", path, body, None, base, places, Origin("name", None) if name else None, name=name)
 
 
-def read(path: Path) -> list[Definition]:
+def read(path: str | os.PathLike[str]) -> list[Definition]:
     """Any definition file, told apart by content: azure.yaml services, agent.yaml, or JSON."""
-    if not path.is_file():
+    path = pathstr(path)
+    if not os.path.isfile(path):
         raise UsageError(f"{path}: no such definition file")
-    if path.suffix.lower() == ".json":
+    if os.path.splitext(path)[1].lower() == ".json":
         return [read_metadata_json(path)]
     doc, _ = read_yaml(path)
     if isinstance(doc, Mapping) and "services" in doc:
@@ -264,8 +267,8 @@ def _pick_service(found: list[Definition], service: str | None, source: str) -> 
     return chosen
 
 
-def _is_repo_root(folder: Path) -> bool:
-    return (folder / ".git").exists()
+def _is_repo_root(folder: str) -> bool:
+    return os.path.exists(os.path.join(folder, ".git"))
 
 
 def resolve(
@@ -273,7 +276,7 @@ def resolve(
     *,
     definition: str | os.PathLike[str] | None = None,
     service: str | None = None,
-) -> list[tuple[Path, Definition | None]]:
+) -> list[tuple["Path", Definition | None]]:
     """What to check, each with its definition: flags first, then the files a user would expect.
 
     - `--definition FILE`: that file. An azure.yaml checked from its own folder checks each
@@ -285,14 +288,26 @@ def resolve(
     - A zip: nothing is looked up. A zip can be built from anywhere; the definition uploaded with
       it is named with --definition.
     """
-    p = Path(path)
-    here = resolve_path(p)
+    from pathlib import Path
+
+    return [(Path(p), d) for p, d in locate(path, definition=definition, service=service)]
+
+
+def locate(
+    path: str | os.PathLike[str],
+    *,
+    definition: str | os.PathLike[str] | None = None,
+    service: str | None = None,
+) -> list[tuple[str, Definition | None]]:
+    """resolve() with each path as str(Path) would print it: a check with no definition builds no Path."""
+    p = pathstr(path)
+    here = real(p)
     if definition is not None:
-        found = read(Path(definition))
+        found = read(definition)
         d0 = found[0]
         if d0.kind == AZURE_YAML:
             found = _pick_service(found, service, d0.display)
-            if here == d0.source.parent:
+            if here == os.fspath(d0.source.parent):
                 return [(_project(d), d) for d in found]
             if len(found) > 1:
                 names = ", ".join(d.service or "" for d in found)
@@ -300,40 +315,40 @@ def resolve(
         elif service is not None:
             raise UsageError(f"--service picks a service of an azure.yaml; {d0.display} is not one")
         return [(p, found[0])]
-    if not here.is_dir():
+    if not os.path.isdir(here):
         if service is not None:
             raise UsageError("--service needs an azure.yaml: pass it with --definition when checking a zip")
         return [(p, None)]
-    own = here / AZURE_YAML
-    if own.is_file():
+    own = os.path.join(here, AZURE_YAML)
+    if os.path.isfile(own):
         found = read_azure_yaml(own)
         if found:
             return [(_project(d), d) for d in _pick_service(found, service, display_path(own))]
-    folder = here.parent
+    folder = os.path.dirname(here)
     if not _is_repo_root(here):
         while True:
-            up = folder / AZURE_YAML
-            if up.is_file():
-                mine = [d for d in read_azure_yaml(up) if d.project == here]
+            up = os.path.join(folder, AZURE_YAML)
+            if os.path.isfile(up):
+                mine = [d for d in read_azure_yaml(up) if d.project is not None and os.fspath(d.project) == here]
                 if mine:
                     return [(p, d) for d in _pick_service(mine, service, display_path(up))]
-            if _is_repo_root(folder) or folder.parent == folder:
+            if _is_repo_root(folder) or os.path.dirname(folder) == folder:
                 break
-            folder = folder.parent
+            folder = os.path.dirname(folder)
     if service is not None:
         raise UsageError(f"--service {service}: no azure.yaml in {p} or above names this folder as a service project")
-    agent = here / AGENT_YAML
-    if agent.is_file():
+    agent = os.path.join(here, AGENT_YAML)
+    if os.path.isfile(agent):
         d = read_agent_yaml(agent)
         if d is not None:
             return [(p, d)]
     return [(p, None)]
 
 
-def _project(d: Definition) -> Path:
+def _project(d: Definition) -> str:
     assert d.project is not None
-    if not d.project.is_dir():
+    if not os.path.isdir(d.project):
         rel = display_path(d.project)
         raise UsageError(f"{d.display}: service {d.service}: project folder {rel} does not exist")
     # Keep the path as the user would type it (relative to the working folder) for reports.
-    return Path(display_path(d.project))
+    return pathstr(display_path(d.project))

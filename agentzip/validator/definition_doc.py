@@ -3,11 +3,11 @@ small accessors the definition readers use to pick values out of it."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 
 from agentzip.errors import UsageError
-from agentzip.validator.userfile import read_text
+from agentzip.validator.userfile import read_text, real
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -58,15 +58,18 @@ class KeyLines:
         return line
 
 
-def display_path(path: Path) -> str:
+def display_path(path: str | os.PathLike[str]) -> str:
     """Relative to the working folder when under it (as linters print paths), else absolute."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return str(path.resolve())
+    full, here = real(path), real(os.getcwd())
+    if os.path.normcase(full) == os.path.normcase(here):
+        return "."
+    inside = here if here.endswith(os.sep) else here + os.sep  # the root folder already ends with one
+    if os.path.normcase(full).startswith(os.path.normcase(inside)):  # Windows compares without case
+        return full[len(inside) :].replace(os.sep, "/")
+    return full
 
 
-def read_yaml(path: Path) -> tuple[Any, KeyLines]:
+def read_yaml(path: str | os.PathLike[str]) -> tuple[Any, KeyLines]:
     import yaml
 
     from agentzip.validator.yamlsafe import load_fast as load

@@ -6,10 +6,11 @@ every installer writes are read here without the email parser (25 ms to import) 
 
 import io
 import re
-from typing import TYPE_CHECKING, NamedTuple
 
 from agentzip.errors import ArchiveError
+from agentzip.records import NamedTuple
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from packaging.version import Version
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Literal
 
 from agentzip.foundry import PACKAGES
 from agentzip.validator import distinfo
@@ -16,7 +15,10 @@ from agentzip.validator.distinfo import metadata_headers as metadata_headers
 from agentzip.validator.distinfo import wheel_tag_lines as wheel_tag_lines
 from agentzip.validator.projectname import canonicalize_name
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Literal
+
     from packaging.version import Version
 
     from agentzip.validator.bundle import Bundle, BundleFile

@@ -63,7 +63,7 @@ def _ignored_at_path(f: Finding, table: Mapping[str, tuple[str, ...]]) -> bool:
 def make_report(ctx: Context, findings: list[Finding], *, with_sha256: bool = True) -> Report:
     b = ctx.bundle
     info = InputInfo(
-        path=str(b.path),
+        path=b.pathname,
         kind=b.kind,
         bytes=b.size,
         sha256=b.sha256() if with_sha256 else None,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import os
 import re
-from pathlib import Path
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -81,13 +81,13 @@ def compile_lines(lines: list[str]) -> tuple[pathspec.GitIgnoreSpec, list[str]]:
     return spec, notes
 
 
-def load_agentignore(root: Path) -> tuple[pathspec.GitIgnoreSpec | None, list[str]]:
+def load_agentignore(root: str | os.PathLike[str]) -> tuple[pathspec.GitIgnoreSpec | None, list[str]]:
     """The folder's `.agentignore` (root file only, as azd reads it) or None, and notes on lines left out."""
     from agentzip.errors import UsageError
-    from agentzip.validator.userfile import read_bytes
+    from agentzip.validator.userfile import pathstr, read_bytes
 
-    path = root / AGENTIGNORE
-    if not path.exists() and not path.is_symlink():
+    path = pathstr(root, AGENTIGNORE)  # as a Path would print in the note below
+    if not os.path.lexists(path):
         return None, []
     try:
         data = read_bytes(path, what="ignore file")

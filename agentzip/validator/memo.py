@@ -17,10 +17,10 @@ evaluated every time, never remembered.
 import marshal
 import os
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
 
 from agentzip.validator.projectname import canonicalize_name
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from packaging.markers import Marker
     from packaging.specifiers import SpecifierSet

@@ -16,7 +16,6 @@ import os
 import sys
 from collections.abc import Hashable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from agentzip.validator.names import ImportStmt, ModuleNames
 
@@ -25,7 +24,10 @@ try:  # hashlib's own blake2b, without the OpenSSL bindings `import hashlib` loa
 except ImportError:  # pragma: no cover - an interpreter built without it: hashlib has another
     from hashlib import blake2b
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from agentzip.validator.closure import Closure
     from agentzip.validator.index import Index
 

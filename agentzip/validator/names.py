@@ -5,7 +5,8 @@ import gc
 import re
 from collections.abc import Hashable, Iterable, Iterator
 from functools import lru_cache
-from typing import NamedTuple
+
+from agentzip.records import NamedTuple
 
 MAX_SOURCE = 4 << 20  # bytes of one source file parsed; a bigger one is "unknown"
 # Bound on parsed modules kept between runs in one process (check then explain, build then check).

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
-from pathlib import Path
 
 from agentzip.errors import UsageError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
 
 # Configs and definitions are a few KB; anything past this is not one, and reading it whole
 # (a 20 MB YAML scalar took 37 s and 250 MB) is the cost an attacker would choose.
 SMALL_FILE = 1 << 20
 
 
-def read_bytes(path: Path, limit: int = SMALL_FILE, *, what: str = "file") -> bytes:
+def read_bytes(path: str | os.PathLike[str], limit: int = SMALL_FILE, *, what: str = "file") -> bytes:
     """The bytes of a regular file of at most `limit` bytes; UsageError for anything else.
 
     stat comes first and the file is opened non-blocking: a FIFO named like a config would
@@ -38,7 +42,7 @@ def read_bytes(path: Path, limit: int = SMALL_FILE, *, what: str = "file") -> by
     return data
 
 
-def read_text(path: Path, limit: int = SMALL_FILE, *, what: str = "file") -> str:
+def read_text(path: str | os.PathLike[str], limit: int = SMALL_FILE, *, what: str = "file") -> str:
     """A regular UTF-8 text file of at most `limit` bytes; UsageError (never UnicodeDecodeError) otherwise."""
     data = read_bytes(path, limit, what=what)
     try:
@@ -71,8 +75,42 @@ NAME_MAX = 255
 
 
 def resolve(path: str | os.PathLike[str]) -> Path:
-    """Path.resolve() with a symlink loop as a UsageError (Python before 3.13 raises RuntimeError)."""
+    """Path.resolve() with a symlink loop as a UsageError (see real(): a check works with str paths)."""
+    from pathlib import Path
+
+    return Path(real(path))
+
+
+def real(path: str | os.PathLike[str]) -> str:
+    """The absolute path with every symlink resolved, as str(Path.resolve()); a symlink loop is a UsageError.
+
+    Path.resolve() raises RuntimeError on a loop before Python 3.13 and nothing after; a loop is
+    an error of the input on every version.
+    """
     try:
-        return Path(path).resolve()
-    except (RuntimeError, OSError) as e:
-        raise UsageError(f"{os.fspath(path)}: a symlink loop (the link points back to itself)") from e
+        full = os.path.realpath(path)  # not strict: a part that does not exist is kept as written
+    except OSError as e:  # the working folder is gone
+        raise UsageError(f"{os.fspath(path)}: cannot resolve it ({_reason(e)})") from e
+    try:
+        os.stat(full)  # realpath leaves a loop unresolved; stat names it (a missing file is fine here)
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise UsageError(f"{os.fspath(path)}: a symlink loop (the link points back to itself)") from e
+    return full
+
+
+def pathstr(*parts: str | os.PathLike[str]) -> str:
+    """The parts joined and spelled as str(pathlib.Path(*parts)) spells them, without importing pathlib.
+
+    Paths print as they always have: `examples/good-agent/` and `./examples//good-agent` both read
+    `examples/good-agent`; `..` stays (a PurePath never resolves it).
+    """
+    if os.name != "posix":  # drive letters and UNC shares: leave them to pathlib
+        from pathlib import Path
+
+        return str(Path(*parts))
+    joined = os.path.join(*(os.fspath(p) for p in parts)) if parts else ""
+    # POSIX keeps exactly two leading slashes (implementation-defined); one or three or more are one.
+    root = "//" if joined.startswith("//") and not joined.startswith("///") else "/" if joined.startswith("/") else ""
+    names = [n for n in joined.split("/") if n and n != "."]
+    return root + "/".join(names) if root or names else "."

@@ -8,7 +8,8 @@ parsed by packaging.utils) converts with `Tag(t.interpreter, t.abi, t.platform)`
 """
 
 from collections.abc import Iterable, Iterator
-from typing import NamedTuple
+
+from agentzip.records import NamedTuple
 
 
 class _Fields(NamedTuple):
