@@ -365,7 +365,7 @@ def closure_of(index: "Index") -> Closure:
 def bundle_reader(index: "Index") -> Reader:
     """Bundle path -> (cache key, loader): size + crc for zip members, size + mtime for folder files."""
     bundle = index.bundle
-    root = str(bundle.path)
+    root = bundle.pathname
     in_zip = bundle.archive is not None
     if in_zip:  # a zip's entries are ZipEntry records, with a CRC; a folder check never loads the zip reader
         from agentzip.validator.zip.records import ZipEntry

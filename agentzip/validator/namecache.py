@@ -15,7 +15,6 @@ import marshal
 import os
 import sys
 from collections.abc import Hashable
-from pathlib import Path
 
 from agentzip.validator.names import ImportStmt, ModuleNames
 
@@ -37,12 +36,12 @@ MAX_TOTAL = 64 << 20  # bytes kept in the folder; past it the oldest entries go
 _ENV_OFF = "AGENTZIP_NO_CACHE"
 
 
-def cache_dir() -> Path | None:
+def cache_dir() -> str | None:
     """The cache folder, or None when caching is off."""
     if os.environ.get(_ENV_OFF, "") not in ("", "0"):
         return None
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "agentzip" / "closure"
+    return os.path.join(base, "agentzip", "closure")
 
 
 def _name(key: Hashable, full: bool) -> str | None:
@@ -166,8 +165,8 @@ def _is_stmts(value: object) -> bool:
 class DiskCache:
     """The cache for one run: reads entries, writes new ones, prunes once at the end."""
 
-    def __init__(self, folder: Path | None = None) -> None:
-        self.folder = folder if folder is not None else cache_dir()
+    def __init__(self, folder: str | os.PathLike[str] | None = None) -> None:
+        self.folder = os.fspath(folder) if folder is not None else cache_dir()
         self.written = 0
 
     def get(self, key: Hashable | None, full: bool) -> ModuleNames | None:
@@ -194,17 +193,18 @@ class DiskCache:
         """Store one entry atomically; a failure turns the cache off for the rest of the run."""
         if self.folder is None or len(data) > MAX_ENTRY:
             return
-        shard = self.folder / name[:2]
-        tmp = shard / f".{name}.{os.getpid()}.tmp"
+        shard = os.path.join(self.folder, name[:2])
+        tmp = os.path.join(shard, f".{name}.{os.getpid()}.tmp")
         try:
-            shard.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(data)
-            os.replace(tmp, shard / name)
+            os.makedirs(shard, exist_ok=True)
+            with open(tmp, "wb") as f:
+                f.write(data)
+            os.replace(tmp, os.path.join(shard, name))
             self.written += len(data)
         except OSError:
             self.folder = None  # read-only, full or not a folder: stop trying for this run
             with contextlib.suppress(OSError):
-                tmp.unlink(missing_ok=True)
+                os.unlink(tmp)
 
     def close(self) -> None:
         """Prune the folder when this run wrote to it and it has grown past MAX_TOTAL."""
@@ -212,7 +212,7 @@ class DiskCache:
             prune(self.folder, MAX_TOTAL)
 
 
-def prune(folder: Path, limit: int) -> None:
+def prune(folder: str | os.PathLike[str], limit: int) -> None:
     """Delete the oldest entries until the folder holds at most three quarters of `limit` bytes."""
     entries: list[tuple[float, int, str]] = []
     try:
@@ -252,7 +252,7 @@ def closure_key(index: Index, entry: str, *budget: int) -> str | None:
         if any(t[2] is None for t in listing):
             return None  # an entry the scan did not stamp: its content is not fixed
         digest = blake2b(marshal.dumps(listing, 2), digest_size=16).hexdigest()
-        where = os.path.abspath(bundle.path)
+        where = os.path.abspath(bundle.pathname)
     return blob_name("closure", where, entry, index.source_base, index.target.python_version, budget, digest)
 
 

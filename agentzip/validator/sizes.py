@@ -150,7 +150,7 @@ def _contributor_deflated(bundle: Bundle, files: list[BundleFile], name: str, di
 
     key = None
     if disk.folder is not None and all(f.mtime is not None for f in files):
-        key = blob_name("deflated", os.path.abspath(bundle.path), name, [(f.path, f.size, f.mtime) for f in files])
+        key = blob_name("deflated", os.path.abspath(bundle.pathname), name, [(f.path, f.size, f.mtime) for f in files])
         data = disk.read(key)
         cached = unseal_int(data) if data is not None else None
         if cached is not None:
