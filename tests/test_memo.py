@@ -167,3 +167,11 @@ def test_a_warm_check_imports_no_packaging_and_reports_the_same(
     code, warm, loaded = heavy_loaded(bundle, heavy)
     assert code == 1 and warm == cold
     assert loaded == {}, "imported by a warm check: " + "; ".join(f"{m} (from {c})" for m, c in loaded.items())
+
+
+def test_the_host_kernel_values_are_platforms() -> None:
+    import platform
+
+    from agentzip.validator.target import _host_kernel
+
+    assert _host_kernel() == {"platform_release": platform.release(), "platform_version": platform.version()}

@@ -24,6 +24,7 @@ WARM_HEAVY = [
     "subprocess",
     "dataclasses",
     "email",
+    "platform",
 ]
 
 
