@@ -11,7 +11,17 @@
 from __future__ import annotations
 
 import sys
-from collections import namedtuple
+
+try:  # the C descriptor collections.namedtuple uses for the fields
+    from _collections import _tuplegetter  # type: ignore[import-not-found]
+except ImportError:  # pragma: no cover - an interpreter without it, as collections itself falls back
+    from operator import itemgetter
+
+    def _tuplegetter(index: int, doc: str) -> property:
+        return property(itemgetter(index), doc=doc)
+
+
+from keyword import iskeyword
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -41,13 +51,145 @@ def _annotations(ns: dict[str, Any]) -> dict[str, Any]:
 
 
 def _make(typename: str, fields: Iterable[tuple[str, Any]], module: str, defaults: Iterable[Any] = ()) -> type:
-    """A collections.namedtuple class carrying its field types, as typing._make_nmtuple makes it."""
+    """A named tuple class carrying its field types, as typing._make_nmtuple makes it."""
     types = dict(fields)
-    make: Callable[..., type] = namedtuple  # the type checker reads namedtuple() calls only with literals
-    cls = make(typename, list(types), defaults=list(defaults), module=module)
+    cls = namedtuple(typename, list(types), tuple(defaults), module)
     cls.__annotations__ = types
     cls.__new__.__annotations__ = types
     return cls
+
+
+_MISSING = object()
+
+
+def namedtuple(typename: str, field_names: list[str], defaults: tuple[Any, ...], module: str) -> type:
+    """collections.namedtuple(typename, field_names, defaults=defaults, module=module), without its eval.
+
+    collections compiles a `lambda` per class for `__new__` (its named parameters): ~0.3M
+    instructions per class, and a check defines 30 to 50 named tuples at start-up, a twentieth of a
+    small check. Here `__new__` binds its arguments itself: a call with every field positional (how
+    records are built) goes straight to tuple.__new__; keywords and defaults are bound as Python
+    binds them, with the same TypeErrors. Everything else is collections.namedtuple's own code.
+    """
+    fields = tuple(sys.intern(str(n)) for n in field_names)
+    typename = sys.intern(str(typename))
+    _validate(typename, fields, defaults)
+    count, first_default = len(fields), len(fields) - len(defaults)
+    field_defaults = dict(zip(fields[first_default:], defaults, strict=True))
+    position = {name: i for i, name in enumerate(fields)}
+    tuple_new = tuple.__new__
+    arg_list = ", ".join(fields) + ("," if len(fields) == 1 else "")  # collections' spelling: a tuple
+    repr_fmt = "(" + ", ".join(f"{name}=%r" for name in fields) + ")"
+
+    def __new__(_cls: type, *args: Any, **kwargs: Any) -> Any:
+        if not kwargs and len(args) == count:
+            return tuple_new(_cls, args)
+        return tuple_new(_cls, _bind(typename, fields, position, defaults, first_default, args, kwargs))
+
+    def _make(cls: type, iterable: Iterable[Any]) -> Any:
+        result: Any = tuple_new(cls, iterable)
+        if len(result) != count:
+            raise TypeError(f"Expected {count} arguments, got {len(result)}")
+        return result
+
+    def _replace(self: Any, /, **kwds: Any) -> Any:
+        result = self._make(map(kwds.pop, fields, self))
+        if kwds:
+            raise ValueError(f"Got unexpected field names: {list(kwds)!r}")
+        return result
+
+    def __repr__(self: Any) -> str:
+        text: str = self.__class__.__name__ + repr_fmt % self
+        return text
+
+    def _asdict(self: Any) -> dict[str, Any]:
+        return dict(zip(self._fields, self, strict=True))
+
+    def __getnewargs__(self: Any) -> tuple[Any, ...]:
+        return tuple(self)
+
+    __new__.__doc__ = f"Create new instance of {typename}({arg_list})"
+    _make.__doc__ = f"Make a new {typename} object from a sequence or iterable"
+    _replace.__doc__ = f"Return a new {typename} object replacing specified fields with new values"
+    __repr__.__doc__ = "Return a nicely formatted representation string"
+    _asdict.__doc__ = "Return a new dict which maps field names to their values."
+    __getnewargs__.__doc__ = "Return self as a plain tuple.  Used by copy and pickle."
+    for method in (__new__, _make, _replace, __repr__, _asdict, __getnewargs__):
+        method.__qualname__ = f"{typename}.{method.__name__}"
+    namespace: dict[str, Any] = {
+        "__doc__": f"{typename}({arg_list})",
+        "__slots__": (),
+        "_fields": fields,
+        "_field_defaults": field_defaults,
+        "__new__": __new__,
+        "_make": classmethod(_make),
+        "_replace": _replace,
+        "__repr__": __repr__,
+        "_asdict": _asdict,
+        "__getnewargs__": __getnewargs__,
+        "__match_args__": fields,
+    }
+    for index, name in enumerate(fields):
+        namespace[name] = _tuplegetter(index, sys.intern(f"Alias for field number {index}"))
+    cls = type(typename, (tuple,), namespace)
+    cls.__module__ = module
+    return cls
+
+
+def _validate(typename: str, fields: tuple[str, ...], defaults: tuple[Any, ...]) -> None:
+    """collections.namedtuple's checks of the names and defaults, with its messages."""
+    seen: set[str] = set()
+    for name in (typename, *fields):
+        if not name.isidentifier() or iskeyword(name):
+            raise ValueError(f"Type names and field names must be valid identifiers: {name!r}")
+    for name in fields:
+        if name.startswith("_"):
+            raise ValueError(f"Field names cannot start with an underscore: {name!r}")
+        if name in seen:
+            raise ValueError(f"Encountered duplicate field name: {name!r}")
+        seen.add(name)
+    if len(defaults) > len(fields):
+        raise TypeError("Got more default values than field names")
+
+
+def _bind(
+    typename: str,
+    fields: tuple[str, ...],
+    position: dict[str, int],
+    defaults: tuple[Any, ...],
+    first_default: int,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+) -> list[Any]:
+    """The field values of a call with keywords or defaults, bound as Python binds a signature."""
+    where = f"{typename}.__new__()"
+    values = [*args[: len(fields)], *[_MISSING] * (len(fields) - len(args))]
+    for key, value in kwargs.items():  # keywords first, as CPython binds them
+        i = position.get(key)
+        if i is None:
+            raise TypeError(f"{where} got an unexpected keyword argument {key!r}")
+        if values[i] is not _MISSING:
+            raise TypeError(f"{where} got multiple values for argument {key!r}")
+        values[i] = value
+    if len(args) > len(fields):
+        most = len(fields) + 1
+        takes = f"from {first_default + 1} to {most}" if first_default < len(fields) else str(most)
+        s = "" if takes == "1" else "s"
+        raise TypeError(f"{where} takes {takes} positional argument{s} but {len(args) + 1} were given")
+    missing = [fields[i] for i in range(len(args), first_default) if values[i] is _MISSING]
+    if missing:
+        quoted = [repr(m) for m in missing]
+        names = (
+            quoted[0]
+            if len(quoted) == 1
+            else f"{', '.join(quoted[:-1])}{',' if len(quoted) > 2 else ''} and {quoted[-1]}"
+        )
+        s = "s" if len(missing) > 1 else ""
+        raise TypeError(f"{where} missing {len(missing)} required positional argument{s}: {names}")
+    for i in range(max(len(args), first_default), len(fields)):
+        if values[i] is _MISSING:
+            values[i] = defaults[i - first_default]
+    return values
 
 
 def _build(typename: str, ns: dict[str, Any]) -> type:

@@ -176,3 +176,37 @@ def test_a_lazily_annotated_body_is_read_through_its_annotate_function(key: str)
     cls: Any = records._build("Lazy", ns)
     assert cls._fields == ("a", "b") and cls._field_defaults == {"b": "x"} and cls.__doc__ == "Lazy."
     assert cls.__annotations__ == {"a": int, "b": str} and vars(cls).get(key) is not annotate and cls(1) == (1, "x")
+
+
+@given(
+    n_fields=st.integers(0, 5),
+    n_defaults=st.integers(0, 5),
+    n_args=st.integers(0, 7),
+    kw=st.lists(st.sampled_from(["f0", "f1", "f2", "f3", "f4", "nope"]), max_size=4, unique=True),
+)
+def test_new_binds_arguments_as_collections_namedtuple_does(
+    n_fields: int, n_defaults: int, n_args: int, kw: list[str]
+) -> None:
+    import collections
+
+    fields = [f"f{i}" for i in range(n_fields)]
+    defaults = tuple(range(100, 100 + min(n_defaults, n_fields)))
+    theirs = collections.namedtuple("Rec", fields, defaults=defaults, module="m")
+    ours = records.namedtuple("Rec", fields, defaults, "m")
+    args = tuple(range(n_args))
+    kwargs = {k: k.upper() for k in kw}
+
+    def call(cls: Any) -> tuple[str, object]:
+        try:
+            return "ok", tuple(cls(*args, **kwargs))
+        except TypeError as e:
+            return "error", str(e)
+
+    assert call(ours) == call(theirs)
+    assert ours._field_defaults == theirs._field_defaults and ours.__doc__ == theirs.__doc__
+    if n_fields:
+        rec = ours(*range(n_fields))
+        assert repr(rec) == repr(theirs(*range(n_fields))) and rec._asdict() == dict(
+            zip(fields, range(n_fields), strict=True)
+        )
+        assert ours._make(range(n_fields)) == rec and ours._make(range(n_fields))._replace() == rec
