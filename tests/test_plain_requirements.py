@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from packaging.requirements import InvalidRequirement, Requirement
 
 from agentzip.api import check
@@ -114,3 +116,13 @@ def test_requirement_not_bundled_checks_plain_specifiers(make_bundle, line, fire
     assert ("requirement-not-bundled" in [f.rule for f in report.findings]) is fires, report.findings
     if fires:
         assert "but the bundle has 2.32.3" in report.findings[0].message
+
+
+@given(st.binary(max_size=40), st.booleans())
+def test_a_requirements_file_decodes_as_utf_8_sig_does(data: bytes, bom: bool) -> None:
+    from agentzip.validator.requirements import decode
+
+    data = (b"\xef\xbb\xbf" if bom else b"") + data
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return  # UTF-16, decoded as such
+    assert decode(data) == data.decode("utf-8-sig", errors="replace")

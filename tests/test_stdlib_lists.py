@@ -15,8 +15,10 @@ def test_every_list_reads_as_stdlib_list_reads_it() -> None:
         assert stdlib.listed(v) == tuple(stdlib_list.stdlib_list(v)), v
 
 
-def test_a_small_check_imports_neither_stdlib_list_nor_pkgutil() -> None:
-    code, output, loaded = heavy_loaded(GOOD, ["stdlib_list", "pkgutil", "importlib.util"])
+def test_a_small_check_imports_neither_stdlib_list_nor_importlib() -> None:
+    # nor what else a small check used to load for one use: zlib, the utf-8-sig codec
+    heavy = ["stdlib_list", "pkgutil", "importlib", "importlib.util", "warnings", "zlib", "encodings.utf_8_sig"]
+    code, output, loaded = heavy_loaded(GOOD, heavy)
     assert code == 0, output
     assert loaded == {}, "imported by the check: " + "; ".join(f"{m} (from {c})" for m, c in loaded.items())
 

@@ -152,7 +152,8 @@ def decode(data: bytes) -> str:
     """Text of a requirements file; PowerShell's `pip freeze > requirements.txt` writes UTF-16."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", errors="replace")
-    return data.decode("utf-8-sig", errors="replace")
+    # utf-8-sig's meaning, without loading its codec module (a tenth of a millisecond of every check)
+    return data[3 if data.startswith(b"\xef\xbb\xbf") else 0 :].decode("utf-8", errors="replace")
 
 
 def logical_lines(text: str) -> list[tuple[int, str]]:

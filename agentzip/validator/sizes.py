@@ -2,7 +2,6 @@
 
 import marshal
 import os
-import zlib
 from collections import Counter
 from collections.abc import Mapping
 
@@ -55,6 +54,8 @@ def deflated_size(bundle: Bundle, f: BundleFile) -> int:
     """
     if bundle.archive is None and f.size > SAMPLE_OVER:
         return sampled_deflated_size(bundle, f)
+    import zlib  # only for a folder near the size limit: a zip's sizes are in its directory
+
     comp = zlib.compressobj(6, zlib.DEFLATED, -15)
     n = 0
     for chunk in bundle.chunks(f):
@@ -68,6 +69,8 @@ def sampled_deflated_size(bundle: Bundle, f: BundleFile) -> int:
     read = sum(len(p) for p in pieces)
     if not read:
         return 0
+    import zlib
+
     packed = 0
     for piece in pieces:
         comp = zlib.compressobj(6, zlib.DEFLATED, -15)

@@ -1,6 +1,7 @@
 """The target's standard library (never the host's): module names, removals, platform-only modules, pyc magic."""
 
 import os
+import sys
 from functools import lru_cache
 
 from agentzip.records import NamedTuple
@@ -205,17 +206,20 @@ def _lists() -> dict[str, str]:
     Read where the package keeps them, without importing it: `import stdlib_list` runs pkgutil,
     importlib.util and a namedtuple (8M instructions, 4% of a small check); its own reader,
     pkgutil.get_data, opens the same files. An install that keeps them elsewhere (a zipped
-    package) leaves this empty, and the package itself is asked."""
-    from importlib.machinery import PathFinder
-
-    spec = PathFinder.find_spec("stdlib_list")
-    folders = spec.submodule_search_locations if spec is not None else None
-    for folder in folders or ():
+    package) leaves this empty, and the package itself is asked. The folder is found as the
+    import system finds a regular package (the first sys.path entry holding it), without
+    importlib: its import and warnings' are a millisecond of a small check."""
+    loaded = sys.modules.get("stdlib_list")
+    where = getattr(loaded, "__file__", None)
+    folders = [os.path.dirname(where)] if where else [os.path.join(p or os.curdir, "stdlib_list") for p in sys.path]
+    for folder in folders:
+        if not os.path.isfile(os.path.join(folder, "__init__.py")):
+            continue
         lists = os.path.join(folder, "lists")
         try:
             names = os.listdir(lists)
         except OSError:
-            continue
+            return {}
         return {n[: -len(".txt")]: os.path.join(lists, n) for n in names if n.endswith(".txt")}
     return {}
 
