@@ -200,10 +200,19 @@ def find_dist_infos(bundle: Bundle) -> dict[str, dict[str, BundleFile]]:
 
 def load_distributions(bundle: Bundle) -> list[Distribution]:
     """Every distribution of the bundle, packages/ first, in path order; never raises."""
+    from agentzip.validator import distcache
     from agentzip.validator.memo import memo
 
     answers = memo()  # packaging's answers about the METADATA fields, remembered across runs
-    out = [_load(bundle, folder, members, answers) for folder, members in find_dist_infos(bundle).items()]
+    found = find_dist_infos(bundle)
+    disk = answers.disk if answers.disk is not None and answers.disk.folder is not None else None
+    name = distcache.key(bundle, found) if disk is not None and found else None
+    out = distcache.load(disk, name, answers) if disk is not None and name is not None else None
+    if out is None:
+        out = [_load(bundle, folder, members, answers) for folder, members in found.items()]
+        if disk is not None and name is not None:
+            distcache.store(disk, name, out)  # what an unchanged packages/ reads next time
+            disk.close()
     answers.save()
     return sorted(out, key=lambda d: (d.location != PACKAGES, d.path))
 

@@ -38,10 +38,17 @@ class MemoRequirement:
     when something asks for them (a message, explain); the dependency check's questions go to
     the memo (`holds`, `fits`)."""
 
-    __slots__ = ("_marker", "_specifier", "extras", "marker_text", "name", "spec_text", "text", "url")
+    __slots__ = ("_marker", "_specifier", "extras", "line", "marker_text", "name", "spec_text", "text", "url")
 
     def __init__(
-        self, name: str, extras: frozenset[str], url: str | None, spec_text: str, marker_text: str | None, text: str
+        self,
+        name: str,
+        extras: frozenset[str],
+        url: str | None,
+        spec_text: str,
+        marker_text: str | None,
+        text: str,
+        line: str = "",
     ) -> None:
         self.name = name
         self.extras = extras
@@ -49,6 +56,7 @@ class MemoRequirement:
         self.spec_text = spec_text  # str(SpecifierSet): "" when the line has none
         self.marker_text = marker_text  # str(Marker), or None
         self.text = text  # str(Requirement): packaging's spelling of the whole line
+        self.line = line or text  # the line as written (what the memo is keyed on)
         self._specifier: SpecifierSet | None = None
         self._marker: Marker | None = None
 
@@ -128,7 +136,7 @@ class Memo:
             return got
         assert isinstance(got, tuple)
         name, extras, url, spec, marker, text = got
-        req = self._reqs[line] = MemoRequirement(name, frozenset(extras), url, spec, marker, text)
+        req = self._reqs[line] = MemoRequirement(name, frozenset(extras), url, spec, marker, text, line)
         return req
 
     def valid_version(self, text: str) -> bool:
