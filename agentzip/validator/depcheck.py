@@ -10,6 +10,7 @@ if TYPE_CHECKING:  # the METADATA reader loads only when a bundle has distributi
     from packaging.markers import Marker
 
     from agentzip.validator.distributions import Distribution
+    from agentzip.validator.memo import Memo
     from agentzip.validator.plainrequirement import RequirementLike
 
 
@@ -32,20 +33,22 @@ def applies(marker: "Marker | None", env: Mapping[str, str], extras: Iterable[st
     return False
 
 
-def holds(req: "RequirementLike", env: Mapping[str, str], extras: Iterable[str] = ()) -> bool:
+def holds(
+    req: "RequirementLike", env: Mapping[str, str], extras: Iterable[str] = (), answers: "Memo | None" = None
+) -> bool:
     """applies() for a requirement: a remembered answer for a METADATA or requirements.txt line,
-    packaging's Marker for anything else."""
+    packaging's Marker for anything else (`answers`: the memo, when the caller has it at hand)."""
     from agentzip.validator.memo import MemoRequirement, memo
     from agentzip.validator.plainrequirement import PlainRequirement
 
     if isinstance(req, PlainRequirement):
         return True
     if isinstance(req, MemoRequirement):
-        return req.marker_text is None or memo().holds(req.marker_text, env, extras)
+        return req.marker_text is None or (answers or memo()).holds(req.marker_text, env, extras)
     return applies(req.marker, env, extras)
 
 
-def satisfied_by(req: "RequirementLike", dist: "Distribution") -> bool:
+def satisfied_by(req: "RequirementLike", dist: "Distribution", answers: "Memo | None" = None) -> bool:
     """True when the distribution's version is in the requirement's specifier (pre-releases too,
     as pip check counts them); an unparseable version is dist-info-broken's business, not ours."""
     from agentzip.validator.memo import memo
@@ -53,7 +56,7 @@ def satisfied_by(req: "RequirementLike", dist: "Distribution") -> bool:
 
     text = spec_text(req)
     if text is not None:
-        return not text or memo().fits(text, dist.version) is not False
+        return not text or (answers or memo()).fits(text, dist.version) is not False
     if not req.specifier:
         return True
     version = dist.parsed_version
@@ -72,9 +75,12 @@ def active_extras(
 ) -> dict[str, frozenset[str]]:
     """Canonical name -> the extras something asked for: requirements.txt, then every bundled
     distribution's own Requires-Dist (under its own active extras), until nothing changes."""
+    from agentzip.validator.memo import memo
+
+    answers = memo()
     extras: dict[str, set[str]] = {}
     for r in roots:
-        if holds(r, env):
+        if holds(r, env, (), answers):
             extras.setdefault(canonicalize_name(r.name), set()).update(canonicalize_name(e) for e in r.extras)
     changed = True
     while changed:
@@ -82,7 +88,7 @@ def active_extras(
         for d in distributions:
             mine = extras.get(d.name, set())
             for r in d.requires_dist:
-                if not r.extras or not holds(r, env, mine):
+                if not r.extras or not holds(r, env, mine, answers):
                     continue
                 want = {canonicalize_name(e) for e in r.extras}
                 have = extras.setdefault(canonicalize_name(r.name), set())
@@ -110,16 +116,17 @@ def unmet_dependencies(
     """Every applicable Requires-Dist of every bundled distribution that is missing or unsatisfied."""
     from agentzip.validator.memo import memo
 
+    answers = memo()
     extras = active_extras(roots, distributions, env)
     present = by_name(distributions)
     out: list[Unmet] = []
     for d in distributions:
         mine = extras.get(d.name, frozenset())
         for r in d.requires_dist:
-            if not holds(r, env, mine):
+            if not holds(r, env, mine, answers):
                 continue
             found = present.get(canonicalize_name(r.name), [])
-            if not found or not any(satisfied_by(r, f) for f in found):
+            if not found or not any(satisfied_by(r, f, answers) for f in found):
                 out.append(Unmet(d, r, tuple(found)))
-    memo().save()
+    answers.save()
     return out

@@ -104,7 +104,9 @@ class Memo:
         self._answers: dict[tuple[str, ...], object] | None = None
         self._used: set[tuple[str, ...]] = set()
         self._new = False
-        self._reqs: dict[str, MemoRequirement] = {}  # one object per line: a line repeats across distributions
+        self._reqs: dict[str, MemoRequirement] = {}
+        self._env: Mapping[str, str] | None = None
+        self._env_key = ""  # one object per line: a line repeats across distributions
 
     def _all(self) -> dict[tuple[str, ...], object]:
         if self._answers is None:
@@ -180,7 +182,9 @@ class Memo:
         order = sorted(extras)
         if any(k in marker for k in _HOST_KEYS):
             return _holds(marker, env, order)
-        key = ("m", marker, env_key(env), *order)
+        if env is not self._env:  # one environment per check: its key is worked out once
+            self._env, self._env_key = env, env_key(env)
+        key = ("m", marker, self._env_key, *order)
         got = self._get(key)
         if type(got) is not bool:
             got = _holds(marker, env, order)
