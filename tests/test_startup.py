@@ -124,15 +124,18 @@ def heavy_loaded(path: Path, heavy: list[str]) -> tuple[int, str, dict[str, str]
     return found["code"], found["output"], found["loaded"]
 
 
+def zip_folder(folder: Path, dest: Path) -> Path:
+    """The folder's files as a zip at dest (the small-bundle probes check both kinds)."""
+    with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zf:
+        for f in sorted(folder.rglob("*")):
+            if f.is_file():
+                zf.write(f, f.relative_to(folder).as_posix())
+    return dest
+
+
 @pytest.mark.parametrize("as_zip", [False, True], ids=["folder", "zip"])
 def test_a_check_builds_no_dataclass_and_never_imports_dataclasses(as_zip: bool, tmp_path: Path) -> None:
-    path = GOOD
-    if as_zip:
-        path = tmp_path / "good-agent.zip"
-        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-            for f in sorted(GOOD.rglob("*")):
-                if f.is_file():
-                    zf.write(f, f.relative_to(GOOD).as_posix())
+    path = zip_folder(GOOD, tmp_path / "good-agent.zip") if as_zip else GOOD
     found = _probe(path)
     assert found["code"] == 0, found["output"]
     assert "no problems found" in str(found["output"])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import zipfile
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -14,7 +13,7 @@ from agentzip import api
 from agentzip.errors import UsageError
 from agentzip.validator.userfile import pathstr, real
 from tests import test_startup
-from tests.test_startup import GOOD, heavy_loaded
+from tests.test_startup import GOOD, heavy_loaded, zip_folder
 
 # pathlib, with fnmatch, ntpath, urllib.parse and ipaddress under it, was a tenth of a small check's CPU time.
 HEAVY = ["pathlib"]
@@ -38,18 +37,10 @@ exec(
 """
 
 
-def _zip_of(folder: Path, dest: Path) -> Path:
-    with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zf:
-        for f in sorted(folder.rglob("*")):
-            if f.is_file():
-                zf.write(f, f.relative_to(folder).as_posix())
-    return dest
-
-
 @pytest.mark.parametrize("as_zip", [False, True], ids=["folder", "zip"])
 def test_a_small_check_never_imports_pathlib(as_zip: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(test_startup, "_WHO", _FORGET + test_startup._WHO)
-    path = _zip_of(GOOD, tmp_path / "good-agent.zip") if as_zip else GOOD
+    path = zip_folder(GOOD, tmp_path / "good-agent.zip") if as_zip else GOOD
     code, output, loaded = heavy_loaded(path, HEAVY)
     assert code == 0, output
     assert "no problems found" in output

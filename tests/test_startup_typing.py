@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 import pytest
 
-from tests.test_startup import GOOD, heavy_loaded
+from tests.test_startup import GOOD, heavy_loaded, zip_folder
 
 
 @pytest.mark.parametrize("as_zip", [False, True], ids=["folder", "zip"])
 def test_a_small_check_never_imports_typing(as_zip: bool, tmp_path: Path) -> None:
-    path = GOOD
-    if as_zip:
-        path = tmp_path / "good-agent.zip"
-        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-            for f in sorted(GOOD.rglob("*")):
-                if f.is_file():
-                    zf.write(f, f.relative_to(GOOD).as_posix())
+    path = zip_folder(GOOD, tmp_path / "good-agent.zip") if as_zip else GOOD
     # pkgutil imports typing when it loads (functools.singledispatch), so it is watched too
     code, output, loaded = heavy_loaded(path, ["typing", "pkgutil", "stdlib_list"])
     assert code == 0 and "no problems found" in output, output

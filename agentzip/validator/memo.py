@@ -283,16 +283,12 @@ def _parse_version(text: str) -> "Version | None":
 
 
 def _holds(marker: str, env: Mapping[str, str], extras: list[str]) -> bool:
-    from packaging.markers import InvalidMarker, Marker, UndefinedComparison, UndefinedEnvironmentName
+    """depcheck.applies on the marker's text; a marker packaging cannot read holds nowhere."""
+    from packaging.markers import InvalidMarker, Marker
+
+    from agentzip.validator.depcheck import applies
 
     try:
-        m = Marker(marker)
+        return applies(Marker(marker), env, extras)
     except InvalidMarker:
         return False
-    for extra in ("", *extras):
-        try:
-            if m.evaluate({**env, "extra": extra}):
-                return True
-        except (UndefinedComparison, UndefinedEnvironmentName, ValueError, TypeError):
-            return False
-    return False
