@@ -3,12 +3,14 @@ tests, the module's own constants, and the folders it adds to sys.path."""
 
 from __future__ import annotations
 
-import ast
+import _ast as ast  # the node classes; `ast` itself is not loaded (syntax.py)
 import itertools
 import operator
 import posixpath
 import re
 from collections.abc import Callable, Mapping
+
+from agentzip.validator.syntax import walk
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -177,7 +179,7 @@ def _bound_names(node: ast.AST) -> list[str]:
         targets = [i.optional_vars for i in node.items if i.optional_vars is not None]
     elif isinstance(node, ast.Delete):
         targets = node.targets
-    return [n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)]
+    return [n.id for t in targets for n in walk(t) if isinstance(n, ast.Name)]
 
 
 _PATH_NODES = 64
@@ -189,10 +191,10 @@ def added_path(call: ast.Call, file: str) -> str | None:
     `__file__` (`os.path.join(os.path.dirname(__file__), "_vendor")`, `Path(__file__).parent / "lib"`);
     `file` is the bundle path of the source. None when it is anything else."""
     # a few nodes of each argument: a path expression is small, a hostile one is not walked whole
-    for node in (n for arg in call.args for n in itertools.islice(ast.walk(arg), _PATH_NODES)):
+    for node in (n for arg in call.args for n in itertools.islice(walk(arg), _PATH_NODES)):
         if not isinstance(node, ast.expr) or isinstance(node, (ast.Name, ast.Constant)):
             continue
-        if any(isinstance(n, ast.Name) and n.id == "__file__" for n in itertools.islice(ast.walk(node), _PATH_NODES)):
+        if any(isinstance(n, ast.Name) and n.id == "__file__" for n in itertools.islice(walk(node), _PATH_NODES)):
             value = _path_value(node, file, 0)
             if value is not None and value != file:
                 folder = posixpath.normpath(value)

@@ -4,7 +4,7 @@ Hostile sources are bounded: a file that does not parse, or nests deeper than th
 visitor can follow (thousands of binary operators), has unknown imports, never a traceback.
 """
 
-import ast
+import _ast as ast  # the node classes; `ast` itself is not loaded (syntax.py)
 import gc
 import re
 import warnings
@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 
 from agentzip.records import NamedTuple
 from agentzip.validator.conditions import added_path, decide, dotted, global_names, module_constants
+from agentzip.validator.syntax import NodeVisitor, parse, walk
 
 # Exceptions whose handler makes the imports in its `try` body optional.
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
@@ -167,7 +168,7 @@ def _parse(data: bytes) -> tuple[ast.Module | None, str | None]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # SyntaxWarning for invalid escapes is not our business
-            return ast.parse(data), None
+            return parse(data), None
     except SyntaxError as e:
         msg = e.msg or "invalid syntax"
         at = f"line {e.lineno}: " if e.lineno else ""
@@ -249,14 +250,14 @@ def _suppressed(items: list[ast.withitem]) -> tuple[str, ...]:
 
 def _guard_of(test: ast.expr) -> str | None:
     """'platform check' for `sys.platform == "win32"`, 'version check' for `sys.version_info < (3, 11)`."""
-    for node in ast.walk(test):
+    for node in walk(test):
         name = dotted(node) if isinstance(node, (ast.Attribute, ast.Name)) else ""
         if name in ("sys.platform", "os.name", "platform.system", "sys.version_info", "platform", "version_info"):
             return _GUARDS[name.rsplit(".", 1)[-1]]
     return None
 
 
-class _Visitor(ast.NodeVisitor):
+class _Visitor(NodeVisitor):
     """Collect imports with the context that makes them optional or type-only."""
 
     def __init__(self, path: str, module: str, is_package: bool, version: tuple[int, int] | None = None) -> None:
@@ -343,7 +344,7 @@ class _Visitor(ast.NodeVisitor):
 
     def _known(self, node: ast.If) -> dict[str, object]:
         """The module's constants the test reads, bound above it."""
-        names = [n.id for n in ast.walk(node.test) if isinstance(n, ast.Name)]
+        names = [n.id for n in walk(node.test) if isinstance(n, ast.Name)]
         if not names or self.tree is None:
             return {}
         if self._constants is None:

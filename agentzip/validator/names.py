@@ -1,12 +1,13 @@
 """What a module's source defines at module level and which imports run when it loads (ast, never run)."""
 
-import ast
+import _ast as ast  # the node classes; `ast` itself is not loaded (syntax.py)
 import gc
 import re
 from collections.abc import Hashable, Iterable, Iterator
 from functools import lru_cache
 
 from agentzip.records import NamedTuple
+from agentzip.validator.syntax import parse
 
 MAX_SOURCE = 4 << 20  # bytes of one source file parsed; a bigger one is "unknown"
 # Bound on parsed modules kept between runs in one process (check then explain, build then check).
@@ -100,10 +101,10 @@ def _tree(data: bytes, full: bool) -> tuple[ast.Module | str, bool]:
     try:
         if not full:
             try:
-                return ast.parse(strip_bodies(data)), True
+                return parse(strip_bodies(data)), True
             except (SyntaxError, ValueError):
                 pass  # the line-based cut misread this file (strings, odd layout): parse all of it
-        return ast.parse(data), False
+        return parse(data), False
     except SyntaxError as e:
         return f"cannot be parsed (line {e.lineno}: {e.msg})", False
     except (RecursionError, MemoryError, ValueError) as e:
