@@ -175,3 +175,12 @@ def test_the_host_kernel_values_are_platforms() -> None:
     from agentzip.validator.target import _host_kernel
 
     assert _host_kernel() == {"platform_release": platform.release(), "platform_version": platform.version()}
+
+
+def test_a_long_lived_process_holds_a_bounded_number_of_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(memo_module, "MAX_ANSWERS", 50)
+    m = Memo(("test",), None)
+    for i in range(200):
+        assert isinstance(m.requirement(f"pkg{i}>=1"), MemoRequirement)
+        m.valid_version(f"1.{i}")
+    assert len(m._all()) <= 50 and len(m._reqs) <= 50

@@ -122,6 +122,7 @@ class Memo:
         answers = self._all()
         if len(answers) >= MAX_ANSWERS:  # a long-lived process checking bundle after bundle
             answers.clear()
+            self._reqs.clear()
         answers[key] = value
         self._new = True
 
