@@ -112,9 +112,9 @@ def load_requirements(bundle: "Bundle", by_path: dict[str, "BundleFile"], path: 
     lines: list[RequirementLine] = []
     files: list[str] = []
     _read_file(bundle, by_path, path, False, lines, files)
-    answers = sys.modules.get("agentzip.validator.memo")
-    if answers is not None:  # a line went past the plain reader: keep packaging's reading for the next run
-        answers.save()
+    memo_module = sys.modules.get("agentzip.validator.memo")  # loaded only if a line went past the plain reader
+    if memo_module is not None:  # keep packaging's reading of it for the next run
+        memo_module.save()
     return Requirements(path, tuple(lines), tuple(files))
 
 
